@@ -1,0 +1,77 @@
+"""The ``xreg`` command: parses arguments and hands over to one command module.
+
+Each command lives in ``checker/commands/<name>.py`` with ``register(subparsers)``; heavy
+imports (boto3, moto) happen inside the command's run function, never here, so that the
+offline ``check`` path stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from checker import __version__
+from checker.errors import InputError
+
+# Order is the order of ``xreg --help``.
+COMMAND_MODULES: tuple[str, ...] = (
+    "checker.commands.check",
+    "checker.commands.snapshot",
+    "checker.commands.audit",
+    "checker.commands.merge",
+    "checker.commands.dryrun",
+    "checker.commands.rules",
+    "checker.commands.baseline",
+)
+
+EXIT_PASS = 0
+EXIT_FAIL = 1
+EXIT_BAD_INPUT = 2
+
+
+def version_text() -> str:
+    try:
+        from checker.catalog import data_version
+    except ImportError:
+        return f"xreg {__version__}"
+    return f"xreg {__version__} (IAM catalog {data_version()})"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="xreg",
+        description="Check a cross-account Amazon SageMaker model registration before it fails.",
+    )
+    parser.add_argument("--version", action="version", version=version_text())
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+            continue
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except InputError as error:
+        print(f"xreg: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("xreg: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_FAIL
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+"""The one error type for input xreg cannot read: reported as one line, exit status 2."""
+
+from __future__ import annotations
+
+
+class InputError(Exception):
+    """A file, plan or policy that cannot be read or is invalid.
+
+    ``path`` is a field path inside the document (``registration.InferenceSpecification
+    .Containers[0].Image``, ``Statement[1].Effect``), ``$`` for the document itself.
+    """
+
+    def __init__(self, source: str, path: str, reason: str) -> None:
+        super().__init__(f"{source}: {path}: {reason}")
+        self.source = source
+        self.path = path
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.path}: {self.reason}"
+
+
+def field_path(parts: tuple[str | int, ...] | list[str | int]) -> str:
+    """Render ``("Statement", 0, "Effect")`` as ``Statement[0].Effect``; empty as ``$``."""
+    text = ""
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "$"

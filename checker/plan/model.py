@@ -1,0 +1,142 @@
+"""The registration plan as loaded: typed, with every policy document read and positioned."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# A field path inside a document, e.g. ("Statement", 0, "Effect").
+FieldPath = tuple[str | int, ...]
+# 1-based (line, column) of a field path's value in its file.
+Positions = Mapping[FieldPath, tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class LoadedPolicy:
+    """A policy document from a file or inline in the plan.
+
+    ``source`` is how reports name it: the file path relative to the plan's folder
+    (``policies/bucket.json``), or ``<plan file name>#<plan field path>`` when inline.
+    ``positions`` maps field paths inside the document to their place in ``file``
+    (the policy file, or the plan itself when inline).
+    """
+
+    source: str
+    document: Mapping[str, Any]
+    plan_field: str
+    file: Path | None = None
+    positions: Positions = field(default_factory=dict, compare=False, hash=False)
+
+    def line_of(self, path: FieldPath) -> int | None:
+        position = self.positions.get(path)
+        return position[0] if position else None
+
+
+@dataclass(frozen=True)
+class ManagedPolicyRef:
+    """An AWS managed policy named in ``identities`` (``AmazonSageMakerFullAccess``)."""
+
+    name: str
+    plan_field: str
+    document: Mapping[str, Any] | None = None  # bundled document, when xreg ships one
+
+
+@dataclass(frozen=True)
+class EcrRepository:
+    arn: str
+    policy: LoadedPolicy | None
+    plan_field: str
+
+
+@dataclass(frozen=True)
+class BucketEncryption:
+    sse: str  # AES256 | aws:kms | aws:kms:dsse
+    kms_key: str | None = None
+
+
+@dataclass(frozen=True)
+class S3Bucket:
+    name: str
+    account: str
+    policy: LoadedPolicy | None
+    plan_field: str
+    encryption: BucketEncryption | None = None
+    object_ownership: str | None = None
+
+
+@dataclass(frozen=True)
+class KmsGrant:
+    grantee_principal: str
+    operations: tuple[str, ...]
+    plan_field: str
+    grant_id: str | None = None
+    constraints: Mapping[str, Mapping[str, str]] | None = None
+
+
+@dataclass(frozen=True)
+class KmsKey:
+    arn: str
+    policy: LoadedPolicy | None
+    plan_field: str
+    manager: str | None = None  # CUSTOMER | AWS
+    aliases: tuple[str, ...] = ()
+    grants: tuple[KmsGrant, ...] = ()
+
+
+@dataclass(frozen=True)
+class ModelPackageGroup:
+    arn: str
+    policy: LoadedPolicy | None
+    plan_field: str
+
+
+@dataclass(frozen=True)
+class Identity:
+    principal: str
+    policies: tuple[LoadedPolicy | ManagedPolicyRef, ...]
+    plan_field: str
+    permissions_boundary: LoadedPolicy | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A validated plan. Account ids are 12-digit strings; ARNs were checked for shape."""
+
+    path: Path
+    source: str  # how reports name the plan file (as given on the command line)
+    version: int
+    partition: str
+    region: str
+    training_account: str
+    registry_account: str
+    registration: Mapping[str, Any]
+    organization_id: str | None = None
+    registrar: str | None = None  # None: the training account's root
+    consumers: tuple[str, ...] = ()  # empty: the registry account's root
+    context: Mapping[str, Any] = field(default_factory=dict)
+    training_job_output_kms_key: str | None = None
+    has_training_job: bool = False
+    ecr_repositories: tuple[EcrRepository, ...] = ()
+    s3_buckets: tuple[S3Bucket, ...] = ()
+    kms_keys: tuple[KmsKey, ...] = ()
+    model_package_groups: tuple[ModelPackageGroup, ...] = ()
+    identities: tuple[Identity, ...] = ()
+    # by account id; each list is the policies given for that account (``None``: not given).
+    service_control_policies: Mapping[str, tuple[LoadedPolicy | ManagedPolicyRef, ...]] | None = (
+        None
+    )
+    resource_control_policies: Mapping[str, tuple[LoadedPolicy | ManagedPolicyRef, ...]] | None = (
+        None
+    )
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    positions: Positions = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def registrar_arn(self) -> str:
+        return self.registrar or f"arn:{self.partition}:iam::{self.training_account}:root"
+
+    @property
+    def consumer_arns(self) -> tuple[str, ...]:
+        return self.consumers or (f"arn:{self.partition}:iam::{self.registry_account}:root",)

@@ -1,0 +1,89 @@
+"""What is asked of the evaluator: a request, its context, and the policies that decide it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from checker.policy.model import Policy
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    """The request-context keys, in three kinds.
+
+    ``values``: keys known to be present, lower-cased, each with its values (a
+    single-valued key has one). ``absent``: keys known not to be in the request (lower-cased).
+    Every other key is *unknown*: a condition that depends on it makes the statement's
+    outcome unknown, never a guess.
+    """
+
+    values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    absent: frozenset[str] = frozenset()
+
+    def lookup(self, key: str) -> tuple[str, ...] | None | bool:
+        """The values of ``key``; ``False`` when known absent; ``None`` when unknown."""
+        lowered = key.lower()
+        if lowered in self.values:
+            return self.values[lowered]
+        if lowered in self.absent:
+            return False
+        return None
+
+
+@dataclass(frozen=True)
+class Request:
+    """One call: ``principal`` (an IAM ARN: role, user, assumed-role session or account
+    root), ``action`` (``service:Action``) and ``resource`` (an ARN, or ``*``).
+
+    A resource containing ``*`` or ``?`` stands for every ARN it matches (e.g.
+    ``…:model-package/GROUP/*`` for every future version): an Allow must cover all of them,
+    a Deny applies if it matches any of them.
+    """
+
+    principal: str
+    action: str
+    resource: str
+    context: RequestContext = field(default_factory=RequestContext)
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A KMS grant as ``list_grants`` reports it."""
+
+    grantee_principal: str
+    operations: tuple[str, ...]
+    source: str
+    grant_id: str | None = None
+    constraints: Mapping[str, Mapping[str, str]] | None = None
+
+
+@dataclass(frozen=True)
+class AccessQuestion:
+    """Everything that decides one request.
+
+    ``resource_account`` / ``principal_account``: 12-digit ids.
+    ``resource_policy``: the policy on the resource, ``None`` if it has none.
+    ``resource_state_known``: false when the plan does not describe the resource at all
+    (its resource side is then ``unknown``).
+    ``resource_side_applies``: false for actions with no resource side (e.g.
+    ``ecr:GetAuthorizationToken``, or a pull from an AWS-owned registry): the identity side
+    alone decides, the resource side is ``not_applicable``.
+    ``identity_policies``: ``None`` when the plan does not give them (``unverified``).
+    ``scps`` (principal's account) / ``rcps`` (resource's account): ``None`` when not given
+    (``not_applicable`` unless ``organization_known`` is false); each inner tuple is one level
+    of the organization tree (root, OU…, account) and each level must allow.
+    ``grants``: KMS grants on the key (only for ``kms:`` actions on a key).
+    """
+
+    request: Request
+    resource_account: str
+    principal_account: str
+    resource_policy: Policy | None = None
+    resource_state_known: bool = True
+    resource_side_applies: bool = True
+    identity_policies: tuple[Policy, ...] | None = None
+    permissions_boundary: Policy | None = None
+    scps: tuple[tuple[Policy, ...], ...] | None = None
+    rcps: tuple[tuple[Policy, ...], ...] | None = None
+    grants: tuple[Grant, ...] = ()
