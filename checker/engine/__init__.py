@@ -1,0 +1,103 @@
+"""The offline check: plan in, report out. load → model → decide → report, no I/O here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+from checker import __version__
+from checker.engine.findings import reference_findings
+from checker.engine.policies import PolicyIndex
+from checker.engine.questions import build_question
+from checker.engine.results import requirement_result
+from checker.engine.verdict import summarize, verdict
+from checker.fix.suggest import FixPlanner
+from checker.matrix.expand import Requirement, expand
+from checker.matrix.references import collect_references
+from checker.matrix.spec import load_matrix
+from checker.plan.model import Plan
+from checker.policy import decide_access
+from checker.policy.decision import AccessDecision, Decision
+from checker.policy.request import AccessQuestion
+from checker.report.model import Finding, Report, RequirementResult, Severity
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    strict: bool = False
+    fail_on: str = "error"  # error | warning | never
+    lint: bool = True
+    # Hooks for layers above the core (lint, baseline) so the core does not import them.
+    extra_findings: Callable[[Plan, PolicyIndex], Sequence[Finding]] | None = None
+    postprocess_findings: Callable[[list[Finding]], list[Finding]] | None = None
+    is_aws_owned_image: Callable[[str, str], bool] = field(default=lambda account, region: False)
+
+
+@dataclass(frozen=True)
+class Decided:
+    requirement: Requirement
+    question: AccessQuestion
+    decision: AccessDecision
+    notes: tuple[str, ...]
+
+
+def decide_requirements(
+    plan: Plan, options: CheckOptions
+) -> tuple[PolicyIndex, list[Decided], list[Finding]]:
+    index = PolicyIndex(plan)
+    index.parse_all()
+    references = collect_references(plan, plan.registrar_arn.split(":")[4])
+    requirements = expand(
+        plan, references, load_matrix(), is_aws_owned_image=options.is_aws_owned_image
+    )
+    decided: list[Decided] = []
+    for requirement in requirements:
+        question = build_question(plan, index, requirement)
+        decision = decide_access(question.access, strict=options.strict)
+        if options.strict and decision.decision is Decision.UNVERIFIED:
+            decision = replace(
+                decision,
+                decision=Decision.UNKNOWN,
+                because=f"{decision.because} (--strict: an unverified side is unknown)",
+            )
+        decided.append(Decided(requirement, question.access, decision, question.notes))
+    return index, decided, reference_findings(plan, references)
+
+
+def check_plan(plan: Plan, options: CheckOptions | None = None) -> Report:
+    options = options or CheckOptions()
+    index, decided, findings = decide_requirements(plan, options)
+
+    planner = FixPlanner(plan, index)
+    for item in decided:
+        planner.plan_requirement(item.requirement, item.question, item.decision)
+    fixes = planner.fixes()
+
+    rows: list[RequirementResult] = [
+        requirement_result(plan, item.requirement, item.decision, item.notes, fixes)
+        for item in decided
+    ]
+    if options.lint and options.extra_findings is not None:
+        findings.extend(options.extra_findings(plan, index))
+    if options.postprocess_findings is not None:
+        findings = options.postprocess_findings(findings)
+    findings.sort(key=_finding_order)
+    return Report(
+        plan=plan.source,
+        verdict=verdict(rows, findings, options.fail_on),
+        requirements=tuple(rows),
+        findings=tuple(findings),
+        summary=summarize(rows, findings),
+        tool_version=__version__,
+        extra={"fixes": planner.all_fixes, "fail_on": options.fail_on},
+    )
+
+
+def _finding_order(finding: Finding) -> tuple[int, str, str, int, str]:
+    return (
+        -Severity(finding.severity).rank,
+        finding.location.source,
+        finding.rule,
+        finding.location.line or 0,
+        finding.fingerprint,
+    )

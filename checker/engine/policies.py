@@ -1,0 +1,133 @@
+"""Every policy of a plan, parsed once with its type and the resource it is attached to."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from string import Template
+
+from checker.plan.model import Identity, LoadedPolicy, ManagedPolicyRef, Plan
+from checker.policy import parse_policy
+from checker.policy.model import Policy, PolicyType
+
+
+@dataclass
+class PolicyIndex:
+    """Parsed policies by source, so lint and evaluation share one parse."""
+
+    plan: Plan
+    by_source: dict[str, Policy] = field(default_factory=dict)
+    # One file may serve several resources (the same repository policy on two
+    # repositories): each gets its own parse, attached to its own resource.
+    _parsed: dict[tuple[str, PolicyType, str | None], Policy] = field(default_factory=dict)
+
+    def parse(
+        self, loaded: LoadedPolicy, policy_type: PolicyType, attached_to: str | None = None
+    ) -> Policy:
+        cache_key = (loaded.source, policy_type, attached_to)
+        policy = self._parsed.get(cache_key)
+        if policy is None:
+            policy = parse_policy(
+                loaded.document,
+                source=loaded.source,
+                policy_type=policy_type,
+                attached_to=attached_to,
+                partition=self.plan.partition,
+                lines=loaded.positions,
+            )
+            self._parsed[cache_key] = policy
+            self.by_source.setdefault(loaded.source, policy)
+        return policy
+
+    def parse_all(self) -> None:
+        """Parse every policy in the plan, so that a malformed one fails fast (exit 2)."""
+        plan = self.plan
+        for repository in plan.ecr_repositories:
+            if repository.policy:
+                self.parse(repository.policy, PolicyType.REPOSITORY, repository.arn)
+        for bucket in plan.s3_buckets:
+            if bucket.policy:
+                arn = f"arn:{plan.partition}:s3:::{bucket.name}"
+                self.parse(bucket.policy, PolicyType.BUCKET, arn)
+        for key in plan.kms_keys:
+            if key.policy:
+                self.parse(key.policy, PolicyType.KEY, key.arn)
+        for group in plan.model_package_groups:
+            if group.policy:
+                self.parse(group.policy, PolicyType.MODEL_PACKAGE_GROUP, group.arn)
+        for identity in plan.identities:
+            for item in identity.policies:
+                if isinstance(item, LoadedPolicy):
+                    self.parse(item, PolicyType.IDENTITY)
+            if identity.permissions_boundary:
+                self.parse(identity.permissions_boundary, PolicyType.BOUNDARY)
+        for kind, mapping in (
+            (PolicyType.SCP, plan.service_control_policies),
+            (PolicyType.RCP, plan.resource_control_policies),
+        ):
+            for items in (mapping or {}).values():
+                for item in items:
+                    self.organization_policy(item, kind)
+
+    def organization_policy(
+        self, item: LoadedPolicy | ManagedPolicyRef, kind: PolicyType
+    ) -> Policy | None:
+        if isinstance(item, LoadedPolicy):
+            return self.parse(item, kind)
+        return self.managed(item, kind)
+
+    def managed(self, ref: ManagedPolicyRef, kind: PolicyType) -> Policy | None:
+        """A bundled AWS managed policy; ``None`` when xreg does not ship its document."""
+        if ref.document is None:
+            return None
+        source = f"aws-managed:{ref.name}"
+        policy = self.by_source.get(source)
+        if policy is None:
+            policy = parse_policy(
+                ref.document, source=source, policy_type=kind, partition=self.plan.partition
+            )
+            self.by_source[source] = policy
+        return policy
+
+    def identity_policies(self, identity: Identity) -> tuple[tuple[Policy, ...], list[str]]:
+        """The identity's policies, and the names of managed policies xreg cannot read."""
+        parsed: list[Policy] = []
+        missing: list[str] = []
+        for item in identity.policies:
+            if isinstance(item, LoadedPolicy):
+                parsed.append(self.parse(item, PolicyType.IDENTITY))
+                continue
+            policy = self.managed(item, PolicyType.IDENTITY)
+            if policy is None:
+                missing.append(item.name)
+            else:
+                parsed.append(policy)
+        return tuple(parsed), missing
+
+
+@cache
+def _managed_key_template() -> str:
+    return (
+        resources.files("checker.data")
+        .joinpath("aws_managed_key_policy.json")
+        .read_text(encoding="utf-8")
+    )
+
+
+def aws_managed_key_policy(
+    key_arn: str, *, service: str, account: str, region: str, partition: str
+) -> Policy:
+    """The policy AWS gives every AWS managed key (aws/s3, aws/sagemaker): it cannot be
+    changed, and only lets the owning account use the key through the service."""
+    text = Template(_managed_key_template()).substitute(
+        service=service, account=account, region=region, partition=partition
+    )
+    return parse_policy(
+        json.loads(text),
+        source=f"aws-managed-key:aws/{service}",
+        policy_type=PolicyType.KEY,
+        attached_to=key_arn,
+        partition=partition,
+    )

@@ -1,0 +1,161 @@
+"""From a requirement to the question the evaluator answers: which policies decide it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from checker.engine.context import request_context
+from checker.engine.policies import PolicyIndex, aws_managed_key_policy
+from checker.matrix.expand import Requirement, account_of
+from checker.plan.model import Identity, Plan
+from checker.policy.model import Policy, PolicyType
+from checker.policy.request import AccessQuestion, Grant, Request
+
+
+@dataclass(frozen=True)
+class Question:
+    access: AccessQuestion
+    # Why a side could not be read from the plan (e.g. a managed policy xreg does not ship).
+    notes: tuple[str, ...] = ()
+
+
+def find_identity(plan: Plan, principal: str) -> Identity | None:
+    for identity in plan.identities:
+        if identity.principal == principal:
+            return identity
+    return None
+
+
+def _levels(
+    index: PolicyIndex, plan: Plan, account: str, kind: PolicyType
+) -> tuple[tuple[tuple[Policy, ...], ...] | None, list[str]]:
+    mapping = (
+        plan.service_control_policies if kind is PolicyType.SCP else plan.resource_control_policies
+    )
+    if mapping is None or account not in mapping:
+        return None, []
+    parsed: list[Policy] = []
+    missing: list[str] = []
+    for item in mapping[account]:
+        policy = index.organization_policy(item, kind)
+        if policy is None:
+            missing.append(getattr(item, "name", "?"))
+        else:
+            parsed.append(policy)
+    # The plan lists the policies that apply to the account as one level: each list is
+    # evaluated as the policies attached at one node of the organization tree.
+    return ((tuple(parsed),) if parsed else None), missing
+
+
+def build_question(plan: Plan, index: PolicyIndex, requirement: Requirement) -> Question:
+    principal = requirement.principal
+    principal_account = account_of(principal)
+    resource_account = requirement.resource_owner or ""
+    notes: list[str] = []
+
+    identity = find_identity(plan, principal)
+    identity_policies: tuple[Policy, ...] | None = None
+    boundary: Policy | None = None
+    if identity is not None:
+        policies, missing = index.identity_policies(identity)
+        if missing:
+            notes.append(
+                f"the identity side of {principal} was not verified: xreg does not ship the "
+                f"AWS managed polic{'ies' if len(missing) > 1 else 'y'} {', '.join(missing)} "
+                "(give the document as a file)"
+            )
+        else:
+            identity_policies = policies
+        if identity.permissions_boundary:
+            boundary = index.parse(identity.permissions_boundary, PolicyType.BOUNDARY)
+
+    scps, missing_scps = _levels(index, plan, principal_account, PolicyType.SCP)
+    rcps, missing_rcps = _levels(index, plan, resource_account, PolicyType.RCP)
+    for name in missing_scps + missing_rcps:
+        notes.append(f"organization policy {name} is not bundled with xreg and was skipped")
+
+    resource_policy: Policy | None = None
+    state_known = requirement.resource_owner is not None
+    side_applies = True
+    grants: tuple[Grant, ...] = ()
+    kind = requirement.spec.resource
+
+    if kind == "group_versions":
+        group = requirement.group
+        state_known = group is not None
+        if group is not None and group.policy is not None:
+            resource_policy = index.parse(group.policy, PolicyType.MODEL_PACKAGE_GROUP, group.arn)
+    elif kind == "repository":
+        if requirement.aws_owned_image:
+            side_applies = False
+        else:
+            repository = requirement.repository
+            state_known = repository is not None
+            if repository is not None and repository.policy is not None:
+                resource_policy = index.parse(
+                    repository.policy, PolicyType.REPOSITORY, repository.arn
+                )
+    elif kind == "any":
+        side_applies = False
+    elif kind in ("object", "bucket"):
+        bucket = requirement.bucket
+        state_known = bucket is not None
+        if bucket is not None and bucket.policy is not None:
+            bucket_arn = f"arn:{plan.partition}:s3:::{bucket.name}"
+            resource_policy = index.parse(bucket.policy, PolicyType.BUCKET, bucket_arn)
+    elif kind == "artifact_key":
+        choice = requirement.key
+        key = choice.key if choice else None
+        if choice is None or choice.arn is None:
+            state_known = False
+            if choice is not None:
+                notes.append(choice.reason)
+        elif choice.aws_managed:
+            owner = account_of(choice.arn)
+            service = "sagemaker" if "aws/sagemaker" in choice.arn else "s3"
+            resource_policy = aws_managed_key_policy(
+                choice.arn,
+                service=service,
+                account=owner,
+                region=plan.region,
+                partition=plan.partition,
+            )
+            state_known = True
+        else:
+            state_known = key is not None
+            if key is not None:
+                if key.policy is not None:
+                    resource_policy = index.parse(key.policy, PolicyType.KEY, key.arn)
+                grants = tuple(
+                    Grant(
+                        grantee_principal=grant.grantee_principal,
+                        operations=grant.operations,
+                        source=grant.plan_field,
+                        grant_id=grant.grant_id,
+                        constraints=grant.constraints,
+                    )
+                    for grant in key.grants
+                )
+
+    context = request_context(
+        principal=principal,
+        principal_account=principal_account,
+        resource_account=resource_account or None,
+        action=requirement.action,
+        organization_id=plan.organization_id,
+        plan_context=plan.context,
+    )
+    access = AccessQuestion(
+        request=Request(principal, requirement.action, requirement.resource, context),
+        resource_account=resource_account,
+        principal_account=principal_account,
+        resource_policy=resource_policy,
+        resource_state_known=state_known,
+        resource_side_applies=side_applies,
+        identity_policies=identity_policies,
+        permissions_boundary=boundary,
+        scps=scps,
+        rcps=rcps,
+        grants=grants,
+    )
+    return Question(access, tuple(notes))

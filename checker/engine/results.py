@@ -1,0 +1,54 @@
+"""A decided requirement as a report row."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from checker.matrix.expand import Requirement
+from checker.plan.model import Plan
+from checker.policy.decision import AccessDecision, Decision
+from checker.report.model import Fix, Location, RequirementResult, Sides
+
+
+def requirement_result(
+    plan: Plan,
+    requirement: Requirement,
+    decision: AccessDecision,
+    notes: Sequence[str],
+    fixes: Mapping[tuple[str, str, str], Fix],
+) -> RequirementResult:
+    because = decision.because
+    if notes and decision.decision is not Decision.ALLOWED:
+        because = f"{because}; {'; '.join(notes)}"
+    elif notes:
+        because = f"{because} ({'; '.join(notes)})"
+    return RequirementResult(
+        id=requirement.spec.id,
+        phase=requirement.spec.phase,
+        level=requirement.spec.level,
+        principal=requirement.principal,
+        action=requirement.action,
+        resource=requirement.resource,
+        resource_owner=requirement.resource_owner or "unknown",
+        decision=decision.decision,
+        sides=Sides(
+            resource_policy=decision.resource_policy.decision,
+            identity_policy=decision.identity_policy.decision,
+            organization=decision.organization.decision,
+        ),
+        because=because,
+        evidence=decision.evidence,
+        title=requirement.spec.title,
+        unknown_keys=decision.unknown_keys,
+        fix=fixes.get(requirement.row_key),
+        location=_location(plan, requirement, decision),
+        referenced_by=tuple(requirement.referenced_by),
+    )
+
+
+def _location(plan: Plan, requirement: Requirement, decision: AccessDecision) -> Location:
+    """Point at the deciding statement when there is one, else at the plan field."""
+    for evidence in decision.evidence:
+        return Location(source=evidence.source, statement=evidence.statement)
+    field = requirement.referenced_by[0] if requirement.referenced_by else None
+    return Location(source=plan.source, field=field)

@@ -1,0 +1,51 @@
+"""Verdict and summary: what fails a plan, counted once, the same way for every format."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from checker.policy.decision import Decision
+from checker.report.model import Finding, Level, RequirementResult, Severity, Summary
+
+FAILING_DECISIONS = frozenset({Decision.IMPLICIT_DENY, Decision.EXPLICIT_DENY, Decision.UNKNOWN})
+
+
+def requirement_fails(row: RequirementResult) -> bool:
+    return row.level is Level.REQUIRED and row.decision in FAILING_DECISIONS
+
+
+def finding_fails(finding: Finding, fail_on: str) -> bool:
+    if finding.suppressed or fail_on == "never":
+        return False
+    threshold = Severity.WARNING if fail_on == "warning" else Severity.ERROR
+    return finding.severity.rank >= threshold.rank
+
+
+def verdict(
+    rows: Sequence[RequirementResult], findings: Sequence[Finding], fail_on: str
+) -> str:
+    """``fail_on`` sets the failing severity of findings; a required access that is not
+    allowed fails whatever it says (``never`` changes only the exit status, see the CLI)."""
+    if any(requirement_fails(row) for row in rows):
+        return "fail"
+    if fail_on == "warning" and any(
+        row.level is Level.DOCUMENTED and row.decision in FAILING_DECISIONS for row in rows
+    ):
+        return "fail"
+    if any(finding_fails(finding, fail_on) for finding in findings):
+        return "fail"
+    return "pass"
+
+
+def summarize(rows: Sequence[RequirementResult], findings: Sequence[Finding]) -> Summary:
+    active = [finding for finding in findings if not finding.suppressed]
+    return Summary(
+        requirements=len(rows),
+        allowed=sum(row.decision is Decision.ALLOWED for row in rows),
+        denied=sum(row.decision.is_denied for row in rows),
+        unknown=sum(row.decision is Decision.UNKNOWN for row in rows),
+        unverified=sum(row.decision is Decision.UNVERIFIED for row in rows),
+        errors=sum(finding.severity is Severity.ERROR for finding in active),
+        warnings=sum(finding.severity is Severity.WARNING for finding in active),
+        infos=sum(finding.severity is Severity.INFO for finding in active),
+    )

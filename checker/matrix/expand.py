@@ -1,0 +1,180 @@
+"""Turn a plan into requirements: one row per (principal, action, resource) it needs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from checker.matrix.references import ArtifactRef, References
+from checker.matrix.spec import RequirementSpec
+from checker.plan.model import EcrRepository, KmsKey, ModelPackageGroup, Plan, S3Bucket
+
+
+@dataclass(frozen=True)
+class KeyChoice:
+    """Which KMS key encrypts an artifact, as far as the plan tells."""
+
+    arn: str | None  # None: the plan does not say how the artifact is encrypted
+    reason: str
+    key: KmsKey | None = None
+    aws_managed: bool = False
+
+
+@dataclass
+class Requirement:
+    spec: RequirementSpec
+    principal: str
+    action: str
+    resource: str
+    resource_owner: str | None  # None: the plan does not say who owns the resource
+    referenced_by: list[str] = field(default_factory=list)
+    group: ModelPackageGroup | None = None
+    repository: EcrRepository | None = None
+    aws_owned_image: bool = False
+    bucket: S3Bucket | None = None
+    key: KeyChoice | None = None
+
+    @property
+    def row_key(self) -> tuple[str, str, str]:
+        return (self.principal, self.action.lower(), self.resource)
+
+
+def account_of(arn: str) -> str:
+    parts = arn.split(":", 5)
+    return parts[4] if len(parts) == 6 else ""
+
+
+def find_bucket(plan: Plan, name: str) -> S3Bucket | None:
+    return next((bucket for bucket in plan.s3_buckets if bucket.name == name), None)
+
+
+def find_key(plan: Plan, arn_or_alias: str) -> KmsKey | None:
+    for key in plan.kms_keys:
+        if key.arn == arn_or_alias or arn_or_alias in key.aliases:
+            return key
+        # alias ARNs and bare key ids name the same key
+        if key.arn.rsplit("/", 1)[-1] == arn_or_alias.rsplit("/", 1)[-1] and "key/" in arn_or_alias:
+            return key
+    return None
+
+
+def _is_aws_managed_alias(arn: str) -> bool:
+    return ":alias/aws/" in arn or arn.startswith("alias/aws/")
+
+
+def choose_artifact_key(plan: Plan, artifact: ArtifactRef, owner: str | None) -> KeyChoice | None:
+    """The key a consumer must be able to use to read ``artifact``; ``None`` if no key is used.
+
+    The training job's output key wins over the bucket default: SageMaker writes the artifact
+    with an explicit SSE-KMS header when ``OutputDataConfig.KmsKeyId`` is set.
+    """
+    bucket = find_bucket(plan, artifact.bucket)
+    if plan.training_job_output_kms_key:
+        arn = plan.training_job_output_kms_key
+        return _key_choice(plan, arn, "the training job's output key (training_job.output_kms_key)")
+    encryption = bucket.encryption if bucket else None
+    if encryption is not None and encryption.sse.startswith("aws:kms"):
+        if encryption.kms_key:
+            return _key_choice(plan, encryption.kms_key, f"the default SSE-KMS key of {artifact.bucket}")
+        return _aws_managed_s3_key(plan, owner, f"{artifact.bucket} defaults to SSE-KMS with no key")
+    if plan.has_training_job:
+        return _aws_managed_s3_key(
+            plan, owner, "the training job sets no output key, so SageMaker uses aws/s3"
+        )
+    if encryption is not None:  # AES256: S3 decrypts, no KMS permission involved
+        return None
+    return KeyChoice(
+        None,
+        f"the plan gives neither {artifact.bucket}'s default encryption nor a training job output key",
+    )
+
+
+def _key_choice(plan: Plan, arn: str, reason: str) -> KeyChoice:
+    key = find_key(plan, arn)
+    managed = _is_aws_managed_alias(arn) or (key is not None and key.manager == "AWS")
+    return KeyChoice(key.arn if key else arn, reason, key, managed)
+
+
+def _aws_managed_s3_key(plan: Plan, owner: str | None, reason: str) -> KeyChoice:
+    account = owner or plan.training_account
+    arn = f"arn:{plan.partition}:kms:{plan.region}:{account}:alias/aws/s3"
+    return KeyChoice(arn, reason, find_key(plan, arn), aws_managed=True)
+
+
+def expand(
+    plan: Plan,
+    references: References,
+    specs: tuple[RequirementSpec, ...],
+    *,
+    is_aws_owned_image: Callable[[str, str], bool],
+) -> list[Requirement]:
+    rows: dict[tuple[str, str, str], Requirement] = {}
+
+    def add(requirement: Requirement, referenced_by: str) -> None:
+        existing = rows.setdefault(requirement.row_key, requirement)
+        if referenced_by not in existing.referenced_by:
+            existing.referenced_by.append(referenced_by)
+
+    for spec in specs:
+        principals = (plan.registrar_arn,) if spec.who == "registrar" else plan.consumer_arns
+        for principal in principals:
+            for action in spec.actions:
+                for requirement, referenced_by in _targets(
+                    plan, references, spec, principal, action, is_aws_owned_image
+                ):
+                    add(requirement, referenced_by)
+    return list(rows.values())
+
+
+def _targets(
+    plan: Plan,
+    references: References,
+    spec: RequirementSpec,
+    principal: str,
+    action: str,
+    is_aws_owned_image: Callable[[str, str], bool],
+) -> list[tuple[Requirement, str]]:
+    def row(resource: str, owner: str | None, **kwargs: object) -> Requirement:
+        return Requirement(spec, principal, action, resource, owner, **kwargs)  # type: ignore[arg-type]
+
+    out: list[tuple[Requirement, str]] = []
+    if spec.resource == "group_versions" and references.group is not None:
+        group = references.group
+        group_arn_prefix = group.arn.split(":model-package-group/")[0]
+        resource = f"{group_arn_prefix}:model-package/{group.name}/*"
+        plan_group = next((g for g in plan.model_package_groups if g.arn == group.arn), None)
+        out.append((row(resource, group.account, group=plan_group), group.field))
+    elif spec.resource == "repository":
+        for image in references.images:
+            repository = next(
+                (r for r in plan.ecr_repositories if r.arn == image.repository_arn), None
+            )
+            aws_owned = is_aws_owned_image(image.account, image.region)
+            requirement = row(
+                image.repository_arn, image.account, repository=repository, aws_owned_image=aws_owned
+            )
+            out.append((requirement, image.field))
+    elif spec.resource == "any":
+        if references.images:
+            owner = account_of(principal)
+            out.append((row("*", owner), references.images[0].field))
+    elif spec.resource in ("object", "bucket"):
+        for artifact in references.artifacts:
+            bucket = find_bucket(plan, artifact.bucket)
+            owner = bucket.account if bucket else None
+            resource = artifact.object_arn if spec.resource == "object" else artifact.bucket_arn
+            out.append((row(resource, owner, bucket=bucket), artifact.field))
+    elif spec.resource == "artifact_key":
+        for artifact in references.artifacts:
+            bucket = find_bucket(plan, artifact.bucket)
+            owner = bucket.account if bucket else None
+            choice = choose_artifact_key(plan, artifact, owner)
+            if choice is None:
+                continue
+            if choice.arn is None:
+                resource = f"(key of {artifact.uri})"
+                out.append((row(resource, owner, bucket=bucket, key=choice), artifact.field))
+            else:
+                key_owner = account_of(choice.arn) or owner
+                out.append((row(choice.arn, key_owner, bucket=bucket, key=choice), artifact.field))
+    return out

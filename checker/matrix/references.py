@@ -1,0 +1,134 @@
+"""What a registration request references: the group, every image, every S3 artifact."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from checker.plan.model import Plan
+from checker.refs import NotInEcr, find_images, find_s3_uris, parse_arn, parse_ecr_image, parse_s3_uri
+
+
+@dataclass(frozen=True)
+class GroupRef:
+    arn: str  # the group ARN the request resolves to
+    account: str
+    name: str
+    field: str
+    given_as_name: bool  # a bare name resolves to the registrar's own account
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    uri: str
+    field: str
+    account: str
+    region: str
+    repository: str
+    repository_arn: str
+
+
+@dataclass(frozen=True)
+class ArtifactRef:
+    uri: str
+    field: str
+    bucket: str
+    key: str
+    bucket_arn: str
+    object_arn: str  # ends with * when the URI names a prefix
+
+
+@dataclass(frozen=True)
+class ReferenceProblem:
+    """A reference xreg could not follow: reported as a finding, never a crash."""
+
+    rule: str
+    field: str
+    value: str
+    message: str
+
+
+@dataclass(frozen=True)
+class References:
+    group: GroupRef | None
+    images: tuple[ImageRef, ...]
+    artifacts: tuple[ArtifactRef, ...]
+    problems: tuple[ReferenceProblem, ...]
+
+
+GROUP_FIELD = "registration.ModelPackageGroupName"
+
+
+def _group_ref(plan: Plan, registrar_account: str) -> GroupRef | ReferenceProblem:
+    value = plan.registration.get("ModelPackageGroupName")
+    if not isinstance(value, str) or not value:
+        return ReferenceProblem(
+            "REF-GROUP-INVALID", GROUP_FIELD, str(value), "ModelPackageGroupName is missing"
+        )
+    if value.startswith("arn:"):
+        try:
+            arn = parse_arn(value)
+        except ValueError as error:
+            return ReferenceProblem("REF-GROUP-INVALID", GROUP_FIELD, value, str(error))
+        prefix = "model-package-group/"
+        if arn.service != "sagemaker" or not arn.resource.startswith(prefix):
+            return ReferenceProblem(
+                "REF-GROUP-INVALID", GROUP_FIELD, value, "not a model package group ARN"
+            )
+        return GroupRef(value, arn.account, arn.resource[len(prefix) :], GROUP_FIELD, False)
+    group_arn = (
+        f"arn:{plan.partition}:sagemaker:{plan.region}:{registrar_account}"
+        f":model-package-group/{value}"
+    )
+    return GroupRef(group_arn, registrar_account, value, GROUP_FIELD, True)
+
+
+def collect_references(plan: Plan, registrar_account: str) -> References:
+    problems: list[ReferenceProblem] = []
+    group = _group_ref(plan, registrar_account)
+    if isinstance(group, ReferenceProblem):
+        problems.append(group)
+        group = None
+
+    images: dict[str, ImageRef] = {}
+    for uri, field in find_images(plan.registration):
+        try:
+            image = parse_ecr_image(uri)
+        except NotInEcr as error:
+            problems.append(ReferenceProblem("REF-IMAGE-NOT-ECR", field, uri, str(error)))
+            continue
+        except ValueError as error:
+            problems.append(ReferenceProblem("REF-IMAGE-INVALID", field, uri, str(error)))
+            continue
+        images.setdefault(
+            field,
+            ImageRef(
+                uri,
+                field,
+                image.account,
+                image.region,
+                image.repository,
+                image.repository_arn,
+            ),
+        )
+
+    artifacts: list[ArtifactRef] = []
+    for uri, field, is_prefix in find_s3_uris(plan.registration):
+        try:
+            location = parse_s3_uri(uri)
+        except ValueError as error:
+            problems.append(ReferenceProblem("REF-S3-URI-INVALID", field, uri, str(error)))
+            continue
+        object_arn = location.object_arn(plan.partition)
+        if is_prefix:
+            object_arn = object_arn + "*"
+        artifacts.append(
+            ArtifactRef(
+                uri,
+                field,
+                location.bucket,
+                location.key,
+                location.bucket_arn(plan.partition),
+                object_arn,
+            )
+        )
+    return References(group, tuple(images.values()), tuple(artifacts), tuple(problems))

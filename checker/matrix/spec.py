@@ -1,0 +1,54 @@
+"""The permission matrix as data: ``rules/matrix.yaml``, validated when loaded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from checker.errors import InputError, field_path
+from checker.paths import rules_dir
+from checker.report.model import Level
+from checker.schema_validation import packaged_validator
+from checker.yaml_io import read_yaml
+
+
+@dataclass(frozen=True)
+class RequirementSpec:
+    id: str
+    phase: str
+    who: str  # registrar | consumer
+    actions: tuple[str, ...]
+    resource: str  # group_versions | repository | any | object | bucket | artifact_key
+    decided_by: tuple[str, ...]
+    level: Level
+    title: str
+    rationale: str
+    source: str
+
+
+@cache
+def load_matrix() -> tuple[RequirementSpec, ...]:
+    path = rules_dir() / "matrix.yaml"
+    data = read_yaml(path)
+    error = packaged_validator("matrix.schema.json").best_error(data)
+    if error is not None:
+        raise InputError(str(path), field_path(error.path), error.message)
+    return tuple(
+        RequirementSpec(
+            id=row["id"],
+            phase=row["phase"],
+            who=row["who"],
+            actions=tuple(row["actions"]),
+            resource=row["resource"],
+            decided_by=tuple(row["decided_by"]),
+            level=Level(row["level"]),
+            title=row["title"],
+            rationale=" ".join(row["rationale"].split()),
+            source=row["source"],
+        )
+        for row in data["requirements"]
+    )
+
+
+def requirement_spec(requirement_id: str) -> RequirementSpec | None:
+    return next((spec for spec in load_matrix() if spec.id == requirement_id), None)

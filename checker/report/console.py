@@ -1,0 +1,181 @@
+"""The terminal view: every access per account, the gaps with their reason, then the fixes.
+
+Fits 100 columns; no colour when the output is not a terminal or ``NO_COLOR`` is set (rich
+honours both).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import IO
+
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.text import Text
+
+from checker.engine.verdict import FAILING_DECISIONS
+from checker.policy.decision import Decision
+from checker.report.model import Fix, Level, Report, RequirementResult, Severity
+
+MAX_WIDTH = 100
+
+_MARKS: dict[Decision, tuple[str, str]] = {
+    Decision.ALLOWED: ("✔", "green"),
+    Decision.IMPLICIT_DENY: ("✘", "red"),
+    Decision.EXPLICIT_DENY: ("✘", "bold red"),
+    Decision.UNKNOWN: ("?", "yellow"),
+    Decision.UNVERIFIED: ("~", "cyan"),
+    Decision.NOT_APPLICABLE: ("·", "dim"),
+}
+_SEVERITY_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def make_console(file: IO[str]) -> Console:
+    is_tty = file.isatty()
+    console = Console(
+        file=file,
+        width=MAX_WIDTH,
+        no_color=bool(os.environ.get("NO_COLOR")) or not is_tty,
+        highlight=False,
+        soft_wrap=False,
+    )
+    if is_tty:
+        console.width = min(console.size.width, MAX_WIDTH)
+    return console
+
+
+def short_arn(arn: str) -> str:
+    """``arn:aws:iam::111111111111:role/Deploy`` → ``111111111111:role/Deploy``."""
+    parts = arn.split(":", 5)
+    if len(parts) == 6 and parts[0] == "arn":
+        service, region, account, resource = parts[2], parts[3], parts[4], parts[5]
+        if service == "s3":
+            return f"s3:::{resource}"
+        prefix = f"{account}:" if account else ""
+        return f"{prefix}{resource}" if service in ("iam", "sts") else f"{service}:{prefix}{resource}"
+    return arn
+
+
+def _mark(row: RequirementResult) -> Text:
+    symbol, style = _MARKS[row.decision]
+    if row.level is Level.DOCUMENTED and row.decision in FAILING_DECISIONS:
+        style = "yellow"
+    return Text(symbol, style=style)
+
+
+def _account_title(report: Report, owner: str) -> str:
+    roles = {row.phase for row in report.requirements if row.resource_owner == owner}
+    what = "owns the model package group" if "register" in roles else "owns images, artifacts, keys"
+    if owner == "unknown":
+        return "Resources whose owner the plan does not give"
+    return f"Account {owner} ({what})"
+
+
+def _table(rows: list[RequirementResult]) -> Table:
+    table = Table(expand=True, show_edge=False, pad_edge=False, box=None, header_style="bold")
+    table.add_column("", width=1, no_wrap=True)
+    table.add_column("action", ratio=3, overflow="fold")
+    table.add_column("who", ratio=3, overflow="fold")
+    table.add_column("resource", ratio=4, overflow="fold")
+    table.add_column("decision", ratio=2, overflow="fold")
+    for row in rows:
+        decision = row.decision.value.replace("_", " ")
+        if row.level is Level.DOCUMENTED:
+            decision += " (documented)"
+        if row.fix is not None and row.decision in FAILING_DECISIONS:
+            decision += f" → {row.fix.id}"
+        table.add_row(
+            _mark(row), row.action, short_arn(row.principal), short_arn(row.resource), decision
+        )
+    return table
+
+
+def _fix_panel(fix: Fix) -> Panel:
+    parts: list[Text | Syntax] = [
+        Text.from_markup(f"[bold]{escape(fix.target)}[/] in account [bold]{fix.account}[/]")
+    ]
+    if fix.description:
+        parts.append(Text(fix.description, style="dim"))
+    if fix.policy is not None:
+        name = fix.policy_file or "policy.json"
+        parts.append(Text(f"{name}:", style="bold"))
+        parts.append(
+            Syntax(json.dumps(fix.policy, indent=2), "json", theme="ansi_dark", word_wrap=True)
+        )
+    parts.append(Text("apply with:", style="bold"))
+    parts.append(Text(fix.command, overflow="fold"))
+    return Panel(Group(*parts), title=f"fix {fix.id}", title_align="left", expand=True)
+
+
+def print_console(report: Report, file: IO[str]) -> None:
+    console = make_console(file)
+    console.print(Text(f"xreg check {report.plan}", style="bold"))
+    owners: list[str] = []
+    for row in report.requirements:
+        if row.resource_owner not in owners:
+            owners.append(row.resource_owner)
+    for owner in owners:
+        rows = [row for row in report.requirements if row.resource_owner == owner]
+        console.print()
+        console.print(Text(_account_title(report, owner), style="bold underline"))
+        console.print(_table(rows))
+
+    gaps = [row for row in report.requirements if row.decision in FAILING_DECISIONS]
+    if gaps:
+        console.print()
+        console.print(Text("Gaps", style="bold underline"))
+        for row in gaps:
+            symbol, style = _MARKS[row.decision]
+            if row.level is Level.DOCUMENTED:
+                style = "yellow"
+            head = Text(f"{symbol} {row.id}: {row.action} by {short_arn(row.principal)}", style=style)
+            console.print(head)
+            console.print(Text(f"  {row.because}", overflow="fold"))
+            if row.fix is not None:
+                console.print(Text(f"  fix: {row.fix.id} ({row.fix.target})", style="dim"))
+
+    fixes: list[Fix] = list(report.extra.get("fixes", []))
+    if fixes:
+        console.print()
+        console.print(Text("Fixes", style="bold underline"))
+        for fix in fixes:
+            console.print(_fix_panel(fix))
+
+    if report.findings:
+        console.print()
+        console.print(Text("Findings", style="bold underline"))
+        for finding in report.findings:
+            style = _SEVERITY_STYLE[finding.severity]
+            where = finding.location.source
+            if finding.location.line:
+                where += f":{finding.location.line}"
+            if finding.location.statement:
+                where += f" ({finding.location.statement})"
+            suppressed = f" [suppressed: {finding.suppressed}]" if finding.suppressed else ""
+            console.print(
+                Text(f"{finding.severity.value} {finding.rule}", style=style)
+                + Text(f" {where}{suppressed}", style="dim")
+            )
+            console.print(Text(f"  {finding.message}", overflow="fold"))
+
+    summary = report.summary
+    console.print()
+    verdict_style = "bold green" if report.verdict == "pass" else "bold red"
+    counts = (
+        f"{summary.requirements} accesses: {summary.allowed} allowed, {summary.denied} denied, "
+        f"{summary.unknown} unknown, {summary.unverified} unverified; "
+        f"{summary.errors} errors, {summary.warnings} warnings"
+    )
+    console.print(Text(report.verdict.upper(), style=verdict_style) + Text(f"  {counts}"))
+    if summary.unverified:
+        console.print(
+            Text(
+                "  unverified: the plan gives no identity policies for some principals; "
+                "--strict treats that as unknown",
+                style="dim",
+            )
+        )
