@@ -1,0 +1,126 @@
+"""The ``xreg check`` command end to end: exit codes, outputs, determinism, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from checker.cli import main
+from tests.conftest import FIXTURES, ROOT, assert_valid_report
+
+ANSI = re.compile(r"\x1b\[")
+
+
+def run_xreg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "checker.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def test_failing_plan_exits_1_and_names_the_gaps(example_plan: Path) -> None:
+    result = run_xreg("check", str(example_plan))
+    assert result.returncode == 1, result.stderr
+    assert "ecr:GetDownloadUrlForLayer" in result.stdout
+    assert "aws ecr set-repository-policy" in result.stdout
+    assert "FAIL" in result.stdout
+
+
+def test_passing_plan_exits_0() -> None:
+    result = run_xreg("check", str(FIXTURES / "aws-doc-sample-fixed" / "plan.yaml"), "--no-lint")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "PASS" in result.stdout
+
+
+def test_console_fits_100_columns_and_has_no_colour_off_a_terminal(example_plan: Path) -> None:
+    result = run_xreg("check", str(example_plan))
+    assert not ANSI.search(result.stdout)
+    assert max(len(line) for line in result.stdout.splitlines()) <= 100
+
+
+def test_json_report_is_valid_and_byte_identical(example_plan: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    assert main(["check", str(example_plan), "--format", "json", "-o", str(first)]) == 1
+    assert main(["check", str(example_plan), "--format", "json", "-o", str(second)]) == 1
+    assert first.read_bytes() == second.read_bytes()
+    data = json.loads(first.read_text())
+    assert_valid_report(data)
+    assert data["verdict"] == "fail"
+    assert data["summary"]["denied"] == 2
+
+
+def test_fail_on_never_exits_0_but_keeps_the_verdict(example_plan: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    code = main(["check", str(example_plan), "--fail-on", "never", "-f", "json", "-o", str(out)])
+    assert code == 0
+    assert json.loads(out.read_text())["verdict"] == "fail"
+
+
+def test_strict_turns_unverified_into_unknown(example_plan: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    main(["check", str(example_plan), "--strict", "-f", "json", "-o", str(out), "--no-lint"])
+    rows = json.loads(out.read_text())["requirements"]
+    assert not any(row["decision"] == "unverified" for row in rows)
+    token = next(row for row in rows if row["action"] == "ecr:GetAuthorizationToken")
+    assert token["decision"] == "unknown"
+
+
+def _bad_plan(tmp_path: Path, text: str, name: str = "plan.yaml") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode() if isinstance(text, str) else text)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("version: 1\naccounts: [\n", "plan.yaml"),
+        ("version: 1\n", "plan.yaml"),
+    ],
+    ids=["malformed-yaml", "schema-violation"],
+)
+def test_bad_plan_exits_2_with_one_line(tmp_path: Path, content: str, expected: str) -> None:
+    plan = _bad_plan(tmp_path, content)
+    result = run_xreg("check", str(plan))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_policy_file_names_the_file_and_field(tmp_path: Path) -> None:
+    source = FIXTURES / "aws-doc-sample"
+    target = tmp_path / "plan"
+    import shutil
+
+    shutil.copytree(source, target)
+    (target / "policies" / "bucket.json").write_text(
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Permit", "Action": "s3:GetObject",'
+        ' "Resource": "*", "Principal": "*"}]}'
+    )
+    result = run_xreg("check", str(target / "plan.yaml"))
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert "bucket.json" in line and "Statement[0].Effect" in line
+
+
+def test_missing_plan_exits_2(tmp_path: Path) -> None:
+    result = run_xreg("check", str(tmp_path / "nope.yaml"))
+    assert result.returncode == 2
+    assert "nope.yaml" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unknown_format_exits_2(example_plan: Path) -> None:
+    result = run_xreg("check", str(example_plan), "--format", "pdf")
+    assert result.returncode == 2
+    assert "unknown format 'pdf'" in result.stderr

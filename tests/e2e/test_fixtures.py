@@ -1,0 +1,101 @@
+"""Each bundled fixture decides exactly as its hand-written expected.yaml says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from checker.engine import CheckOptions, check_plan
+from checker.fix.apply import apply_fixes
+from checker.plan.loader import load_plan
+from checker.policy.decision import Decision
+from checker.report.json_report import report_to_dict
+from tests.conftest import assert_valid_report, fixture_plans
+
+
+def _decisions(report_rows: list[dict[str, str]]) -> dict[tuple[str, str, str], str]:
+    return {(row["id"], row["action"], row["resource"]): row["decision"] for row in report_rows}
+
+
+@pytest.mark.parametrize("plan_path", fixture_plans(), ids=lambda path: path.parent.name)
+def test_fixture_decisions_match_expected(plan_path: Path) -> None:
+    expected = yaml.safe_load((plan_path.parent / "expected.yaml").read_text())
+    report = check_plan(load_plan(plan_path), CheckOptions(lint=False))
+    data = report_to_dict(report)
+    assert_valid_report(data)
+    assert _decisions(data["requirements"]) == _decisions(expected["requirements"])
+    assert report.verdict == expected["verdict"]
+
+
+@pytest.mark.parametrize("plan_path", fixture_plans(), ids=lambda path: path.parent.name)
+def test_every_suggested_fix_makes_the_plan_pass(plan_path: Path) -> None:
+    plan = load_plan(plan_path)
+    report = check_plan(plan, CheckOptions(lint=False))
+    fixes = report.extra["fixes"]
+    fixed = check_plan(apply_fixes(plan, fixes), CheckOptions(lint=False))
+    still_denied = [
+        (row.id, row.action, row.decision.value)
+        for row in fixed.requirements
+        if row.decision in (Decision.IMPLICIT_DENY, Decision.EXPLICIT_DENY)
+    ]
+    assert still_denied == []
+    if any(row.decision.is_denied for row in report.requirements):
+        assert fixes, "a failing fixture must get at least one fix"
+
+
+def test_the_aws_example_fails_for_the_documented_reasons(example_plan: Path) -> None:
+    report = check_plan(load_plan(example_plan), CheckOptions(lint=False))
+    denied = {row.action: row for row in report.requirements if row.decision.is_denied}
+    assert set(denied) == {"ecr:GetDownloadUrlForLayer", "s3:GetBucketAcl"}
+    assert "AddPerm" in denied["s3:GetBucketAcl"].because
+    assert "arn:aws:s3:::my-bucket/*" in denied["s3:GetBucketAcl"].because
+    assert denied["ecr:GetDownloadUrlForLayer"].fix is not None
+    fix = denied["ecr:GetDownloadUrlForLayer"].fix
+    assert fix.account == "222222222222"
+    assert fix.command.startswith("aws ecr set-repository-policy --registry-id 222222222222")
+    # the page's statement is kept as it was, the new one is added beside it
+    assert fix.policy is not None
+    sids = [statement["Sid"] for statement in fix.policy["Statement"]]
+    assert sids[0] == "AddPerm" and len(sids) == 2
+    assert fix.policy["Statement"][0]["Action"] == ["ecr:BatchGetImage", "ecr:Describe*"]
+    assert "Resource" not in fix.policy["Statement"][1]
+
+
+def test_explicit_deny_fix_narrows_the_deny_and_keeps_it(tmp_path: Path) -> None:
+    from tests.conftest import FIXTURES
+
+    report = check_plan(load_plan(FIXTURES / "explicit-deny" / "plan.yaml"), CheckOptions(lint=False))
+    (row,) = [row for row in report.requirements if row.decision is Decision.EXPLICIT_DENY]
+    assert row.evidence[0].statement == "KeepModelsInTrainingAccount"
+    assert row.fix is not None and row.fix.policy is not None
+    deny = next(s for s in row.fix.policy["Statement"] if s["Sid"] == "KeepModelsInTrainingAccount")
+    assert deny["Effect"] == "Deny"
+    # the guardrail keeps its own condition and now spares exactly the consumer role
+    assert deny["Condition"]["StringNotEquals"]["aws:PrincipalAccount"] == "222222222222"
+    assert deny["Condition"]["ArnNotEquals"]["aws:PrincipalArn"] == (
+        "arn:aws:iam::111111111111:role/SageMakerDeployRole"
+    )
+
+
+def test_identity_side_fix_is_an_inline_role_policy() -> None:
+    from tests.conftest import FIXTURES
+
+    report = check_plan(
+        load_plan(FIXTURES / "identity-denies" / "plan.yaml"), CheckOptions(lint=False)
+    )
+    fixes = {fix.kind: fix for fix in report.extra["fixes"]}
+    fix = fixes["identity_policy"]
+    assert fix.account == "111111111111"
+    assert fix.command.startswith(
+        "aws iam put-role-policy --role-name SageMakerDeployRole --policy-name xreg-cross-account-access"
+    )
+    assert fix.policy is not None
+    (statement,) = fix.policy["Statement"]
+    assert set(statement["Action"]) == {
+        "ecr:BatchGetImage",
+        "ecr:GetDownloadUrlForLayer",
+        "ecr:DescribeImages",
+    }
+    assert "Principal" not in statement
