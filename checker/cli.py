@@ -39,12 +39,27 @@ def version_text() -> str:
     return f"xreg {__version__} (IAM catalog {data_version()})"
 
 
+class _VersionAction(argparse.Action):
+    """Prints the version only when asked: reading the catalog's data date has a cost that
+    every other command should not pay."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        print(version_text())
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="xreg",
         description="Check a cross-account Amazon SageMaker model registration before it fails.",
     )
-    parser.add_argument("--version", action="version", version=version_text())
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help="show the version")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:
         try:

@@ -12,8 +12,8 @@ from typing import IO
 
 from rich.console import Console, Group
 from rich.markup import escape
+from rich.padding import Padding
 from rich.panel import Panel
-from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
@@ -76,26 +76,30 @@ def _account_title(report: Report, owner: str) -> str:
 
 
 def _table(rows: list[RequirementResult]) -> Table:
-    table = Table(expand=True, show_edge=False, pad_edge=False, box=None, header_style="bold")
-    table.add_column("", width=1, no_wrap=True)
-    table.add_column("action", ratio=3, overflow="fold")
-    table.add_column("who", ratio=3, overflow="fold")
-    table.add_column("resource", ratio=4, overflow="fold")
-    table.add_column("decision", ratio=2, overflow="fold")
+    table = Table(show_edge=False, pad_edge=False, box=None, show_header=False)
+    table.add_column("", width=3, no_wrap=True, justify="right")
+    table.add_column("action", min_width=28, no_wrap=True)
+    table.add_column("who", max_width=38, overflow="fold")
+    table.add_column("decision", no_wrap=True)
+    table.add_column("fix", no_wrap=True)
     for row in rows:
         decision = row.decision.value.replace("_", " ")
         if row.level is Level.DOCUMENTED:
-            decision += " (documented)"
-        if row.fix is not None and row.decision in FAILING_DECISIONS:
-            decision += f" → {row.fix.id}"
-        table.add_row(
-            _mark(row), row.action, short_arn(row.principal), short_arn(row.resource), decision
-        )
+            decision += "*"
+        fix = row.fix.id if row.fix is not None and row.decision in FAILING_DECISIONS else ""
+        table.add_row(_mark(row), row.action, short_arn(row.principal), decision, fix)
     return table
 
 
+def _by_resource(rows: list[RequirementResult]) -> dict[str, list[RequirementResult]]:
+    grouped: dict[str, list[RequirementResult]] = {}
+    for row in rows:
+        grouped.setdefault(row.resource, []).append(row)
+    return grouped
+
+
 def _fix_panel(fix: Fix) -> Panel:
-    parts: list[Text | Syntax] = [
+    parts: list[Text] = [
         Text.from_markup(f"[bold]{escape(fix.target)}[/] in account [bold]{fix.account}[/]")
     ]
     if fix.description:
@@ -103,9 +107,9 @@ def _fix_panel(fix: Fix) -> Panel:
     if fix.policy is not None:
         name = fix.policy_file or "policy.json"
         parts.append(Text(f"{name}:", style="bold"))
-        parts.append(
-            Syntax(json.dumps(fix.policy, indent=2), "json", theme="ansi_dark", word_wrap=True)
-        )
+        # Plain text, not syntax highlighting: the document must paste back exactly, and
+        # pygments would cost more to import than the whole check.
+        parts.append(Text(json.dumps(fix.policy, indent=2), overflow="fold"))
     parts.append(Text("apply with:", style="bold"))
     parts.append(Text(fix.command, overflow="fold"))
     return Panel(Group(*parts), title=f"fix {fix.id}", title_align="left", expand=True)
@@ -122,7 +126,10 @@ def print_console(report: Report, file: IO[str]) -> None:
         rows = [row for row in report.requirements if row.resource_owner == owner]
         console.print()
         console.print(Text(_account_title(report, owner), style="bold underline"))
-        console.print(_table(rows))
+        for resource, resource_rows in _by_resource(rows).items():
+            console.print(Padding(Text(resource, style="bold", overflow="fold"), (0, 0, 0, 1)))
+            console.print(_table(resource_rows))
+    console.print(Text("* documented: the AWS example asks for it, AWS does not need it", style="dim"))
 
     gaps = [row for row in report.requirements if row.decision in FAILING_DECISIONS]
     if gaps:
@@ -134,9 +141,11 @@ def print_console(report: Report, file: IO[str]) -> None:
                 style = "yellow"
             head = Text(f"{symbol} {row.id}: {row.action} by {short_arn(row.principal)}", style=style)
             console.print(head)
-            console.print(Text(f"  {row.because}", overflow="fold"))
+            console.print(Padding(Text(row.because, overflow="fold"), (0, 0, 0, 2)))
             if row.fix is not None:
-                console.print(Text(f"  fix: {row.fix.id} ({row.fix.target})", style="dim"))
+                console.print(
+                    Padding(Text(f"fix {row.fix.id}: {row.fix.target}", style="dim"), (0, 0, 0, 2))
+                )
 
     fixes: list[Fix] = list(report.extra.get("fixes", []))
     if fixes:
@@ -160,7 +169,7 @@ def print_console(report: Report, file: IO[str]) -> None:
                 Text(f"{finding.severity.value} {finding.rule}", style=style)
                 + Text(f" {where}{suppressed}", style="dim")
             )
-            console.print(Text(f"  {finding.message}", overflow="fold"))
+            console.print(Padding(Text(finding.message, overflow="fold"), (0, 0, 0, 2)))
 
     summary = report.summary
     console.print()

@@ -124,3 +124,30 @@ def test_unknown_format_exits_2(example_plan: Path) -> None:
     result = run_xreg("check", str(example_plan), "--format", "pdf")
     assert result.returncode == 2
     assert "unknown format 'pdf'" in result.stderr
+
+
+def test_image_outside_ecr_and_bad_s3_uri_are_findings_not_crashes(tmp_path: Path) -> None:
+    import shutil
+
+    target = tmp_path / "plan"
+    shutil.copytree(FIXTURES / "aws-doc-sample", target)
+    plan = (target / "plan.yaml").read_text()
+    plan = plan.replace(
+        "      - Image: 222222222222.dkr.ecr.us-east-2.amazonaws.com/decision-trees-sample:latest\n"
+        "        ModelDataUrl: s3://my-bucket/model.tar.gz\n",
+        "      - Image: 222222222222.dkr.ecr.us-east-2.amazonaws.com/decision-trees-sample:latest\n"
+        "        ModelDataUrl: s3://my-bucket/model.tar.gz\n"
+        "      - Image: docker.io/library/python:3.11\n"
+        "        ModelDataUrl: s3://Not_A_Bucket/model.tar.gz\n",
+    )
+    (target / "plan.yaml").write_text(plan)
+    out = tmp_path / "r.json"
+    code = main(["check", str(target / "plan.yaml"), "-f", "json", "-o", str(out)])
+    data = json.loads(out.read_text())
+    assert code == 1
+    assert_valid_report(data)
+    by_field = {f["location"].get("field"): f for f in data["findings"]}
+    image = by_field["registration.InferenceSpecification.Containers[1].Image"]
+    assert "docker.io/library/python:3.11" in image["message"]
+    uri = by_field["registration.InferenceSpecification.Containers[1].ModelDataUrl"]
+    assert "Not_A_Bucket" in uri["message"] and uri["severity"] == "error"
