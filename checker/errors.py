@@ -29,3 +29,15 @@ def field_path(parts: tuple[str | int, ...] | list[str | int]) -> str:
         else:
             text += f".{part}" if text else str(part)
     return text or "$"
+
+
+def parse_field_path(text: str) -> tuple[str | int, ...]:
+    """The inverse of ``field_path``: ``Statement[0].Effect`` → ``("Statement", 0, "Effect")``."""
+    parts: list[str | int] = []
+    for piece in text.split("."):
+        name, _, rest = piece.partition("[")
+        if name:
+            parts.append(name)
+        for index in rest.split("[") if rest else ():
+            parts.append(int(index.rstrip("]")))
+    return tuple(parts) if text != "$" else ()

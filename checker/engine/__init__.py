@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from checker import __version__
 from checker.engine.findings import reference_findings
+from checker.engine.locate import Locator
 from checker.engine.policies import PolicyIndex
 from checker.engine.questions import build_question
 from checker.engine.results import requirement_result
@@ -61,7 +62,7 @@ def decide_requirements(
                 because=f"{decision.because} (--strict: an unverified side is unknown)",
             )
         decided.append(Decided(requirement, question.access, decision, question.notes))
-    return index, decided, reference_findings(plan, references)
+    return index, decided, reference_findings(Locator(plan), references)
 
 
 def check_plan(plan: Plan, options: CheckOptions | None = None) -> Report:
@@ -73,8 +74,9 @@ def check_plan(plan: Plan, options: CheckOptions | None = None) -> Report:
         planner.plan_requirement(item.requirement, item.question, item.decision)
     fixes = planner.fixes()
 
+    locator = Locator(plan)
     rows: list[RequirementResult] = [
-        requirement_result(plan, item.requirement, item.decision, item.notes, fixes)
+        requirement_result(locator, index, item.requirement, item.decision, item.notes, fixes)
         for item in decided
     ]
     if options.lint and options.extra_findings is not None:

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from checker.matrix.expand import Requirement
-from checker.plan.model import Plan
+from checker.engine.locate import Locator
+from checker.engine.policies import PolicyIndex
 from checker.policy.decision import AccessDecision, Decision
 from checker.report.model import Fix, Location, RequirementResult, Sides
 
 
 def requirement_result(
-    plan: Plan,
+    locator: Locator,
+    index: PolicyIndex,
     requirement: Requirement,
     decision: AccessDecision,
     notes: Sequence[str],
@@ -41,14 +43,16 @@ def requirement_result(
         title=requirement.spec.title,
         unknown_keys=decision.unknown_keys,
         fix=fixes.get(requirement.row_key),
-        location=_location(plan, requirement, decision),
+        location=_location(locator, index, requirement, decision),
         referenced_by=tuple(requirement.referenced_by),
     )
 
 
-def _location(plan: Plan, requirement: Requirement, decision: AccessDecision) -> Location:
+def _location(
+    locator: Locator, index: PolicyIndex, requirement: Requirement, decision: AccessDecision
+) -> Location:
     """Point at the deciding statement when there is one, else at the plan field."""
     for evidence in decision.evidence:
-        return Location(source=evidence.source, statement=evidence.statement)
-    field = requirement.referenced_by[0] if requirement.referenced_by else None
-    return Location(source=plan.source, field=field)
+        policy = index.by_source.get(evidence.source)
+        return locator.statement(policy, evidence.source, evidence.statement)
+    return locator.plan_field(requirement.referenced_by[0] if requirement.referenced_by else "$")

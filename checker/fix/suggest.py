@@ -295,7 +295,7 @@ class FixPlanner:
         return None
 
     def _loaded_by_source(self, source: str) -> LoadedPolicy | None:
-        return _loaded_policies(self.plan).get(source)
+        return self.plan.loaded_policies().get(source)
 
     # -- output ----------------------------------------------------------------------------
     def fixes(self) -> dict[tuple[str, str, str], Fix]:
@@ -337,26 +337,6 @@ def _resource_arn(requirement: Requirement) -> str:
 
 def _policy_noun(policy_type: PolicyType) -> str:
     return "permissions boundary" if policy_type is PolicyType.BOUNDARY else "identity policy"
-
-
-def _loaded_policies(plan: Plan) -> dict[str, LoadedPolicy]:
-    found: dict[str, LoadedPolicy] = {}
-    candidates: list[LoadedPolicy | None] = [
-        *(r.policy for r in plan.ecr_repositories),
-        *(b.policy for b in plan.s3_buckets),
-        *(k.policy for k in plan.kms_keys),
-        *(g.policy for g in plan.model_package_groups),
-    ]
-    for identity in plan.identities:
-        candidates.extend(p for p in identity.policies if isinstance(p, LoadedPolicy))
-        candidates.append(identity.permissions_boundary)
-    for mapping in (plan.service_control_policies, plan.resource_control_policies):
-        for items in (mapping or {}).values():
-            candidates.extend(p for p in items if isinstance(p, LoadedPolicy))
-    for loaded in candidates:
-        if loaded is not None:
-            found[loaded.source] = loaded
-    return found
 
 
 def _build_fix(plan: Plan, edit: PolicyEdit) -> Fix:

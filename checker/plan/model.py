@@ -133,6 +133,24 @@ class Plan:
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
     positions: Positions = field(default_factory=dict, compare=False, hash=False)
 
+    def loaded_policies(self) -> dict[str, LoadedPolicy]:
+        """Every policy document the plan names, by source."""
+        candidates: list[LoadedPolicy | ManagedPolicyRef | None] = [
+            *(r.policy for r in self.ecr_repositories),
+            *(b.policy for b in self.s3_buckets),
+            *(k.policy for k in self.kms_keys),
+            *(g.policy for g in self.model_package_groups),
+        ]
+        for identity in self.identities:
+            candidates.extend(identity.policies)
+            candidates.append(identity.permissions_boundary)
+        for mapping in (self.service_control_policies, self.resource_control_policies):
+            for items in (mapping or {}).values():
+                candidates.extend(items)
+        return {
+            item.source: item for item in candidates if isinstance(item, LoadedPolicy)
+        }
+
     @property
     def registrar_arn(self) -> str:
         return self.registrar or f"arn:{self.partition}:iam::{self.training_account}:root"

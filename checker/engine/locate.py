@@ -1,0 +1,67 @@
+"""Source positions for report rows: the file, line and column a reader (or a code-scanning
+tool) should open."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from checker.errors import parse_field_path
+from checker.plan.model import LoadedPolicy, Plan
+from checker.policy.model import Policy
+from checker.report.model import Location
+
+
+def display_path(path: Path) -> str:
+    """Relative to the working directory when below it, else as it is."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+@dataclass
+class Locator:
+    plan: Plan
+    _loaded: dict[str, LoadedPolicy] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._loaded = self.plan.loaded_policies()
+
+    def statement(self, policy: Policy | None, source: str, label: str) -> Location:
+        loaded = self._loaded.get(source)
+        if loaded is None or policy is None:
+            return Location(source=source, statement=label)
+        statement = next((s for s in policy.statements if s.label == label), None)
+        position = None
+        if statement is not None:
+            single = not isinstance(loaded.document.get("Statement"), list)
+            key: tuple[str | int, ...] = (
+                ("Statement",) if single else ("Statement", statement.index)
+            )
+            position = loaded.positions.get(key)
+        file = display_path(loaded.file) if loaded.file is not None else display_path(self.plan.path)
+        return Location(
+            source=source,
+            statement=label,
+            line=position[0] if position else None,
+            column=position[1] if position else None,
+            file=file,
+        )
+
+    def plan_field(self, field_text: str) -> Location:
+        path = parse_field_path(field_text)
+        position = None
+        for end in range(len(path), -1, -1):
+            position = self.plan.positions.get(path[:end])
+            if position is not None:
+                break
+        return Location(
+            source=self.plan.source,
+            field=field_text,
+            line=position[0] if position else None,
+            column=position[1] if position else None,
+            file=display_path(self.plan.path),
+        )
