@@ -147,9 +147,7 @@ class Plan:
         for mapping in (self.service_control_policies, self.resource_control_policies):
             for items in (mapping or {}).values():
                 candidates.extend(items)
-        return {
-            item.source: item for item in candidates if isinstance(item, LoadedPolicy)
-        }
+        return {item.source: item for item in candidates if isinstance(item, LoadedPolicy)}
 
     @property
     def registrar_arn(self) -> str:

@@ -1,0 +1,291 @@
+"""``load_plan``: read a plan file, validate it, read every policy it names, build a ``Plan``.
+
+Order matters for the messages: the schema speaks first (shape and types, one line), then
+the checks the schema cannot express (strict ARN parsing, partitions, duplicates, files).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from checker import refs
+from checker.errors import InputError, field_path
+from checker.plan.documents import load_document
+from checker.plan.managed_policies import ListKind
+from checker.plan.model import (
+    BucketEncryption,
+    EcrRepository,
+    FieldPath,
+    Identity,
+    KmsGrant,
+    KmsKey,
+    LoadedPolicy,
+    ManagedPolicyRef,
+    ModelPackageGroup,
+    Plan,
+    Positions,
+    S3Bucket,
+)
+from checker.plan.policy_refs import PolicyReader
+from checker.plan.schema import validate_plan
+
+T = TypeVar("T")
+
+
+class _InPartition(Protocol):
+    @property
+    def partition(self) -> str: ...
+
+
+P = TypeVar("P", bound=_InPartition)
+
+_ORGANIZATION_ID = re.compile(r"o-[a-z0-9]{10,32}")
+_SERVICE_PRINCIPAL = re.compile(r"[a-z0-9][a-z0-9.-]*\.amazonaws\.com(?:\.cn)?")
+
+
+def load_plan(path: str | Path) -> Plan:
+    """Load and validate the plan at ``path``; ``InputError`` (one line) when it is invalid."""
+    source = str(path)
+    plan_path = Path(path)
+    data, positions = load_document(plan_path, source=source)
+    validate_plan(data, source=source, positions=positions)
+    return _PlanBuilder(plan_path, source, data, positions).build()
+
+
+class _PlanBuilder:
+    def __init__(
+        self, plan_path: Path, source: str, data: dict[str, Any], positions: Positions
+    ) -> None:
+        self.plan_path = plan_path
+        self.source = source
+        self.data = data
+        self.positions = positions
+        self.partition: str = data.get("partition", "aws")
+        self.policies = PolicyReader(plan_path, source, positions)
+
+    def refuse(self, field: FieldPath, reason: str) -> InputError:
+        return InputError(self.source, field_path(field), reason)
+
+    def parsed(self, parse: Callable[[str], T], value: str, field: FieldPath) -> T:
+        """``parse(value)``, with its ValueError reported at ``field``."""
+        try:
+            return parse(value)
+        except ValueError as error:
+            raise self.refuse(field, str(error)) from None
+
+    def arn_in_partition(self, parse: Callable[[str], P], value: str, field: FieldPath) -> P:
+        """Parse an ARN strictly and check that it is in the plan's partition."""
+        parsed = self.parsed(parse, value, field)
+        if parsed.partition != self.partition:
+            raise self.refuse(
+                field,
+                f"{value!r} is in partition {parsed.partition}, "
+                f"but the plan's partition is {self.partition}",
+            )
+        return parsed
+
+    # --- the plan ---------------------------------------------------------------------------
+
+    def build(self) -> Plan:
+        data = self.data
+        region = self.parsed(refs.parse_region, data["region"], ("region",))
+        if refs.region_partition(region) != self.partition:
+            raise self.refuse(
+                ("region",),
+                f"region {region} is in partition {refs.region_partition(region)}, "
+                f"but the plan's partition is {self.partition}",
+            )
+        accounts = data["accounts"]
+        training = self.parsed(
+            refs.parse_account_id, accounts["training"], ("accounts", "training")
+        )
+        registry = self.parsed(
+            refs.parse_account_id, accounts["registry"], ("accounts", "registry")
+        )
+        organization_id = data.get("organization_id")
+        if organization_id is not None and not _ORGANIZATION_ID.fullmatch(organization_id):
+            raise self.refuse(
+                ("organization_id",), f"{organization_id!r} is not an AWS Organizations id"
+            )
+        principals = data.get("principals", {})
+        registrar = principals.get("registrar")
+        if registrar is not None:
+            self.principal(registrar, ("principals", "registrar"))
+        consumers = tuple(principals.get("consumers", ()))
+        for index, consumer in enumerate(consumers):
+            self.principal(consumer, ("principals", "consumers", index))
+        self.no_duplicates(consumers, ("principals", "consumers"))
+        training_job = data.get("training_job")
+        output_key = (training_job or {}).get("output_kms_key")
+        if output_key is not None:
+            self.arn_in_partition(
+                refs.parse_kms_key_arn, output_key, ("training_job", "output_kms_key")
+            )
+        resources = data.get("resources", {})
+        return Plan(
+            path=self.plan_path,
+            source=self.source,
+            version=data["version"],
+            partition=self.partition,
+            region=region,
+            training_account=training,
+            registry_account=registry,
+            registration=data["registration"],
+            organization_id=organization_id,
+            registrar=registrar,
+            consumers=consumers,
+            context=data.get("context", {}),
+            training_job_output_kms_key=output_key,
+            has_training_job=training_job is not None,
+            ecr_repositories=self.each(resources, "ecr_repositories", self.ecr_repository),
+            s3_buckets=self.each(resources, "s3_buckets", self.s3_bucket),
+            kms_keys=self.each(resources, "kms_keys", self.kms_key),
+            model_package_groups=self.each(
+                resources, "model_package_groups", self.model_package_group
+            ),
+            identities=self.identities(),
+            service_control_policies=self.by_account("service_control_policies", "scp"),
+            resource_control_policies=self.by_account("resource_control_policies", "rcp"),
+            raw=data,
+            positions=self.positions,
+        )
+
+    def principal(self, value: str, field: FieldPath) -> refs.IamPrincipal:
+        return self.arn_in_partition(refs.parse_principal_arn, value, field)
+
+    def no_duplicates(self, values: tuple[str, ...], field: FieldPath) -> None:
+        first: dict[str, int] = {}
+        for index, value in enumerate(values):
+            if value in first:
+                earlier = field_path((*field, first[value]))
+                raise self.refuse((*field, index), f"{value!r} is listed twice (also at {earlier})")
+            first[value] = index
+
+    def each(
+        self,
+        resources: dict[str, Any],
+        kind: str,
+        build: Callable[[dict[str, Any], FieldPath], T],
+    ) -> tuple[T, ...]:
+        items = resources.get(kind, [])
+        built = tuple(build(item, ("resources", kind, index)) for index, item in enumerate(items))
+        keys = tuple(item.get("arn") or item.get("name") for item in items)
+        self.no_duplicates(keys, ("resources", kind))
+        return built
+
+    # --- resources --------------------------------------------------------------------------
+
+    def ecr_repository(self, item: dict[str, Any], field: FieldPath) -> EcrRepository:
+        self.arn_in_partition(refs.parse_ecr_repository_arn, item["arn"], (*field, "arn"))
+        policy = self.policies.resource_policy(item.get("policy"), (*field, "policy"))
+        return EcrRepository(arn=item["arn"], policy=policy, plan_field=field_path(field))
+
+    def s3_bucket(self, item: dict[str, Any], field: FieldPath) -> S3Bucket:
+        name = self.parsed(refs.check_bucket_name, item["name"], (*field, "name"))
+        account = self.parsed(refs.parse_account_id, item["account"], (*field, "account"))
+        encryption = None
+        if "encryption" in item:
+            sse = item["encryption"]["sse"]
+            kms_key = item["encryption"].get("kms_key")
+            key_field = (*field, "encryption", "kms_key")
+            if kms_key is not None:
+                if sse == "AES256":
+                    raise self.refuse(
+                        key_field, "a KMS key makes no sense with sse AES256 (S3 managed keys)"
+                    )
+                self.arn_in_partition(refs.parse_kms_key_arn, kms_key, key_field)
+            encryption = BucketEncryption(sse=sse, kms_key=kms_key)
+        return S3Bucket(
+            name=name,
+            account=account,
+            policy=self.policies.resource_policy(item.get("policy"), (*field, "policy")),
+            plan_field=field_path(field),
+            encryption=encryption,
+            object_ownership=item.get("object_ownership"),
+        )
+
+    def kms_key(self, item: dict[str, Any], field: FieldPath) -> KmsKey:
+        self.arn_in_partition(refs.parse_kms_key_arn, item["arn"], (*field, "arn"))
+        aliases = tuple(item.get("aliases", ()))
+        for index, alias in enumerate(aliases):
+            if alias.startswith("arn:"):
+                self.arn_in_partition(refs.parse_kms_key_arn, alias, (*field, "aliases", index))
+        grants = tuple(
+            self.kms_grant(grant, (*field, "grants", index))
+            for index, grant in enumerate(item.get("grants", ()))
+        )
+        return KmsKey(
+            arn=item["arn"],
+            policy=self.policies.resource_policy(item.get("policy"), (*field, "policy")),
+            plan_field=field_path(field),
+            manager=item.get("manager"),
+            aliases=aliases,
+            grants=grants,
+        )
+
+    def kms_grant(self, item: dict[str, Any], field: FieldPath) -> KmsGrant:
+        grantee = item["grantee_principal"]
+        grantee_field = (*field, "grantee_principal")
+        if grantee.startswith("arn:"):
+            self.principal(grantee, grantee_field)
+        elif not (refs.is_account_id(grantee) or _SERVICE_PRINCIPAL.fullmatch(grantee)):
+            raise self.refuse(
+                grantee_field,
+                f"{grantee!r} is not an IAM principal ARN, an account id or a service principal",
+            )
+        return KmsGrant(
+            grantee_principal=grantee,
+            operations=tuple(item["operations"]),
+            plan_field=field_path(field),
+            grant_id=item.get("grant_id"),
+            constraints=item.get("constraints"),
+        )
+
+    def model_package_group(self, item: dict[str, Any], field: FieldPath) -> ModelPackageGroup:
+        self.arn_in_partition(refs.parse_model_package_group_arn, item["arn"], (*field, "arn"))
+        policy = self.policies.resource_policy(item.get("policy"), (*field, "policy"))
+        return ModelPackageGroup(arn=item["arn"], policy=policy, plan_field=field_path(field))
+
+    # --- identities and organization policies -----------------------------------------------
+
+    def identities(self) -> tuple[Identity, ...]:
+        built = []
+        for index, item in enumerate(self.data.get("identities", [])):
+            field: FieldPath = ("identities", index)
+            principal = self.principal(item["principal"], (*field, "principal"))
+            if principal.kind == "assumed-role":
+                raise self.refuse(
+                    (*field, "principal"),
+                    "identity policies belong to the role, not to its sessions: give "
+                    f"arn:{principal.partition}:iam::{principal.account}:role/{principal.name}",
+                )
+            policies = tuple(
+                self.policies.listed(value, (*field, "policies", number), "identity")
+                for number, value in enumerate(item.get("policies", []))
+            )
+            boundary_value = item.get("permissions_boundary")
+            boundary = (
+                self.policies.boundary(boundary_value, (*field, "permissions_boundary"))
+                if boundary_value is not None
+                else None
+            )
+            built.append(Identity(item["principal"], policies, field_path(field), boundary))
+        self.no_duplicates(tuple(identity.principal for identity in built), ("identities",))
+        return tuple(built)
+
+    def by_account(
+        self, key: str, kind: ListKind
+    ) -> dict[str, tuple[LoadedPolicy | ManagedPolicyRef, ...]] | None:
+        if key not in self.data:
+            return None
+        result: dict[str, tuple[LoadedPolicy | ManagedPolicyRef, ...]] = {}
+        for account, entries in self.data[key].items():
+            self.parsed(refs.parse_account_id, account, (key, account))
+            result[account] = tuple(
+                self.policies.listed(value, (key, account, index), kind)
+                for index, value in enumerate(entries)
+            )
+        return result

@@ -1,0 +1,146 @@
+"""Validating a plan against ``checker/schemas/plan.schema.json``, reporting one error.
+
+Importing jsonschema costs more than everything else ``xreg check`` loads, so a plan that
+``schema_subset`` confirms as valid never pays for it; any other plan is judged by
+jsonschema (imported and compiled once, on first use), which also words the error.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from checker.errors import InputError, field_path
+from checker.plan.limits import json_type_name
+from checker.plan.model import FieldPath, Positions
+from checker.plan.schema_subset import Unsupported, conforms
+
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "plan.schema.json"
+
+_TYPE_WORDS = {
+    "string": "a string",
+    "object": "an object",
+    "array": "a list",
+    "number": "a number",
+    "integer": "an integer",
+    "boolean": "true or false",
+    "null": "null",
+}
+
+
+@functools.cache
+def plan_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
+
+
+@functools.cache
+def _validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(plan_schema())
+
+
+def validate_plan(data: Mapping[str, Any], *, source: str, positions: Positions) -> None:
+    """Raise ``InputError`` for the most specific schema error (the deepest; among equally
+    deep ones, the first in the file)."""
+    schema = plan_schema()
+    try:
+        if conforms(data, schema, schema):
+            return
+    except Unsupported:
+        pass  # jsonschema decides below
+    errors = list(_validator().iter_errors(data))
+    if not errors:
+        return
+    described = [_describe(error) for error in errors]
+
+    def rank(indexed: tuple[int, tuple[FieldPath, str]]) -> tuple[int, tuple[int, int], int]:
+        index, (path, _) = indexed
+        return (-len(path), _nearest_position(path, positions), index)
+
+    _, (path, reason) = min(enumerate(described), key=rank)
+    raise InputError(source, field_path(path), reason)
+
+
+def _nearest_position(path: FieldPath, positions: Positions) -> tuple[int, int]:
+    for end in range(len(path), -1, -1):
+        position = positions.get(path[:end])
+        if position is not None:
+            return position
+    return (0, 0)
+
+
+def _describe(error: Any) -> tuple[FieldPath, str]:
+    """The field path an error is about and a one-line reason a person can act on."""
+    path: FieldPath = tuple(error.absolute_path)
+    keyword = error.validator
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    instance = error.instance
+    expected = schema.get("x-expected")
+    if "propertyNames" in error.absolute_schema_path:
+        return (*path, str(instance)), f"{instance!r} is not {expected or 'a valid key'}"
+    if keyword == "type":
+        return path, _type_reason(instance, schema)
+    if keyword == "pattern":
+        if expected:
+            return path, f"{instance!r} is not {expected}"
+        return path, f"{instance!r} does not match {error.validator_value}"
+    if keyword == "enum":
+        choices = ", ".join(str(choice) for choice in error.validator_value)
+        return path, f"{instance!r} is not one of {choices}"
+    if keyword == "const":
+        if path == ("version",):
+            return path, f"unsupported plan version {instance!r} (this xreg reads version 1)"
+        return path, f"must be {error.validator_value!r}"
+    if keyword == "required":
+        missing = [name for name in error.validator_value if name not in instance]
+        return path, f"missing required field {missing[0]!r}"
+    if keyword == "additionalProperties":
+        return _unknown_field(path, instance, schema)
+    if keyword == "minItems":
+        if error.validator_value == 1:
+            return path, f"must not be empty: {expected}" if expected else "must not be empty"
+        return path, f"needs at least {error.validator_value} items"
+    if keyword == "maxItems":
+        return path, f"has {len(instance)} items, at most {error.validator_value} are allowed"
+    if keyword == "minLength":
+        return path, "must not be empty"
+    if keyword == "maxLength":
+        return path, f"is {len(instance)} characters long, at most {error.validator_value}"
+    return path, str(error.message).splitlines()[0]
+
+
+def _type_reason(instance: Any, schema: Mapping[str, Any]) -> str:
+    if isinstance(instance, int) and not isinstance(instance, bool) and _is_account_schema(schema):
+        quoted = f' ("{instance}")' if len(str(instance)) == 12 else ""
+        return f"{instance} is a number, but account ids are strings: quote it{quoted}"
+    expected = schema.get("x-expected")
+    if not expected:
+        types = schema.get("type")
+        names = [types] if isinstance(types, str) else list(types or [])
+        expected = " or ".join(_TYPE_WORDS.get(name, name) for name in names)
+    return f"expected {expected}, got {json_type_name(instance)}"
+
+
+def _is_account_schema(schema: Mapping[str, Any]) -> bool:
+    return schema.get("pattern") == "^[0-9]{12}$"
+
+
+def _unknown_field(
+    path: FieldPath, instance: Mapping[str, Any], schema: Mapping[str, Any]
+) -> tuple[FieldPath, str]:
+    known = list(schema.get("properties", {}))
+    patterns = [re.compile(pattern) for pattern in schema.get("patternProperties", {})]
+    unknown = [
+        key
+        for key in instance
+        if key not in known and not any(pattern.search(key) for pattern in patterns)
+    ]
+    hint = f"; known fields: {', '.join(known)}" if known else ""
+    extension = " (or a key starting with x-)" if patterns else ""
+    return (*path, unknown[0]), f"unknown field{hint}{extension}"
