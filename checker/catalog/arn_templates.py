@@ -1,0 +1,158 @@
+"""Resource-type ARN templates (``arn:${Partition}:s3:::${BucketName}``) against policy globs.
+
+The question the lint rules ask is "can this Resource glob name any resource of this type?". A
+template variable is turned into a character class (most match anything; a few, such as an S3
+bucket name, are one path segment), and the glob and the template are intersected exactly by a
+small dynamic program over the two token lists, segment by segment as IAM matches ARNs (a
+wildcard before the resource part does not cross a ``:``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+# Variables whose values never contain "/": the resource part of these types is one segment.
+# Every other variable may (ECR repository names, S3 object keys, model package versions
+# ``GROUP/N``, IAM names with paths), so it matches anything: a false "no match" would raise an
+# error on a correct policy, a missed one only loses a lint hint.
+SINGLE_SEGMENT_VARIABLES = frozenset(
+    {"BucketName", "KeyId", "ModelPackageGroupName", "AccessPointName", "AccountId"}
+)
+
+_VARIABLE = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
+
+# A token is (charset, repeated). charset: a one-character string (a literal), ANY, or
+# NOT_SLASH. repeated: False for exactly one character, True for zero or more.
+ANY = "any"
+NOT_SLASH = "not/"
+Token = tuple[str, bool]
+
+
+def _glob_tokens(glob: str) -> tuple[Token, ...]:
+    tokens: list[Token] = []
+    for char in glob:
+        if char == "*":
+            if not (tokens and tokens[-1] == (ANY, True)):
+                tokens.append((ANY, True))
+        elif char == "?":
+            tokens.append((ANY, False))
+        else:
+            tokens.append((char, False))
+    return tuple(tokens)
+
+
+def _template_tokens(template: str) -> tuple[Token, ...]:
+    tokens: list[Token] = []
+    position = 0
+    for match in _VARIABLE.finditer(template):
+        tokens.extend((char, False) for char in template[position : match.start()])
+        charset = NOT_SLASH if match.group(1) in SINGLE_SEGMENT_VARIABLES else ANY
+        tokens.extend(((charset, False), (charset, True)))  # one or more characters
+        position = match.end()
+    tokens.extend((char, False) for char in template[position:])
+    return tuple(tokens)
+
+
+def _charsets_meet(left: str, right: str) -> bool:
+    if left == ANY or right == ANY:
+        return True
+    if left == NOT_SLASH:
+        return right != "/"
+    if right == NOT_SLASH:
+        return left != "/"
+    return left == right
+
+
+def _tokens_intersect(left: tuple[Token, ...], right: tuple[Token, ...]) -> bool:
+    """Whether some string matches both token lists (exact, O(len(left) * len(right)))."""
+    seen: set[tuple[int, int]] = set()
+    stack = [(0, 0)]
+    while stack:
+        state = stack.pop()
+        if state in seen:
+            continue
+        seen.add(state)
+        i, j = state
+        if i == len(left) and j == len(right):
+            return True
+        if i < len(left) and left[i][1]:
+            stack.append((i + 1, j))
+        if j < len(right) and right[j][1]:
+            stack.append((i, j + 1))
+        if i < len(left) and j < len(right) and _charsets_meet(left[i][0], right[j][0]):
+            stack.append((i if left[i][1] else i + 1, j if right[j][1] else j + 1))
+    return False
+
+
+def _split_arn(text: str) -> list[str] | None:
+    parts = text.split(":", 5)
+    return parts if len(parts) == 6 else None
+
+
+@cache
+def template_may_match(template: str, resource: str) -> bool:
+    """Whether the policy glob ``resource`` can name some ARN of the ``template`` type.
+
+    ``*``, anything that is not an ARN, and a resource with a policy variable (whose value may
+    hold ``:`` or ``/``) answer True: only a certain mismatch answers False.
+    """
+    if resource == "*" or "${" in resource:
+        return True
+    glob_parts = _split_arn(resource)
+    template_parts = _split_arn(template)
+    if glob_parts is None or template_parts is None:
+        return True
+    return all(
+        _tokens_intersect(_glob_tokens(glob), _template_tokens(part))
+        for glob, part in zip(glob_parts, template_parts, strict=True)
+    )
+
+
+@dataclass(frozen=True)
+class Binding:
+    """The template variables read off a resource glob (``{"BucketName": "my-bucket"}``)."""
+
+    values: dict[str, str]
+
+
+@cache
+def _binding_regex(template: str) -> re.Pattern[str]:
+    pattern = ""
+    position = 0
+    for match in _VARIABLE.finditer(template):
+        pattern += re.escape(template[position : match.start()])
+        name = match.group(1)
+        if template[: match.start()].count(":") < 5:
+            charset = "[^:]"  # partition, region, account: one ARN field
+        elif name in SINGLE_SEGMENT_VARIABLES:
+            charset = "[^/]"
+        else:
+            charset = "."
+        pattern += f"(?P<{name}>{charset}+)"
+        position = match.end()
+    pattern += re.escape(template[position:])
+    return re.compile(pattern)
+
+
+def bind(template: str, resource: str) -> Binding | None:
+    """Read the variables of ``template`` off ``resource`` (glob characters kept as they are)."""
+    match = _binding_regex(template).fullmatch(resource)
+    return Binding(dict(match.groupdict())) if match else None
+
+
+def instantiate(template: str, values: dict[str, str]) -> str | None:
+    """Fill ``template`` from ``values``; None when a variable is missing."""
+    missing = False
+
+    def fill(match: re.Match[str]) -> str:
+        nonlocal missing
+        value = values.get(match.group(1))
+        if value is None:
+            missing = True
+            return ""
+        return value
+
+    text = _VARIABLE.sub(fill, template)
+    return None if missing else text

@@ -1,0 +1,70 @@
+"""Lint: the policies and the registration request, read the way a careful reviewer would.
+
+``lint_plan`` runs every enabled built-in rule (``rules/lint/*.yaml`` + ``checker/lint/*.py``)
+and the configuration's organization rules, and returns findings with the configured
+severities. Suppression by a baseline is a separate step (``checker.lint.baseline``) so that it
+can cover every finding of a report, not only lint's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from checker.lint.config import LintConfig, load_config
+from checker.lint.context import Hit, LintContext
+from checker.lint.fingerprint import fingerprint
+from checker.lint.registry import rule_functions
+from checker.lint.spec import load_rule_specs
+from checker.lint.units import build_units
+from checker.plan.model import Plan
+from checker.policy.model import Policy
+from checker.report.model import Finding, Severity
+
+__all__ = ["LintConfig", "fingerprint", "lint_plan", "load_config"]
+
+
+def _finding(rule_id: str, title: str, severity: Severity, hit: Hit) -> Finding:
+    return Finding(
+        rule=rule_id,
+        severity=severity,
+        message=hit.message,
+        location=hit.location,
+        fingerprint=fingerprint(rule_id, hit.resource, hit.subject, hit.detail),
+        fix=hit.fix,
+        title=title,
+    )
+
+
+def lint_plan(
+    plan: Plan, policies: Mapping[str, Policy], config: LintConfig | None = None
+) -> list[Finding]:
+    """Every finding of the enabled rules on ``plan``.
+
+    ``policies`` maps a ``LoadedPolicy.source`` to its parsed policy; a policy missing from it
+    is parsed here, and one that does not parse is reported as POLICY-INVALID (the other
+    policy rules skip it).
+    """
+    config = config or LintConfig()
+    context = LintContext(plan, build_units(plan, policies))
+    functions = rule_functions()
+    findings: list[Finding] = []
+    seen: set[str] = set()
+    for spec in load_rule_specs():
+        if not config.enabled(spec.id):
+            continue
+        severity = config.severity_of(spec.id, spec.severity)
+        for hit in functions[spec.id](context, spec):
+            finding = _finding(spec.id, spec.title, severity, hit)
+            if finding.fingerprint not in seen:
+                seen.add(finding.fingerprint)
+                findings.append(finding)
+    for org_rule in config.organization_rules:
+        if not config.enabled(org_rule.id):
+            continue
+        severity = config.severity_of(org_rule.id, org_rule.severity)
+        for hit in org_rule.run(context):
+            finding = _finding(org_rule.id, org_rule.title, severity, hit)
+            if finding.fingerprint not in seen:
+                seen.add(finding.fingerprint)
+                findings.append(finding)
+    return findings

@@ -1,0 +1,217 @@
+"""What a lint rule sees: the plan, each policy with where it lives, and how to point at things.
+
+Every policy of the plan becomes a ``PolicyUnit``: its loaded document (with positions), the
+parsed policy (or the parse error), its type, the account it lives in, what it is attached to,
+and how a person would put a corrected version back. Rules yield ``Hit``s; ``lint_plan`` turns
+them into ``Finding``s with the rule's severity, title and fingerprint.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from checker.errors import InputError, field_path
+from checker.plan.model import FieldPath, LoadedPolicy, Plan
+from checker.policy.model import Policy, PolicyType, Statement
+from checker.report.model import Fix, Location
+
+
+@dataclass(frozen=True)
+class PolicyUnit:
+    loaded: LoadedPolicy
+    policy: Policy | None  # None when the document does not parse
+    error: InputError | None
+    type: PolicyType
+    owner: str  # the account the policy lives in
+    attached_to: str  # resource ARN, principal ARN, or account id (SCP/RCP)
+    target: str  # "bucket policy of my-bucket"
+    command_template: str  # the command that puts the policy back; {file} is the file name
+    region: str
+
+    @property
+    def source(self) -> str:
+        return self.loaded.source
+
+    @property
+    def document(self) -> Mapping[str, Any]:
+        return self.loaded.document
+
+    def statement_path(self, statement: Statement) -> FieldPath:
+        if isinstance(self.document.get("Statement"), list):
+            return ("Statement", statement.index)
+        return ("Statement",)
+
+    def raw_statement(self, statement: Statement) -> Mapping[str, Any]:
+        raw = self.document.get("Statement")
+        item = raw[statement.index] if isinstance(raw, list) else raw
+        return item if isinstance(item, Mapping) else {}
+
+    def raw_statements(self) -> list[dict[str, Any]]:
+        """The statements as plain dicts (for corrected copies), in document order."""
+        raw = self.document.get("Statement")
+        items = raw if isinstance(raw, list) else [raw]
+        return [dict(item) if isinstance(item, Mapping) else {} for item in items]
+
+    def location(self, path: FieldPath = (), statement: Statement | None = None) -> Location:
+        if statement is not None and not path:
+            path = self.statement_path(statement)
+        line, column = _position(self.loaded.positions, path)
+        return Location(
+            source=self.source,
+            statement=statement.label if statement is not None else None,
+            line=line,
+            column=column,
+            field=field_path(path) if path else None,
+            file=display_file(self.loaded.file),
+        )
+
+    def hit(
+        self,
+        message: str,
+        statement: Statement | None = None,
+        *,
+        path: FieldPath = (),
+        detail: str = "",
+        fix: Fix | None = None,
+    ) -> Hit:
+        """A hit on a statement (fingerprinted by its content) or on a field of the document."""
+        subject: Mapping[str, Any] | str = (
+            self.raw_statement(statement) if statement is not None else field_path(path)
+        )
+        if statement is None:
+            # A field of the document: the document tells apart two policies of one principal.
+            detail = f"{self.source}|{detail}"
+        return Hit(
+            message=message,
+            location=self.location(path, statement),
+            resource=self.attached_to,
+            subject=subject,
+            detail=detail,
+            fix=fix,
+        )
+
+    def policy_file_name(self) -> str:
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(self.source.split("#")[-1]).stem).strip("-")
+        return f"fixed-{stem or self.type.value}.json"
+
+    def fix(
+        self,
+        *,
+        statement: Mapping[str, Any] | None,
+        policy: Mapping[str, Any] | None,
+        description: str,
+    ) -> Fix:
+        file_name = self.policy_file_name()
+        return Fix(
+            account=self.owner,
+            target=self.target,
+            command=self.command_template.format(file=file_name),
+            statement=dict(statement) if statement is not None else None,
+            policy=dict(policy) if policy is not None else None,
+            policy_file=file_name,
+            kind="resource_policy" if self.type.is_resource_policy else "identity_policy",
+            description=description,
+        )
+
+    def with_statement(
+        self, statement: Statement, replacement: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """The whole document with ``statement`` replaced (kept as an object when it was one)."""
+        document = dict(self.document)
+        if isinstance(document.get("Statement"), list):
+            items = self.raw_statements()
+            items[statement.index] = dict(replacement)
+            document["Statement"] = items
+        else:
+            document["Statement"] = dict(replacement)
+        return document
+
+
+def _position(
+    positions: Mapping[FieldPath, tuple[int, int]], path: FieldPath
+) -> tuple[int | None, int | None]:
+    """The position of ``path``, else of its nearest ancestor that has one."""
+    for length in range(len(path), -1, -1):
+        found = positions.get(path[:length])
+        if found is not None:
+            return found
+    return None, None
+
+
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def parse_field_path(text: str) -> FieldPath:
+    """``Statement[1].Effect`` → ``("Statement", 1, "Effect")``; ``$`` → ``()``."""
+    if text == "$":
+        return ()
+    return tuple(int(index) if index else name for name, index in _PATH_PART.findall(text))
+
+
+def display_file(path: Path | None) -> str | None:
+    """``path`` relative to the working directory when it is below it (what SARIF wants)."""
+    if path is None:
+        return None
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One thing a rule found; ``lint_plan`` adds the rule's severity, title and fingerprint."""
+
+    message: str
+    location: Location
+    resource: str  # what the finding is about (a resource ARN, a principal, a plan field)
+    subject: Mapping[str, Any] | str  # the statement's content, or a field path
+    detail: str = ""  # tells apart several hits of one rule on one subject
+    fix: Fix | None = None
+
+
+@dataclass
+class LintContext:
+    plan: Plan
+    units: list[PolicyUnit]
+    _plan_file: str | None = field(default=None, init=False)
+
+    def policies_for(self, types: frozenset[str]) -> Iterator[tuple[PolicyUnit, Policy]]:
+        """The parsed policies of the given types (unparsable ones have only POLICY-INVALID)."""
+        for unit in self.units:
+            if unit.policy is not None and unit.type.value in types:
+                yield unit, unit.policy
+
+    def plan_location(self, path: FieldPath) -> Location:
+        line, column = _position(self.plan.positions, path)
+        return Location(
+            source=self.plan.source,
+            line=line,
+            column=column,
+            field=field_path(path),
+            file=display_file(self.plan.path),
+        )
+
+    def plan_hit(
+        self,
+        message: str,
+        path: FieldPath,
+        *,
+        resource: str,
+        detail: str = "",
+        fix: Fix | None = None,
+    ) -> Hit:
+        """A hit on a field of the plan (fingerprinted by the field path, not its line)."""
+        return Hit(
+            message=message,
+            location=self.plan_location(path),
+            resource=resource,
+            subject=field_path(path),
+            detail=detail,
+            fix=fix,
+        )

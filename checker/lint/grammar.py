@@ -1,0 +1,259 @@
+"""Grammar rules: what AWS would reject, or read differently than the author meant.
+
+Each rule knows the policy's type: an ECR repository policy has no ``Resource`` (ECR refuses
+one) and a key policy's ``"Resource": "*"`` means "this key", so neither is flagged there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from checker.lint.context import Hit, LintContext, PolicyUnit, parse_field_path
+from checker.lint.registry import rule
+from checker.lint.spec import RuleSpec
+from checker.plan.model import FieldPath
+from checker.policy.model import PolicyType, Statement
+
+CURRENT_VERSION = "2012-10-17"
+
+
+@rule("POLICY-INVALID")
+def policy_invalid(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    for unit in context.units:
+        if unit.error is None or unit.type.value not in spec.applies_to:
+            continue
+        path = parse_field_path(unit.error.path)
+        yield unit.hit(
+            f"AWS would refuse this {unit.target}: {unit.error.path}: {unit.error.reason}",
+            path=path,
+            detail=unit.error.reason,
+        )
+
+
+@rule("POLICY-VERSION")
+def policy_version(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    for unit, policy in context.policies_for(spec.applies_to):
+        version = policy.version
+        if version == CURRENT_VERSION:
+            continue
+        said = "has no Version" if version is None else f"has Version {version}"
+        fixed = {
+            "Version": CURRENT_VERSION,
+            **{k: v for k, v in unit.document.items() if k != "Version"},
+        }
+        yield unit.hit(
+            f"the {unit.target} {said}: policy variables such as ${{aws:username}} are then "
+            f'read as literal text; use "Version": "{CURRENT_VERSION}"',
+            path=("Version",) if version is not None else (),
+            fix=unit.fix(
+                statement=None, policy=fixed, description=f'set "Version": "{CURRENT_VERSION}"'
+            ),
+        )
+
+
+@rule("POLICY-SID")
+def policy_sid(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    for unit, policy in context.policies_for(spec.applies_to):
+        first_index: dict[str, int] = {}
+        for statement in policy.statements:
+            sid = unit.raw_statement(statement).get("Sid")
+            if sid is None:
+                continue
+            if sid == "":
+                yield unit.hit(
+                    f"statement #{statement.index} of the {unit.target} has an empty Sid",
+                    statement,
+                    path=(*unit.statement_path(statement), "Sid"),
+                    fix=_sid_fix(unit, statement, None),
+                )
+            elif sid in first_index:
+                yield unit.hit(
+                    f"Sid {sid!r} of statement #{statement.index} repeats the Sid of statement "
+                    f"#{first_index[sid]}; Sids must be unique within a policy",
+                    statement,
+                    path=(*unit.statement_path(statement), "Sid"),
+                    fix=_sid_fix(unit, statement, f"{sid}{statement.index}"),
+                )
+            else:
+                first_index[sid] = statement.index
+
+
+def _sid_fix(unit: PolicyUnit, statement: Statement, new_sid: str | None) -> Any:
+    fixed = {k: v for k, v in unit.raw_statement(statement).items() if k != "Sid"}
+    if new_sid is not None:
+        fixed = {"Sid": new_sid, **fixed}
+    return unit.fix(
+        statement=fixed,
+        policy=unit.with_statement(statement, fixed),
+        description="give the statement a unique Sid" if new_sid else "remove the empty Sid",
+    )
+
+
+def _without(unit: PolicyUnit, statement: Statement, *keys: str) -> dict[str, Any]:
+    return {k: v for k, v in unit.raw_statement(statement).items() if k not in keys}
+
+
+@rule("IDENTITY-PRINCIPAL")
+def identity_principal(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    for unit, policy in context.policies_for(spec.applies_to):
+        for statement in policy.statements:
+            raw = unit.raw_statement(statement)
+            element = (
+                "Principal"
+                if "Principal" in raw
+                else "NotPrincipal"
+                if "NotPrincipal" in raw
+                else None
+            )
+            if element is None:
+                continue
+            fixed = _without(unit, statement, "Principal", "NotPrincipal")
+            yield unit.hit(
+                f"statement {statement.label} of the {unit.target} has a {element}: an identity "
+                "policy applies to the principal it is attached to, and AWS refuses the element",
+                statement,
+                path=(*unit.statement_path(statement), element),
+                fix=unit.fix(
+                    statement=fixed,
+                    policy=unit.with_statement(statement, fixed),
+                    description=f"remove {element}",
+                ),
+            )
+
+
+@rule("RESOURCE-POLICY-PRINCIPAL")
+def resource_policy_principal(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    for unit, policy in context.policies_for(spec.applies_to):
+        for statement in policy.statements:
+            if statement.principal is None and statement.not_principal is None:
+                yield unit.hit(
+                    f"statement {statement.label} of the {unit.target} names no Principal: a "
+                    "resource policy must say whom it applies to, and AWS refuses it without one",
+                    statement,
+                )
+
+
+@rule("NOTPRINCIPAL-ALLOW")
+def not_principal_allow(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    for unit, policy in context.policies_for(spec.applies_to):
+        for statement in policy.statements:
+            if statement.effect == "Allow" and statement.not_principal is not None:
+                yield unit.hit(
+                    f"statement {statement.label} of the {unit.target} allows with NotPrincipal: "
+                    "it grants every principal not listed, anonymous callers included",
+                    statement,
+                    path=(*unit.statement_path(statement), "NotPrincipal"),
+                )
+
+
+def _principal_entries(raw: Any) -> list[tuple[FieldPath, str]]:
+    """(path inside the element, ARN) of every ``AWS`` entry of a Principal element."""
+    if not isinstance(raw, dict) or "AWS" not in raw:
+        return []
+    entries = raw["AWS"]
+    if isinstance(entries, str):
+        return [(("AWS",), entries)]
+    if isinstance(entries, list):
+        return [(("AWS", i), e) for i, e in enumerate(entries) if isinstance(e, str)]
+    return []
+
+
+@rule("PRINCIPAL-WILDCARD-ARN")
+def principal_wildcard_arn(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    for unit, policy in context.policies_for(spec.applies_to):
+        for statement in policy.statements:
+            raw = unit.raw_statement(statement)
+            for element in ("Principal", "NotPrincipal"):
+                for inner, entry in _principal_entries(raw.get(element)):
+                    if entry == "*" or not any(c in entry for c in "*?"):
+                        continue
+                    yield unit.hit(
+                        f"statement {statement.label} of the {unit.target} has a wildcard inside "
+                        f'the principal {entry!r}: a principal is "*" or an exact ARN; match '
+                        "patterns with an ArnLike condition on aws:PrincipalArn",
+                        statement,
+                        path=(*unit.statement_path(statement), element, *inner),
+                        detail=entry,
+                        fix=_wildcard_principal_fix(unit, statement, element, entry),
+                    )
+
+
+def _wildcard_principal_fix(
+    unit: PolicyUnit, statement: Statement, element: str, entry: str
+) -> Any:
+    parts = entry.split(":")
+    if element != "Principal" or len(parts) < 6 or not re.fullmatch(r"\d{12}", parts[4]):
+        return None
+    fixed = dict(unit.raw_statement(statement))
+    fixed["Principal"] = {"AWS": f"arn:{parts[1]}:iam::{parts[4]}:root"}
+    condition = {k: dict(v) for k, v in dict(fixed.get("Condition", {})).items()}
+    condition.setdefault("ArnLike", {})["aws:PrincipalArn"] = entry
+    fixed["Condition"] = condition
+    return unit.fix(
+        statement=fixed,
+        policy=unit.with_statement(statement, fixed),
+        description="name the account; match the pattern with ArnLike on aws:PrincipalArn",
+    )
+
+
+@rule("ECR-RESOURCE-ELEMENT")
+def ecr_resource_element(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    for unit, policy in context.policies_for(spec.applies_to):
+        for statement in policy.statements:
+            element = (
+                "Resource"
+                if statement.resource is not None
+                else "NotResource"
+                if statement.not_resource is not None
+                else None
+            )
+            if element is None:
+                continue
+            fixed = _without(unit, statement, "Resource", "NotResource")
+            yield unit.hit(
+                f"statement {statement.label} of the {unit.target} has a {element}: a repository "
+                "policy applies to its repository and ECR refuses the element",
+                statement,
+                path=(*unit.statement_path(statement), element),
+                fix=unit.fix(
+                    statement=fixed,
+                    policy=unit.with_statement(statement, fixed),
+                    description=f"remove {element}",
+                ),
+            )
+
+
+def _default_resources(unit: PolicyUnit) -> list[str] | str | None:
+    if unit.type is PolicyType.KEY:
+        return "*"
+    if unit.type is PolicyType.BUCKET:
+        return [unit.attached_to, f"{unit.attached_to}/*"]
+    if unit.type is PolicyType.MODEL_PACKAGE_GROUP and ":model-package-group/" in unit.attached_to:
+        versions = unit.attached_to.replace(":model-package-group/", ":model-package/") + "/*"
+        return [unit.attached_to, versions]
+    return None
+
+
+@rule("MISSING-RESOURCE")
+def missing_resource(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    for unit, policy in context.policies_for(spec.applies_to):
+        for statement in policy.statements:
+            if statement.resource is not None or statement.not_resource is not None:
+                continue
+            resources = _default_resources(unit)
+            fix = None
+            if resources is not None:
+                fixed = {**unit.raw_statement(statement), "Resource": resources}
+                fix = unit.fix(
+                    statement=fixed,
+                    policy=unit.with_statement(statement, fixed),
+                    description="name the resources the statement is about",
+                )
+            yield unit.hit(
+                f"statement {statement.label} of the {unit.target} has no Resource: AWS refuses "
+                "it, and an Allow without a Resource grants nothing",
+                statement,
+                fix=fix,
+            )

@@ -1,0 +1,197 @@
+"""Hygiene rules: grants wider than the registration needs, and documents too large to put."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from checker.lint.context import Hit, LintContext, PolicyUnit
+from checker.lint.registry import rule
+from checker.lint.spec import RuleSpec
+from checker.lint.statements import (
+    has_organization_condition,
+    is_public,
+    is_restricted,
+    other_accounts,
+)
+from checker.policy.model import PolicyType, Statement
+
+# What a cross-account registration needs from each resource policy (the permission matrix);
+# a broad grant's fix narrows it to these.
+NEEDED_ACTIONS: dict[PolicyType, list[str]] = {
+    PolicyType.REPOSITORY: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+    PolicyType.BUCKET: ["s3:GetObject"],
+    PolicyType.KEY: ["kms:Decrypt"],
+    PolicyType.MODEL_PACKAGE_GROUP: ["sagemaker:CreateModelPackage"],
+}
+_SERVICE_OF = {
+    PolicyType.REPOSITORY: "ecr",
+    PolicyType.BUCKET: "s3",
+    PolicyType.KEY: "kms",
+    PolicyType.MODEL_PACKAGE_GROUP: "sagemaker",
+}
+
+# Policy size limits per type: (limit, what is counted). Bucket and key policies are limited
+# in bytes, the others in characters (IAM and Organizations quotas, ECR and SageMaker API
+# constraints). An identity policy is checked against the inline-policy limit of a role, the
+# larger of IAM's two, so that only a document that cannot fit anywhere is flagged.
+SIZE_LIMITS: dict[PolicyType, tuple[int, str]] = {
+    PolicyType.BUCKET: (20 * 1024, "bytes"),
+    PolicyType.REPOSITORY: (10_240, "characters"),
+    PolicyType.KEY: (32 * 1024, "bytes"),
+    PolicyType.MODEL_PACKAGE_GROUP: (20_480, "characters"),
+    PolicyType.IDENTITY: (10_240, "characters"),
+    PolicyType.BOUNDARY: (6_144, "characters"),
+    PolicyType.SCP: (5_120, "characters"),
+    PolicyType.RCP: (5_120, "characters"),
+}
+
+
+def _root(partition: str, account: str) -> str:
+    return f"arn:{partition}:iam::{account}:root"
+
+
+@rule("PUBLIC-PRINCIPAL")
+def public_principal(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    plan = context.plan
+    for unit, policy in context.policies_for(spec.applies_to):
+        for statement in policy.statements:
+            if statement.effect != "Allow" or not is_public(statement) or is_restricted(statement):
+                continue
+            # Who the registration needs here: the registrar for the group, else the consumers.
+            reader = (
+                plan.training_account
+                if unit.type is PolicyType.MODEL_PACKAGE_GROUP
+                else plan.registry_account
+            )
+            fixed = {
+                **unit.raw_statement(statement),
+                "Principal": {"AWS": _root(plan.partition, reader)},
+            }
+            yield unit.hit(
+                f'statement {statement.label} of the {unit.target} allows Principal "*" with no '
+                "condition that limits who may call: anyone, in any account, anonymous "
+                "callers included",
+                statement,
+                path=(*unit.statement_path(statement), "Principal"),
+                fix=unit.fix(
+                    statement=fixed,
+                    policy=unit.with_statement(statement, fixed),
+                    description=f"name account {reader} instead of everyone",
+                ),
+            )
+
+
+def _broad_actions(statement: Statement) -> list[str]:
+    if statement.not_action is not None:
+        return [f"NotAction {', '.join(statement.not_action)}"]
+    return [
+        pattern
+        for pattern in statement.action or ()
+        if pattern == "*" or (pattern.count(":") == 1 and pattern.split(":")[1] == "*")
+    ]
+
+
+def _narrowed(
+    unit: PolicyUnit, statement: Statement, broad: list[str], all_resources: bool
+) -> dict[str, Any] | None:
+    service = _SERVICE_OF.get(unit.type)
+    if service is None:
+        return None
+    fixed = dict(unit.raw_statement(statement))
+    if broad:
+        if statement.not_action is not None:
+            return None
+        actions = [a for a in statement.action or () if a not in broad]
+        for needed in NEEDED_ACTIONS[unit.type]:
+            if needed not in actions:
+                actions.append(needed)
+        fixed["Action"] = actions[0] if len(actions) == 1 else actions
+    if all_resources:
+        fixed["Resource"] = f"{unit.attached_to}/*"
+    return fixed
+
+
+@rule("BROAD-CROSS-ACCOUNT")
+def broad_cross_account(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    for unit, policy in context.policies_for(spec.applies_to):
+        for statement in policy.statements:
+            if statement.effect != "Allow" or is_public(statement):
+                continue
+            accounts = other_accounts(statement, unit.owner)
+            if not accounts:
+                continue
+            broad = _broad_actions(statement)
+            all_resources = unit.type is PolicyType.BUCKET and any(
+                r == "*" or r.endswith(":s3:::*") for r in statement.resource or ()
+            )
+            if not broad and not all_resources:
+                continue
+            what = []
+            if broad:
+                what.append(", ".join(broad))
+            if all_resources:
+                what.append('on Resource "*"')
+            fixed = _narrowed(unit, statement, broad, all_resources)
+            fix = None
+            if fixed is not None:
+                fix = unit.fix(
+                    statement=fixed,
+                    policy=unit.with_statement(statement, fixed),
+                    description="grant only what the registration needs",
+                )
+            yield unit.hit(
+                f"statement {statement.label} of the {unit.target} grants {' '.join(what)} to "
+                f"account {', '.join(accounts)}: far more than a cross-account registration needs",
+                statement,
+                fix=fix,
+            )
+
+
+@rule("MISSING-ORG-CONDITION")
+def missing_org_condition(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    organization = context.plan.organization_id
+    if not organization:
+        return
+    for unit, policy in context.policies_for(spec.applies_to):
+        for statement in policy.statements:
+            if statement.effect != "Allow" or is_public(statement):
+                continue
+            accounts = other_accounts(statement, unit.owner)
+            if not accounts or has_organization_condition(statement):
+                continue
+            fixed = dict(unit.raw_statement(statement))
+            condition = {k: dict(v) for k, v in dict(fixed.get("Condition", {})).items()}
+            condition.setdefault("StringEquals", {})["aws:PrincipalOrgID"] = organization
+            fixed["Condition"] = condition
+            yield unit.hit(
+                f"statement {statement.label} of the {unit.target} allows account "
+                f"{', '.join(accounts)} without an aws:PrincipalOrgID condition, though the plan "
+                f"names the organization {organization}",
+                statement,
+                fix=unit.fix(
+                    statement=fixed,
+                    policy=unit.with_statement(statement, fixed),
+                    description=f"allow the account only while it is in {organization}",
+                ),
+            )
+
+
+def policy_size(document: Any, counted: str) -> int:
+    """The smallest size the document can be put with: compact JSON, no whitespace."""
+    text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+    return len(text.encode("utf-8")) if counted == "bytes" else len(text)
+
+
+@rule("POLICY-SIZE")
+def policy_size_limit(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    for unit, _policy in context.policies_for(spec.applies_to):
+        limit, counted = SIZE_LIMITS[unit.type]
+        size = policy_size(unit.document, counted)
+        if size > limit:
+            yield unit.hit(
+                f"the {unit.target} is {size:,} {counted} even without whitespace; AWS accepts "
+                f"at most {limit:,}",
+                detail=str(limit),
+            )

@@ -1,0 +1,230 @@
+"""Rules on the registration request and the plan's facts around it: the request's shape
+against botocore's model, where its group, images and artifacts are, and how they are
+encrypted and shared."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from checker.lint.context import Hit, LintContext, parse_field_path
+from checker.lint.registry import rule
+from checker.lint.request_model import validate_request
+from checker.lint.spec import RuleSpec
+from checker.plan.model import FieldPath, KmsKey, Plan
+from checker.refs import NotInEcr, find_images, find_s3_uris, parse_ecr_image, parse_s3_uri
+from checker.report.model import Fix
+
+ROOT: FieldPath = ("registration",)
+_ACCOUNT_ID = re.compile(r"[0-9]{12}")
+
+
+def _group_reference(plan: Plan) -> str:
+    name = plan.registration.get("ModelPackageGroupName")
+    return name if isinstance(name, str) else "registration"
+
+
+@rule("REQUEST-INVALID")
+def request_invalid(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    for problem in validate_request(context.plan.registration):
+        path = (*ROOT, *problem.path)
+        yield context.plan_hit(
+            f"{_text(path)} {problem.message}",
+            path,
+            resource=_group_reference(context.plan),
+            detail=problem.kind,
+        )
+
+
+def _text(path: FieldPath) -> str:
+    from checker.errors import field_path
+
+    return field_path(path)
+
+
+@rule("GROUP-NAME-CROSS-ACCOUNT")
+def group_name_cross_account(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    plan = context.plan
+    name = plan.registration.get("ModelPackageGroupName")
+    if not isinstance(name, str) or name.startswith("arn:"):
+        return
+    registrar_account = (
+        plan.registrar_arn.split(":")[4] if plan.registrar_arn.count(":") >= 5 else ""
+    )
+    if registrar_account == plan.registry_account:
+        return
+    arn = (
+        f"arn:{plan.partition}:sagemaker:{plan.region}:{plan.registry_account}"
+        f":model-package-group/{name}"
+    )
+    path = (*ROOT, "ModelPackageGroupName")
+    yield context.plan_hit(
+        f"{_text(path)} is the bare name {name!r}, but the registrar is in account "
+        f"{registrar_account} and the group in {plan.registry_account}: a name resolves to the "
+        f"caller's own account, so the version would be registered (or a new group created) in "
+        f"{registrar_account}; use the group's ARN {arn}",
+        path,
+        resource=name,
+        fix=Fix(
+            account=registrar_account,
+            target=_text(path),
+            command=f'ModelPackageGroupName="{arn}"',
+            kind="request",
+            description="pass the group's ARN, not its name",
+        ),
+    )
+
+
+@rule("IMAGE-NOT-ECR")
+def image_not_ecr(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    for uri, path_text in find_images(context.plan.registration):
+        try:
+            parse_ecr_image(uri)
+        except NotInEcr as problem:
+            path = parse_field_path(path_text)
+            yield context.plan_hit(
+                f"{path_text} {uri!r} is not in Amazon ECR ({problem}): SageMaker model packages "
+                "take images from ECR only",
+                path,
+                resource=uri,
+            )
+        except ValueError:
+            continue  # malformed: URI-MALFORMED says so
+
+
+@rule("IMAGE-REGION")
+def image_region(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    plan = context.plan
+    for uri, path_text in find_images(plan.registration):
+        try:
+            image = parse_ecr_image(uri)
+        except ValueError:
+            continue
+        if image.region == plan.region:
+            continue
+        yield context.plan_hit(
+            f"{path_text} {uri!r} is in {image.region}, but the registry is in {plan.region}: "
+            "SageMaker pulls images from the registry's own region",
+            parse_field_path(path_text),
+            resource=uri,
+        )
+
+
+@rule("URI-MALFORMED")
+def uri_malformed(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    registration = context.plan.registration
+    for uri, path_text in find_images(registration):
+        try:
+            parse_ecr_image(uri)
+        except NotInEcr:
+            continue
+        except ValueError as problem:
+            yield context.plan_hit(
+                f"{path_text} is not a valid image URI: {problem}",
+                parse_field_path(path_text),
+                resource=uri,
+            )
+    for uri, path_text, _is_prefix in find_s3_uris(registration):
+        try:
+            parse_s3_uri(uri)
+        except ValueError as problem:
+            yield context.plan_hit(
+                f"{path_text} is not a valid S3 location: {problem}",
+                parse_field_path(path_text),
+                resource=uri,
+            )
+
+
+def _is_aws_managed(reference: str, keys: Sequence[KmsKey]) -> bool:
+    """``alias/aws/…`` names an AWS managed key; so does a plan key with manager AWS."""
+    if reference.startswith("alias/aws/") or ":alias/aws/" in reference:
+        return True
+    for key in keys:
+        names = {key.arn, *key.aliases, key.arn.rsplit("/", 1)[-1]}
+        if reference in names or reference.rsplit(":", 1)[-1] in key.aliases:
+            return key.manager == "AWS"
+    return False
+
+
+@rule("AWS-MANAGED-KEY")
+def aws_managed_key(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    plan = context.plan
+    for bucket in plan.s3_buckets:
+        encryption = bucket.encryption
+        if encryption is None or not encryption.sse.startswith("aws:kms"):
+            continue
+        base = parse_field_path(bucket.plan_field)
+        if encryption.kms_key is None:
+            yield context.plan_hit(
+                f"bucket {bucket.name} encrypts with {encryption.sse} but names no key, so S3 "
+                "uses the AWS managed key aws/s3, whose policy no other account can be added to",
+                (*base, "encryption"),
+                resource=f"arn:{plan.partition}:s3:::{bucket.name}",
+            )
+        elif _is_aws_managed(encryption.kms_key, plan.kms_keys):
+            yield context.plan_hit(
+                f"bucket {bucket.name} encrypts with the AWS managed key {encryption.kms_key}: "
+                "its policy cannot be changed and allows only its own account, so the "
+                "registry account can never decrypt the artifacts",
+                (*base, "encryption", "kms_key"),
+                resource=f"arn:{plan.partition}:s3:::{bucket.name}",
+            )
+    key = plan.training_job_output_kms_key
+    if key is not None and _is_aws_managed(key, plan.kms_keys):
+        yield context.plan_hit(
+            f"the training job's output key {key} is an AWS managed key: its policy cannot be "
+            "changed and allows only its own account, so the registry account can never "
+            "decrypt the model artifacts",
+            ("training_job", "output_kms_key"),
+            resource=key,
+        )
+
+
+@rule("NO-TRAINING-OUTPUT-KEY")
+def no_training_output_key(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    plan = context.plan
+    if not plan.has_training_job or plan.training_job_output_kms_key:
+        return
+    yield context.plan_hit(
+        "the training job sets no OutputDataConfig.KmsKeyId, so SageMaker encrypted its "
+        "artifacts with the account's AWS managed key aws/s3, which no other account can use",
+        ("training_job",),
+        resource=f"training job of {plan.training_account}",
+    )
+
+
+@rule("KMS-GRANT-GRANTEE")
+def kms_grant_grantee(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    plan = context.plan
+    for key in plan.kms_keys:
+        for grant in key.grants:
+            grantee = grant.grantee_principal
+            if grantee.startswith("arn:"):
+                continue
+            path = (*parse_field_path(grant.plan_field), "grantee_principal")
+            fix = None
+            if _ACCOUNT_ID.fullmatch(grantee):
+                arn = f"arn:{plan.partition}:iam::{grantee}:root"
+                operations = " ".join(grant.operations)
+                fix = Fix(
+                    account=key.arn.split(":")[4]
+                    if key.arn.count(":") >= 5
+                    else plan.training_account,
+                    target=f"grants of key {key.arn}",
+                    command=(
+                        f"aws kms create-grant --key-id {key.arn} --grantee-principal {arn} "
+                        f"--operations {operations}"
+                    ),
+                    kind="kms_grant",
+                    description=f"create the grant for {arn} (and retire the old one)",
+                )
+            yield context.plan_hit(
+                f"a grant on key {key.arn} names the grantee {grantee!r}, which is not an ARN: "
+                "CreateGrant takes the grantee principal's ARN (an account as "
+                "arn:aws:iam::ACCOUNT:root); a bare id is refused or matches no principal, so "
+                "the grant gives no access",
+                path,
+                resource=key.arn,
+                detail=grantee,
+                fix=fix,
+            )
