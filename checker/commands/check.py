@@ -29,6 +29,11 @@ def register(subparsers: Any) -> None:
         help="treat a side the plan does not describe (unverified) as unknown",
     )
     parser.add_argument("--no-lint", action="store_true", help="decide accesses only, no lint")
+    parser.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="suppress the findings listed in FILE (default: the configuration's baseline)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -108,13 +113,19 @@ def exit_status(report: Report, fail_on: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from checker.engine import CheckOptions, check_plan
+    from dataclasses import replace
+
+    from checker.engine import check_plan
+    from checker.lint.config import load_config
+    from checker.lint.hooks import check_options
     from checker.plan.loader import load_plan
 
     requested_formats(args)  # refuse an unknown format before doing any work
-    fail_on = args.fail_on or "error"
     plan = load_plan(args.plan)
-    options = CheckOptions(strict=args.strict, fail_on=fail_on, lint=not args.no_lint)
+    config = load_config(Path(args.plan), args.fail_on)
+    if args.baseline:
+        config = replace(config, baseline=Path(args.baseline))
+    options = check_options(config, strict=args.strict, lint=not args.no_lint)
     report = check_plan(plan, options)
     write_outputs(report, args)
-    return exit_status(report, fail_on)
+    return exit_status(report, config.fail_on)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 from dataclasses import dataclass, field, replace
 
 from checker import __version__
-from checker.engine.findings import reference_findings
 from checker.engine.locate import Locator
 from checker.engine.policies import PolicyIndex
 from checker.engine.questions import build_question
@@ -14,13 +14,13 @@ from checker.engine.results import requirement_result
 from checker.engine.verdict import summarize, verdict
 from checker.fix.suggest import FixPlanner
 from checker.matrix.expand import Requirement, expand
-from checker.matrix.references import collect_references
+from checker.matrix.references import References, collect_references
 from checker.matrix.spec import load_matrix
 from checker.plan.model import Plan
 from checker.policy import decide_access
 from checker.policy.decision import AccessDecision, Decision
 from checker.policy.request import AccessQuestion
-from checker.report.model import Finding, Report, RequirementResult, Severity
+from checker.report.model import Finding, Fix, Report, RequirementResult, Severity
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class CheckOptions:
     extra_findings: Callable[[Plan, PolicyIndex], Sequence[Finding]] | None = None
     postprocess_findings: Callable[[list[Finding]], list[Finding]] | None = None
     is_aws_owned_image: Callable[[str, str], bool] = field(default=lambda account, region: False)
+    rules_checked: tuple[str, ...] = ()  # the lint rules that ran, for reports that list them
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,10 @@ class Decided:
 
 def decide_requirements(
     plan: Plan, options: CheckOptions
-) -> tuple[PolicyIndex, list[Decided], list[Finding]]:
+) -> tuple[PolicyIndex, list[Decided], References]:
+    """Every requirement of ``plan`` with its decision, and what the request references.
+    References that cannot be followed (an image outside ECR, a malformed URI) make no
+    requirement; the lint rules report them."""
     index = PolicyIndex(plan)
     index.parse_all()
     references = collect_references(plan, plan.registrar_arn.split(":")[4])
@@ -62,12 +66,13 @@ def decide_requirements(
                 because=f"{decision.because} (--strict: an unverified side is unknown)",
             )
         decided.append(Decided(requirement, question.access, decision, question.notes))
-    return index, decided, reference_findings(Locator(plan), references)
+    return index, decided, references
 
 
 def check_plan(plan: Plan, options: CheckOptions | None = None) -> Report:
     options = options or CheckOptions()
-    index, decided, findings = decide_requirements(plan, options)
+    index, decided, _ = decide_requirements(plan, options)
+    findings: list[Finding] = []
 
     planner = FixPlanner(plan, index)
     for item in decided:
@@ -91,8 +96,15 @@ def check_plan(plan: Plan, options: CheckOptions | None = None) -> Report:
         findings=tuple(findings),
         summary=summarize(rows, findings),
         tool_version=__version__,
-        extra={"fixes": planner.all_fixes, "fail_on": options.fail_on},
+        extra=_extra(planner.all_fixes, options),
     )
+
+
+def _extra(fixes: list[Fix], options: CheckOptions) -> dict[str, Any]:
+    extra: dict[str, Any] = {"fixes": fixes, "fail_on": options.fail_on}
+    if options.lint and options.rules_checked:
+        extra["rules_checked"] = list(options.rules_checked)
+    return extra
 
 
 def _finding_order(finding: Finding) -> tuple[int, str, str, int, str]:

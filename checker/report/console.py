@@ -170,6 +170,13 @@ def print_console(report: Report, file: IO[str]) -> None:
                 + Text(f" {where}{suppressed}", style="dim")
             )
             console.print(Padding(Text(finding.message, overflow="fold"), (0, 0, 0, 2)))
+            if finding.fix is not None:
+                fix = finding.fix
+                text = f"fix ({fix.target}, account {fix.account}): "
+                if fix.statement is not None:
+                    text += json.dumps(fix.statement, separators=(", ", ": ")) + "; "
+                text += fix.command
+                console.print(Padding(Text(text, style="dim", overflow="fold"), (0, 0, 0, 2)))
 
     summary = report.summary
     console.print()

@@ -66,7 +66,9 @@ def test_the_aws_example_fails_for_the_documented_reasons(example_plan: Path) ->
 def test_explicit_deny_fix_narrows_the_deny_and_keeps_it(tmp_path: Path) -> None:
     from tests.conftest import FIXTURES
 
-    report = check_plan(load_plan(FIXTURES / "explicit-deny" / "plan.yaml"), CheckOptions(lint=False))
+    report = check_plan(
+        load_plan(FIXTURES / "explicit-deny" / "plan.yaml"), CheckOptions(lint=False)
+    )
     (row,) = [row for row in report.requirements if row.decision is Decision.EXPLICIT_DENY]
     assert row.evidence[0].statement == "KeepModelsInTrainingAccount"
     assert row.fix is not None and row.fix.policy is not None
