@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from checker import __version__
 from checker.engine.locate import Locator

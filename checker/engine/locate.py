@@ -42,7 +42,9 @@ class Locator:
                 ("Statement",) if single else ("Statement", statement.index)
             )
             position = loaded.positions.get(key)
-        file = display_path(loaded.file) if loaded.file is not None else display_path(self.plan.path)
+        file = (
+            display_path(loaded.file) if loaded.file is not None else display_path(self.plan.path)
+        )
         return Location(
             source=source,
             statement=label,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from checker.matrix.expand import Requirement
 from checker.engine.locate import Locator
 from checker.engine.policies import PolicyIndex
+from checker.matrix.expand import Requirement
 from checker.policy.decision import AccessDecision, Decision
 from checker.report.model import Fix, Location, RequirementResult, Sides
 

@@ -21,9 +21,7 @@ def finding_fails(finding: Finding, fail_on: str) -> bool:
     return finding.severity.rank >= threshold.rank
 
 
-def verdict(
-    rows: Sequence[RequirementResult], findings: Sequence[Finding], fail_on: str
-) -> str:
+def verdict(rows: Sequence[RequirementResult], findings: Sequence[Finding], fail_on: str) -> str:
     """``fail_on`` sets the failing severity of findings; a required access that is not
     allowed fails whatever it says (``never`` changes only the exit status, see the CLI)."""
     if any(requirement_fails(row) for row in rows):

@@ -43,7 +43,9 @@ def apply_fix(plan: Plan, fix: Fix) -> Plan:
         ecr_repositories=tuple(
             replace(r, policy=_replace_policy(r.policy, fix)) for r in plan.ecr_repositories
         ),
-        s3_buckets=tuple(replace(b, policy=_replace_policy(b.policy, fix)) for b in plan.s3_buckets),
+        s3_buckets=tuple(
+            replace(b, policy=_replace_policy(b.policy, fix)) for b in plan.s3_buckets
+        ),
         kms_keys=tuple(replace(k, policy=_replace_policy(k.policy, fix)) for k in plan.kms_keys),
         model_package_groups=tuple(
             replace(g, policy=_replace_policy(g.policy, fix)) for g in plan.model_package_groups

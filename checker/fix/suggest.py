@@ -282,14 +282,28 @@ class FixPlanner:
         kind = requirement.spec.resource
         if kind == "group_versions" and requirement.group is not None:
             group = requirement.group
-            return group.policy, PolicyType.MODEL_PACKAGE_GROUP, f"resource policy of model package group {group.arn}", group.arn
+            return (
+                group.policy,
+                PolicyType.MODEL_PACKAGE_GROUP,
+                f"resource policy of model package group {group.arn}",
+                group.arn,
+            )
         if kind == "repository" and requirement.repository is not None:
             repository = requirement.repository
-            return repository.policy, PolicyType.REPOSITORY, f"repository policy of {repository.arn}", repository.arn
+            return (
+                repository.policy,
+                PolicyType.REPOSITORY,
+                f"repository policy of {repository.arn}",
+                repository.arn,
+            )
         if kind in ("object", "bucket") and requirement.bucket is not None:
             bucket = requirement.bucket
             return bucket.policy, PolicyType.BUCKET, f"bucket policy of {bucket.name}", bucket.name
-        if kind == "artifact_key" and requirement.key is not None and requirement.key.key is not None:
+        if (
+            kind == "artifact_key"
+            and requirement.key is not None
+            and requirement.key.key is not None
+        ):
             key = requirement.key.key
             return key.policy, PolicyType.KEY, f"key policy of {key.arn}", key.arn
         return None
@@ -418,9 +432,10 @@ def _command(plan: Plan, edit: PolicyEdit) -> tuple[str, str]:
             f"--region {region} --resource-policy file://{file_name}"
         )
     if edit.kind in ("scp", "rcp"):
-        file_name = f"fixed-{_slug(edit.resource.rsplit('.', 1)[0])}.json"
+        stem = _slug(edit.resource.rsplit(".", 1)[0])
+        file_name = f"fixed-{stem}.json"
         return file_name, (
-            f"aws organizations update-policy --policy-id POLICY_ID_OF_{_slug(edit.resource).upper()}"
+            f"aws organizations update-policy --policy-id POLICY_ID_OF_{stem.upper()}"
             f" --content file://{file_name}"
         )
     principal = edit.principal or edit.resource
@@ -433,9 +448,7 @@ def _command(plan: Plan, edit: PolicyEdit) -> tuple[str, str]:
             f"--policy-document file://{file_name} --set-as-default"
         )
     policy_name = (
-        IDENTITY_POLICY_NAME
-        if edit.loaded is None
-        else _slug(edit.loaded.source.rsplit(".", 1)[0])
+        IDENTITY_POLICY_NAME if edit.loaded is None else _slug(edit.loaded.source.rsplit(".", 1)[0])
     )
     file_name = f"{policy_name}-{_slug(name)}.json"
     verb = "put-user-policy --user-name" if kind == "user" else "put-role-policy --role-name"
@@ -457,5 +470,7 @@ def _grant_fix(plan: Plan, key_arn: str, principal: str, operations: set[str]) -
         grant={"GranteePrincipal": principal, "Operations": ordered},
         principal=principal,
         resource=key_arn,
-        description="the key policy is not in the plan, so a grant is the change that leaves it untouched",
+        description=(
+            "the key policy is not in the plan, so a grant is the change that leaves it untouched"
+        ),
     )

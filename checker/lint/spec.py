@@ -15,10 +15,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from checker.errors import InputError, field_path
+from checker.errors import InputError
 from checker.paths import PACKAGE_DIR, rules_dir
 from checker.report.model import Severity
-from checker.schema_validation import packaged_validator
+from checker.schema_validation import check_against
 from checker.yaml_io import read_yaml
 
 # ``applies_to`` values that are not policy types.
@@ -70,13 +70,10 @@ def _digests(files: list[Path]) -> dict[str, str]:
 
 def read_rule_files(files: list[Path] | None = None) -> list[tuple[str, Any]]:
     """(file name, data) of every rule file, each validated against the schema."""
-    validator = packaged_validator(SCHEMA)
     documents: list[tuple[str, Any]] = []
     for path in rule_files() if files is None else files:
         data = read_yaml(path)
-        error = validator.best_error(data)
-        if error is not None:
-            raise InputError(str(path), field_path(error.path), error.message)
+        check_against(SCHEMA, data, source=str(path))
         documents.append((path.name, data))
     return documents
 

@@ -75,8 +75,12 @@ def choose_artifact_key(plan: Plan, artifact: ArtifactRef, owner: str | None) ->
     encryption = bucket.encryption if bucket else None
     if encryption is not None and encryption.sse.startswith("aws:kms"):
         if encryption.kms_key:
-            return _key_choice(plan, encryption.kms_key, f"the default SSE-KMS key of {artifact.bucket}")
-        return _aws_managed_s3_key(plan, owner, f"{artifact.bucket} defaults to SSE-KMS with no key")
+            return _key_choice(
+                plan, encryption.kms_key, f"the default SSE-KMS key of {artifact.bucket}"
+            )
+        return _aws_managed_s3_key(
+            plan, owner, f"{artifact.bucket} defaults to SSE-KMS with no key"
+        )
     if plan.has_training_job:
         return _aws_managed_s3_key(
             plan, owner, "the training job sets no output key, so SageMaker uses aws/s3"
@@ -85,7 +89,8 @@ def choose_artifact_key(plan: Plan, artifact: ArtifactRef, owner: str | None) ->
         return None
     return KeyChoice(
         None,
-        f"the plan gives neither {artifact.bucket}'s default encryption nor a training job output key",
+        f"the plan gives neither {artifact.bucket}'s default encryption "
+        "nor a training job output key",
     )
 
 
@@ -151,7 +156,10 @@ def _targets(
             )
             aws_owned = is_aws_owned_image(image.account, image.region)
             requirement = row(
-                image.repository_arn, image.account, repository=repository, aws_owned_image=aws_owned
+                image.repository_arn,
+                image.account,
+                repository=repository,
+                aws_owned_image=aws_owned,
             )
             out.append((requirement, image.field))
     elif spec.resource == "any":
@@ -161,20 +169,21 @@ def _targets(
     elif spec.resource in ("object", "bucket"):
         for artifact in references.artifacts:
             bucket = find_bucket(plan, artifact.bucket)
-            owner = bucket.account if bucket else None
             resource = artifact.object_arn if spec.resource == "object" else artifact.bucket_arn
-            out.append((row(resource, owner, bucket=bucket), artifact.field))
+            out.append(
+                (row(resource, bucket.account if bucket else None, bucket=bucket), artifact.field)
+            )
     elif spec.resource == "artifact_key":
         for artifact in references.artifacts:
             bucket = find_bucket(plan, artifact.bucket)
-            owner = bucket.account if bucket else None
-            choice = choose_artifact_key(plan, artifact, owner)
+            bucket_owner = bucket.account if bucket else None
+            choice = choose_artifact_key(plan, artifact, bucket_owner)
             if choice is None:
                 continue
             if choice.arn is None:
                 resource = f"(key of {artifact.uri})"
-                out.append((row(resource, owner, bucket=bucket, key=choice), artifact.field))
+                out.append((row(resource, bucket_owner, bucket=bucket, key=choice), artifact.field))
             else:
-                key_owner = account_of(choice.arn) or owner
+                key_owner = account_of(choice.arn) or bucket_owner
                 out.append((row(choice.arn, key_owner, bucket=bucket, key=choice), artifact.field))
     return out

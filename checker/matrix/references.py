@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from checker.plan.model import Plan
-from checker.refs import NotInEcr, find_images, find_s3_uris, parse_arn, parse_ecr_image, parse_s3_uri
+from checker.refs import (
+    NotInEcr,
+    find_images,
+    find_s3_uris,
+    parse_arn,
+    parse_ecr_image,
+    parse_s3_uri,
+)
 
 
 @dataclass(frozen=True)
@@ -84,10 +91,12 @@ def _group_ref(plan: Plan, registrar_account: str) -> GroupRef | ReferenceProble
 
 def collect_references(plan: Plan, registrar_account: str) -> References:
     problems: list[ReferenceProblem] = []
-    group = _group_ref(plan, registrar_account)
-    if isinstance(group, ReferenceProblem):
-        problems.append(group)
-        group = None
+    group: GroupRef | None = None
+    resolved = _group_ref(plan, registrar_account)
+    if isinstance(resolved, ReferenceProblem):
+        problems.append(resolved)
+    else:
+        group = resolved
 
     images: dict[str, ImageRef] = {}
     for uri, field in find_images(plan.registration):

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from checker.errors import InputError, field_path
 from checker.paths import rules_dir
 from checker.report.model import Level
-from checker.schema_validation import packaged_validator
+from checker.schema_validation import check_against
 from checker.yaml_io import read_yaml
 
 
@@ -30,9 +29,7 @@ class RequirementSpec:
 def load_matrix() -> tuple[RequirementSpec, ...]:
     path = rules_dir() / "matrix.yaml"
     data = read_yaml(path)
-    error = packaged_validator("matrix.schema.json").best_error(data)
-    if error is not None:
-        raise InputError(str(path), field_path(error.path), error.message)
+    check_against("matrix.schema.json", data, source=str(path))
     return tuple(
         RequirementSpec(
             id=row["id"],

@@ -17,7 +17,7 @@ from typing import Any
 from checker.errors import InputError, field_path
 from checker.plan.limits import json_type_name
 from checker.plan.model import FieldPath, Positions
-from checker.plan.schema_subset import Unsupported, conforms
+from checker.schema_subset import Unsupported, conforms
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "plan.schema.json"
 

@@ -21,7 +21,7 @@ class RequestContext:
     values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     absent: frozenset[str] = frozenset()
 
-    def lookup(self, key: str) -> tuple[str, ...] | None | bool:
+    def lookup(self, key: str) -> tuple[str, ...] | bool | None:
         """The values of ``key``; ``False`` when known absent; ``None`` when unknown."""
         lowered = key.lower()
         if lowered in self.values:

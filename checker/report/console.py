@@ -52,11 +52,13 @@ def short_arn(arn: str) -> str:
     """``arn:aws:iam::111111111111:role/Deploy`` → ``111111111111:role/Deploy``."""
     parts = arn.split(":", 5)
     if len(parts) == 6 and parts[0] == "arn":
-        service, region, account, resource = parts[2], parts[3], parts[4], parts[5]
+        service, account, resource = parts[2], parts[4], parts[5]
         if service == "s3":
             return f"s3:::{resource}"
         prefix = f"{account}:" if account else ""
-        return f"{prefix}{resource}" if service in ("iam", "sts") else f"{service}:{prefix}{resource}"
+        return (
+            f"{prefix}{resource}" if service in ("iam", "sts") else f"{service}:{prefix}{resource}"
+        )
     return arn
 
 
@@ -129,7 +131,9 @@ def print_console(report: Report, file: IO[str]) -> None:
         for resource, resource_rows in _by_resource(rows).items():
             console.print(Padding(Text(resource, style="bold", overflow="fold"), (0, 0, 0, 1)))
             console.print(_table(resource_rows))
-    console.print(Text("* documented: the AWS example asks for it, AWS does not need it", style="dim"))
+    console.print(
+        Text("* documented: the AWS example asks for it, AWS does not need it", style="dim")
+    )
 
     gaps = [row for row in report.requirements if row.decision in FAILING_DECISIONS]
     if gaps:
@@ -139,7 +143,9 @@ def print_console(report: Report, file: IO[str]) -> None:
             symbol, style = _MARKS[row.decision]
             if row.level is Level.DOCUMENTED:
                 style = "yellow"
-            head = Text(f"{symbol} {row.id}: {row.action} by {short_arn(row.principal)}", style=style)
+            head = Text(
+                f"{symbol} {row.id}: {row.action} by {short_arn(row.principal)}", style=style
+            )
             console.print(head)
             console.print(Padding(Text(row.because, overflow="fold"), (0, 0, 0, 2)))
             if row.fix is not None:

@@ -91,7 +91,8 @@ def test_identity_side_fix_is_an_inline_role_policy() -> None:
     fix = fixes["identity_policy"]
     assert fix.account == "111111111111"
     assert fix.command.startswith(
-        "aws iam put-role-policy --role-name SageMakerDeployRole --policy-name xreg-cross-account-access"
+        "aws iam put-role-policy --role-name SageMakerDeployRole "
+        "--policy-name xreg-cross-account-access"
     )
     assert fix.policy is not None
     (statement,) = fix.policy["Statement"]

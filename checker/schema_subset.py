@@ -1,4 +1,4 @@
-"""A yes/no check of a document against the JSON Schema keywords the plan schema uses.
+"""A yes/no check of a document against the JSON Schema keywords xreg's schemas use.
 
 Why it exists: importing jsonschema takes longer than the rest of ``xreg check`` together.
 A valid plan (the usual case) is confirmed here without that import; jsonschema still
@@ -93,17 +93,36 @@ def _keyword_holds(
             return re.search(value, instance) is not None
         limit: int = value
         return len(instance) >= limit if keyword == "minLength" else len(instance) <= limit
-    if keyword in ("items", "minItems", "maxItems"):
+    if keyword in ("items", "minItems", "maxItems", "uniqueItems"):
         if not isinstance(instance, list):
             return True
         if keyword == "items":
             return all(conforms(item, value, root) for item in instance)
+        if keyword == "uniqueItems":
+            return not value or not any(
+                _equal(a, b) for i, a in enumerate(instance) for b in instance[i + 1 :]
+            )
         count: int = value
         return len(instance) >= count if keyword == "minItems" else len(instance) <= count
     if keyword in ("required", "properties", "patternProperties", "additionalProperties"):
         return not isinstance(instance, dict) or _object_holds(
             keyword, value, instance, schema, root
         )
+    if keyword in ("minProperties", "maxProperties"):
+        if not isinstance(instance, dict):
+            return True
+        size: int = value
+        return len(instance) >= size if keyword == "minProperties" else len(instance) <= size
+    if keyword in ("minimum", "maximum"):
+        if isinstance(instance, bool) or not isinstance(instance, int | float):
+            return True
+        bound: float = value
+        return instance >= bound if keyword == "minimum" else instance <= bound
+    if keyword in ("anyOf", "oneOf"):
+        passing = sum(1 for choice in value if conforms(instance, choice, root))
+        return passing >= 1 if keyword == "anyOf" else passing == 1
+    if keyword == "allOf":
+        return all(conforms(instance, choice, root) for choice in value)
     if keyword == "propertyNames":
         return not isinstance(instance, dict) or all(conforms(k, value, root) for k in instance)
     raise Unsupported(keyword)
