@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from checker.engine.context import request_context
 from checker.engine.policies import PolicyIndex, aws_managed_key_policy
 from checker.matrix.expand import Requirement, account_of
 from checker.plan.model import Identity, Plan
 from checker.policy.model import Policy, PolicyType
+from checker.policy.context import request_context
 from checker.policy.request import AccessQuestion, Grant, Request
 
 
@@ -17,6 +19,22 @@ class Question:
     access: AccessQuestion
     # Why a side could not be read from the plan (e.g. a managed policy xreg does not ship).
     notes: tuple[str, ...] = ()
+
+
+def _context_extra(
+    plan_context: Mapping[str, Any], action: str, principal_account: str
+) -> dict[str, tuple[str, ...]]:
+    """The plan's ``context`` as context values, plus ``kms:CallerAccount`` for KMS calls
+    (the caller's account, which AWS managed key policies test)."""
+    extra: dict[str, tuple[str, ...]] = {}
+    if action.lower().startswith("kms:"):
+        extra["kms:CallerAccount"] = (principal_account,)
+    for key, value in plan_context.items():
+        items = value if isinstance(value, list) else [value]
+        extra[key] = tuple(
+            ("true" if item else "false") if isinstance(item, bool) else str(item) for item in items
+        )
+    return extra
 
 
 def find_identity(plan: Plan, principal: str) -> Identity | None:
@@ -138,12 +156,10 @@ def build_question(plan: Plan, index: PolicyIndex, requirement: Requirement) -> 
                 )
 
     context = request_context(
-        principal=principal,
-        principal_account=principal_account,
-        resource_account=resource_account or None,
-        action=requirement.action,
+        principal,
+        resource_account=resource_account,
         organization_id=plan.organization_id,
-        plan_context=plan.context,
+        extra=_context_extra(plan.context, requirement.action, principal_account),
     )
     access = AccessQuestion(
         request=Request(principal, requirement.action, requirement.resource, context),

@@ -71,7 +71,7 @@ class AccessQuestion:
     alone decides, the resource side is ``not_applicable``.
     ``identity_policies``: ``None`` when the plan does not give them (``unverified``).
     ``scps`` (principal's account) / ``rcps`` (resource's account): ``None`` when not given
-    (``not_applicable`` unless ``organization_known`` is false); each inner tuple is one level
+    (``not_applicable``); each inner tuple is one level
     of the organization tree (root, OU…, account) and each level must allow.
     ``grants``: KMS grants on the key (only for ``kms:`` actions on a key).
     """

@@ -1,0 +1,383 @@
+"""Condition operators, evaluated three-valued against a request context.
+
+Semantics (IAM User Guide: "Condition operators", "Conditions with multiple context keys or
+values", "Single-valued vs. multivalued context keys"):
+
+* Several values for one key are ORed; for a negated operator (``StringNotEquals``,
+  ``StringNotEqualsIgnoreCase``, ``StringNotLike``, ``NumericNotEquals``, ``DateNotEquals``,
+  ``ArnNotEquals``, ``ArnNotLike``, ``NotIpAddress``) the condition holds iff the request value
+  matches *none* of them (NOR).
+* A key known to be absent (or present with no value): ``…IfExists`` is true; ``Null: true``
+  is true and ``Null: false`` false; ``ForAllValues:`` is true (vacuously) and
+  ``ForAnyValue:`` false; a negated operator is **true** — the IAM docs say so explicitly
+  ("If the policy condition requires that the key is not matched, such as StringNotLike or
+  ArnNotLike, and the right key is not present, the condition is true"); every other
+  operator is false.
+* A key the context does not know makes the condition UNKNOWN whatever the operator
+  (``Null`` and ``…IfExists`` included), and the key is reported.
+* A multivalued request value with a plain (non set) operator is treated like
+  ``ForAnyValue:``: true if some request value satisfies the operator.
+* A policy or request value that does not parse for its operator (a number, a date, a CIDR,
+  a boolean, base64) makes the condition false: IAM evaluates such a comparison to false.
+* Policy variables are substituted only for string and ARN operators; a variable whose key
+  is known absent (and has no default) makes the condition false (IAM: "any attempt to match
+  it fails"), one whose key is unknown makes it UNKNOWN.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Final, cast
+
+from checker.policy.decision import Tri
+from checker.policy.glob import Glob, compile_glob
+from checker.policy.matching import glob_matches_arn
+from checker.policy.model import Condition
+from checker.policy.request import RequestContext
+from checker.policy.variables import (
+    ABSENT,
+    Template,
+    UnknownKey,
+    has_variables,
+    parse_template,
+    resolve,
+)
+
+
+@dataclass(frozen=True)
+class OperatorSpec:
+    family: str  # string, numeric, date, bool, binary, ip, arn, null
+    test: str  # equals, equals_ignore_case, like, lt, le, gt, ge, in_network, is_null
+    negated: bool
+
+
+_BASE_OPERATORS: Final[dict[str, OperatorSpec]] = {
+    "stringequals": OperatorSpec("string", "equals", False),
+    "stringnotequals": OperatorSpec("string", "equals", True),
+    "stringequalsignorecase": OperatorSpec("string", "equals_ignore_case", False),
+    "stringnotequalsignorecase": OperatorSpec("string", "equals_ignore_case", True),
+    "stringlike": OperatorSpec("string", "like", False),
+    "stringnotlike": OperatorSpec("string", "like", True),
+    "numericequals": OperatorSpec("numeric", "equals", False),
+    "numericnotequals": OperatorSpec("numeric", "equals", True),
+    "numericlessthan": OperatorSpec("numeric", "lt", False),
+    "numericlessthanequals": OperatorSpec("numeric", "le", False),
+    "numericgreaterthan": OperatorSpec("numeric", "gt", False),
+    "numericgreaterthanequals": OperatorSpec("numeric", "ge", False),
+    "dateequals": OperatorSpec("date", "equals", False),
+    "datenotequals": OperatorSpec("date", "equals", True),
+    "datelessthan": OperatorSpec("date", "lt", False),
+    "datelessthanequals": OperatorSpec("date", "le", False),
+    "dategreaterthan": OperatorSpec("date", "gt", False),
+    "dategreaterthanequals": OperatorSpec("date", "ge", False),
+    "bool": OperatorSpec("bool", "equals", False),
+    "binaryequals": OperatorSpec("binary", "equals", False),
+    "ipaddress": OperatorSpec("ip", "in_network", False),
+    "notipaddress": OperatorSpec("ip", "in_network", True),
+    "arnequals": OperatorSpec("arn", "like", False),
+    "arnlike": OperatorSpec("arn", "like", False),
+    "arnnotequals": OperatorSpec("arn", "like", True),
+    "arnnotlike": OperatorSpec("arn", "like", True),
+    "null": OperatorSpec("null", "is_null", False),
+}
+
+_IF_EXISTS = "ifexists"
+
+
+@dataclass(frozen=True)
+class ParsedOperator:
+    spec: OperatorSpec
+    set_operator: str | None  # "any" (ForAnyValue:), "all" (ForAllValues:) or None
+    if_exists: bool
+
+
+def parse_operator(name: str) -> ParsedOperator | None:
+    """``ForAnyValue:StringLikeIfExists`` → its parts; ``None`` for an unknown operator.
+
+    Names are compared ignoring case. ``IfExists`` is not allowed on ``Null``.
+    """
+    lowered = name.lower()
+    set_operator: str | None = None
+    for prefix, kind in (("foranyvalue:", "any"), ("forallvalues:", "all")):
+        if lowered.startswith(prefix):
+            set_operator, lowered = kind, lowered[len(prefix) :]
+            break
+    if_exists = lowered.endswith(_IF_EXISTS) and lowered != _IF_EXISTS
+    if if_exists:
+        lowered = lowered[: -len(_IF_EXISTS)]
+    spec = _BASE_OPERATORS.get(lowered)
+    if spec is None or (if_exists and spec.family == "null"):
+        return None
+    return ParsedOperator(spec, set_operator, if_exists)
+
+
+@dataclass(frozen=True)
+class ConditionResult:
+    tri: Tri
+    unknown_keys: tuple[str, ...] = ()
+
+
+TRUE_RESULT: Final = ConditionResult(Tri.TRUE)
+FALSE_RESULT: Final = ConditionResult(Tri.FALSE)
+
+
+class _Unparseable(Exception):
+    """A value that does not parse for its operator: the comparison is false."""
+
+
+def _number(text: str) -> Decimal:
+    try:
+        number = Decimal(text.strip())
+    except InvalidOperation as error:
+        raise _Unparseable from error
+    if not number.is_finite():
+        raise _Unparseable
+    return number
+
+
+_EPOCH = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def _date(text: str) -> Decimal:
+    """Seconds since the epoch, from epoch seconds or an ISO 8601 date / date-time (UTC when
+    no offset is given)."""
+    text = text.strip()
+    if _EPOCH.match(text):
+        return Decimal(text)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise _Unparseable from error
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return Decimal(str(moment.timestamp()))
+
+
+def _bool(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered not in ("true", "false"):
+        raise _Unparseable
+    return lowered == "true"
+
+
+def _binary(text: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise _Unparseable from error
+
+
+def _network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    try:
+        return ipaddress.ip_network(text.strip(), strict=False)
+    except ValueError as error:
+        raise _Unparseable from error
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError as error:
+        raise _Unparseable from error
+
+
+_ORDERED: Final[dict[str, Callable[[Decimal, Decimal], bool]]] = {
+    "equals": lambda request, policy: request == policy,
+    "lt": lambda request, policy: request < policy,
+    "le": lambda request, policy: request <= policy,
+    "gt": lambda request, policy: request > policy,
+    "ge": lambda request, policy: request >= policy,
+}
+
+# A prepared policy value: what one request value is compared against.
+Prepared = object
+
+
+@dataclass(frozen=True)
+class CompiledCondition:
+    """A condition with its operator parsed and its values prepared once."""
+
+    source: Condition
+    key: str  # lower-cased
+    operator: ParsedOperator
+    templates: tuple[Template, ...]  # string / ARN values as parsed
+    prepared: tuple[Prepared, ...] | None  # values ready to compare; None: unparseable
+    substitutes: bool = False  # values hold policy variables: prepared per request
+
+    @property
+    def label(self) -> str:
+        return f"{self.source.operator} {self.source.key}"
+
+
+def compile_condition(condition: Condition, *, variables: bool) -> CompiledCondition:
+    parsed = parse_operator(condition.operator)
+    if parsed is None:
+        raise ValueError(f"unknown condition operator {condition.operator!r}")
+    family = parsed.spec.family
+    templates: tuple[Template, ...] = ()
+    prepared: tuple[Prepared, ...] | None
+    if family in ("string", "arn"):
+        wildcards = parsed.spec.test == "like"
+        templates = tuple(
+            parse_template(value, variables=variables, wildcards=wildcards)
+            for value in condition.values
+        )
+        if any(has_variables(t) for t in templates):
+            return CompiledCondition(condition, condition.key.lower(), parsed, templates, (), True)
+        prepared = tuple(_prepare_text(parsed.spec, cast(Glob, t)) for t in templates)
+    else:
+        try:
+            prepared = tuple(_prepare_value(family, value) for value in condition.values)
+        except _Unparseable:
+            prepared = None
+    return CompiledCondition(condition, condition.key.lower(), parsed, templates, prepared)
+
+
+def _prepare_text(spec: OperatorSpec, glob: Glob) -> Prepared:
+    if spec.family == "arn":
+        return glob
+    if spec.test == "like":
+        return compile_glob(glob)
+    text = "".join(str(token) for token in glob)
+    return text.casefold() if spec.test == "equals_ignore_case" else text
+
+
+def _prepare_value(family: str, text: str) -> Prepared:
+    if family == "numeric":
+        return _number(text)
+    if family == "date":
+        return _date(text)
+    if family == "bool":
+        return _bool(text)
+    if family == "binary":
+        return _binary(text)
+    if family == "ip":
+        return _network(text)
+    return text  # null: "true" / "false", checked when evaluated
+
+
+def _matches_one(spec: OperatorSpec, request_value: str, policy_value: Prepared) -> bool:
+    """The positive comparison of one request value with one prepared policy value."""
+    family = spec.family
+    if family == "string":
+        if spec.test == "like":
+            assert isinstance(policy_value, re.Pattern)
+            return policy_value.fullmatch(request_value) is not None
+        if spec.test == "equals_ignore_case":
+            return request_value.casefold() == policy_value
+        return request_value == policy_value
+    if family == "arn":
+        assert isinstance(policy_value, tuple)
+        return glob_matches_arn(policy_value, request_value)
+    if family in ("numeric", "date"):
+        parse = _number if family == "numeric" else _date
+        assert isinstance(policy_value, Decimal)
+        return _ORDERED[spec.test](parse(request_value), policy_value)
+    if family == "bool":
+        return _bool(request_value) == policy_value
+    if family == "binary":
+        return _binary(request_value) == policy_value
+    if family == "ip":
+        address = _address(request_value)
+        assert isinstance(policy_value, ipaddress.IPv4Network | ipaddress.IPv6Network)
+        return address.version == policy_value.version and address in policy_value
+    raise AssertionError(family)
+
+
+def _value_holds(spec: OperatorSpec, request_value: str, prepared: Sequence[Prepared]) -> bool:
+    """One request value against all policy values: OR, or NOR for a negated operator."""
+    matched = any(_matches_one(spec, request_value, value) for value in prepared)
+    return not matched if spec.negated else matched
+
+
+def _when_absent(condition: CompiledCondition) -> ConditionResult:
+    operator = condition.operator
+    if operator.spec.family == "null":
+        return _null_result(condition, key_present=False)
+    if operator.if_exists or operator.set_operator == "all":
+        return TRUE_RESULT
+    if operator.set_operator == "any":
+        return FALSE_RESULT
+    return TRUE_RESULT if operator.spec.negated else FALSE_RESULT
+
+
+def _null_result(condition: CompiledCondition, *, key_present: bool) -> ConditionResult:
+    """``Null: true`` holds iff the key is absent; ``Null: false`` iff it is present. With
+    several values (unusual) any may hold."""
+    wants: list[bool] = []
+    for value in condition.source.values:
+        lowered = value.strip().lower()
+        if lowered in ("true", "false"):
+            wants.append(lowered == "true")
+    holds = any(want_absent != key_present for want_absent in wants)
+    return TRUE_RESULT if holds else FALSE_RESULT
+
+
+def _prepared_for_request(
+    condition: CompiledCondition, context: RequestContext
+) -> tuple[Prepared, ...] | ConditionResult:
+    """Substitute policy variables into string / ARN values; outcome if that fails."""
+    values: list[Prepared] = []
+    unknown: list[str] = []
+    for template in condition.templates:
+        resolved = resolve(template, context)
+        if resolved is ABSENT:
+            return FALSE_RESULT
+        if isinstance(resolved, UnknownKey):
+            unknown.append(resolved.key)
+            continue
+        assert isinstance(resolved, tuple)
+        values.append(_prepare_text(condition.operator.spec, resolved))
+    if unknown:
+        return ConditionResult(Tri.UNKNOWN, tuple(sorted(set(unknown))))
+    return tuple(values)
+
+
+def evaluate_condition(condition: CompiledCondition, context: RequestContext) -> ConditionResult:
+    found = context.lookup(condition.key)
+    if found is None:
+        return ConditionResult(Tri.UNKNOWN, (condition.key,))
+    if found is False or found == ():
+        return _when_absent(condition)
+    assert isinstance(found, tuple)
+    operator = condition.operator
+    if operator.spec.family == "null":
+        return _null_result(condition, key_present=True)
+    prepared: tuple[Prepared, ...] | ConditionResult | None = condition.prepared
+    if condition.substitutes:
+        prepared = _prepared_for_request(condition, context)
+    if prepared is None:
+        return FALSE_RESULT
+    if isinstance(prepared, ConditionResult):
+        return prepared
+    try:
+        if operator.set_operator == "all":
+            holds = all(_value_holds(operator.spec, value, prepared) for value in found)
+        else:
+            holds = any(_value_holds(operator.spec, value, prepared) for value in found)
+    except _Unparseable:
+        return FALSE_RESULT
+    return TRUE_RESULT if holds else FALSE_RESULT
+
+
+def evaluate_conditions(
+    conditions: Sequence[CompiledCondition], context: RequestContext
+) -> ConditionResult:
+    """All conditions of a statement, ANDed; the unknown keys when the result is UNKNOWN."""
+    unknown: list[str] = []
+    for condition in conditions:
+        result = evaluate_condition(condition, context)
+        if result.tri is Tri.FALSE:
+            return FALSE_RESULT
+        if result.tri is Tri.UNKNOWN:
+            unknown.extend(result.unknown_keys)
+    if unknown:
+        return ConditionResult(Tri.UNKNOWN, tuple(sorted(set(unknown))))
+    return TRUE_RESULT

@@ -1,0 +1,155 @@
+"""IAM glob patterns (``*`` and ``?``) as token tuples: matching, inclusion and intersection.
+
+A pattern is a tuple of tokens: a one-character string is a literal, ``STAR`` matches any run
+of characters and ``ONE`` exactly one character. Keeping wildcards as tokens rather than
+characters lets a policy variable such as ``${*}`` put a *literal* star into a pattern.
+
+Inclusion and intersection are decided exactly on the automata of the two patterns: a glob
+only tells apart the characters it names, so the literals of the patterns plus one fresh
+character stand for the whole alphabet.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from functools import lru_cache
+
+STAR = 0
+ONE = 1
+
+Token = str | int
+Glob = tuple[Token, ...]
+
+# Any character that is not a literal of either pattern behaves the same under both, so one
+# representative of "every other character" suffices; it must never be a literal itself.
+_FRESH = "\uffff"
+
+
+@lru_cache(maxsize=8192)
+def parse_glob(text: str) -> Glob:
+    """``a*b?`` as tokens; consecutive stars collapse (they match the same strings)."""
+    tokens: list[Token] = []
+    for char in text:
+        if char == "*":
+            if not tokens or tokens[-1] != STAR:
+                tokens.append(STAR)
+        elif char == "?":
+            tokens.append(ONE)
+        else:
+            tokens.append(char)
+    return tuple(tokens)
+
+
+def regex_source(glob: Glob, any_char: str) -> str:
+    """Regular-expression text for ``glob``; ``any_char`` is what a wildcard may consume."""
+    parts: list[str] = []
+    literal: list[str] = []
+    for token in glob:
+        if isinstance(token, str):
+            literal.append(token)
+            continue
+        if literal:
+            parts.append(re.escape("".join(literal)))
+            literal = []
+        parts.append(f"{any_char}*" if token == STAR else any_char)
+    if literal:
+        parts.append(re.escape("".join(literal)))
+    return "".join(parts)
+
+
+@lru_cache(maxsize=8192)
+def compile_glob(glob: Glob, *, ignore_case: bool = False) -> re.Pattern[str]:
+    flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
+    return re.compile(regex_source(glob, "."), flags)
+
+
+def glob_matches(glob: Glob, text: str, *, ignore_case: bool = False) -> bool:
+    return compile_glob(glob, ignore_case=ignore_case).fullmatch(text) is not None
+
+
+def _closure(glob: Glob, positions: set[int]) -> frozenset[int]:
+    """Add the positions reachable by letting stars match the empty string."""
+    stack = list(positions)
+    while stack:
+        position = stack.pop()
+        if position < len(glob) and glob[position] == STAR and position + 1 not in positions:
+            positions.add(position + 1)
+            stack.append(position + 1)
+    return frozenset(positions)
+
+
+def _step(glob: Glob, state: frozenset[int], char: str) -> frozenset[int]:
+    nxt: set[int] = set()
+    for position in state:
+        if position == len(glob):
+            continue
+        token = glob[position]
+        if token == STAR:
+            nxt.add(position)
+        elif token in (ONE, char):
+            nxt.add(position + 1)
+    return _closure(glob, nxt)
+
+
+@lru_cache(maxsize=8192)
+def glob_covers(outer: Glob, inner: Glob) -> bool:
+    """True iff every string ``inner`` matches is also matched by ``outer``."""
+    if outer == inner or outer == (STAR,):
+        return True
+    alphabet = [*sorted({t for t in outer if isinstance(t, str)}), _FRESH]
+    start_outer = _closure(outer, {0})
+    # States pair one position of ``inner`` with the set of positions ``outer`` can be in
+    # after reading the same string: ``outer`` is determinized on the fly.
+    seen: set[tuple[int, frozenset[int]]] = set()
+    queue: deque[tuple[int, frozenset[int]]] = deque()
+    for position in _closure(inner, {0}):
+        queue.append((position, start_outer))
+    while queue:
+        pair = queue.popleft()
+        if pair in seen:
+            continue
+        seen.add(pair)
+        position, state = pair
+        if position == len(inner):
+            if len(outer) not in state:
+                return False
+            continue
+        token = inner[position]
+        if isinstance(token, str):
+            moves = [(position + 1, _step(outer, state, token))]
+        else:
+            target = position if token == STAR else position + 1
+            moves = [(target, _step(outer, state, char)) for char in alphabet]
+        for target, next_state in moves:
+            for closed in _closure(inner, {target}):
+                queue.append((closed, next_state))
+    return True
+
+
+def _consumes_together(left: Token, right: Token) -> bool:
+    if isinstance(left, str) and isinstance(right, str):
+        return left == right
+    return True
+
+
+@lru_cache(maxsize=8192)
+def globs_intersect(left: Glob, right: Glob) -> bool:
+    """True iff some string is matched by both patterns."""
+    seen: set[tuple[int, int]] = set()
+    stack = [(0, 0)]
+    while stack:
+        pair = stack.pop()
+        if pair in seen:
+            continue
+        seen.add(pair)
+        i, j = pair
+        if i == len(left) and j == len(right):
+            return True
+        if i < len(left) and left[i] == STAR:
+            stack.append((i + 1, j))
+        if j < len(right) and right[j] == STAR:
+            stack.append((i, j + 1))
+        if i < len(left) and j < len(right) and _consumes_together(left[i], right[j]):
+            stack.append((i if left[i] == STAR else i + 1, j if right[j] == STAR else j + 1))
+    return False

@@ -1,0 +1,124 @@
+"""Policy variables (``${aws:username}``, ``${aws:PrincipalTag/team, 'none'}``, ``${*}``).
+
+IAM substitutes variables only in policies whose ``Version`` is ``2012-10-17``; elsewhere the
+text is literal. ``${*}``, ``${?}`` and ``${$}`` stand for the literal characters. A
+substituted value is literal text: a ``*`` in a user name is not a wildcard.
+
+Resolution against the request context has three outcomes: the text, ``ABSENT`` (the key is
+known not to be in the request and there is no default: IAM says the match fails), or the
+name of a key whose value the context does not know.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Final, cast
+
+from checker.policy.glob import ONE, STAR, Glob, Token
+from checker.policy.request import RequestContext
+
+VARIABLES_VERSION: Final = "2012-10-17"
+
+_ESCAPES: Final = {"*": "*", "?": "?", "$": "$"}
+_VARIABLE = re.compile(r"\$\{([^}]*)\}")
+_WITH_DEFAULT = re.compile(r"^\s*([^,\s]+)\s*,\s*'((?:[^']|'')*)'\s*$")
+
+
+@dataclass(frozen=True)
+class Variable:
+    """``${key}`` or ``${key, 'default'}``; ``key`` is lower-cased (keys ignore case)."""
+
+    key: str
+    default: str | None = None
+
+
+Piece = Token | Variable
+Template = tuple[Piece, ...]
+
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT: Final = _Absent()
+
+
+@dataclass(frozen=True)
+class UnknownKey:
+    key: str
+
+
+@lru_cache(maxsize=8192)
+def parse_template(text: str, *, variables: bool, wildcards: bool) -> Template:
+    """Split ``text`` into literal characters, wildcard tokens and variables.
+
+    ``wildcards`` false keeps ``*`` and ``?`` literal (StringEquals compares exactly).
+    """
+    pieces: list[Piece] = []
+
+    def add_text(chunk: str) -> None:
+        for char in chunk:
+            if wildcards and char == "*":
+                if not pieces or pieces[-1] != STAR:
+                    pieces.append(STAR)
+            elif wildcards and char == "?":
+                pieces.append(ONE)
+            else:
+                pieces.append(char)
+
+    if not variables or "${" not in text:
+        add_text(text)
+        return tuple(pieces)
+    cursor = 0
+    for found in _VARIABLE.finditer(text):
+        add_text(text[cursor : found.start()])
+        cursor = found.end()
+        inner = found.group(1)
+        if inner in _ESCAPES:
+            pieces.append(_ESCAPES[inner])
+            continue
+        defaulted = _WITH_DEFAULT.match(inner)
+        if defaulted:
+            pieces.append(
+                Variable(defaulted.group(1).lower(), defaulted.group(2).replace("''", "'"))
+            )
+        elif inner.strip() and "," not in inner and " " not in inner.strip():
+            pieces.append(Variable(inner.strip().lower()))
+        else:
+            # Not a variable IAM recognises: the text stays as written.
+            add_text(found.group(0))
+    add_text(text[cursor:])
+    return tuple(pieces)
+
+
+def has_variables(template: Template) -> bool:
+    return any(isinstance(piece, Variable) for piece in template)
+
+
+def resolve(template: Template, context: RequestContext) -> Glob | _Absent | UnknownKey:
+    """Substitute every variable from ``context``; see the module docstring for outcomes."""
+    if not has_variables(template):
+        return cast(Glob, template)
+    tokens: list[Token] = []
+    for piece in template:
+        if not isinstance(piece, Variable):
+            tokens.append(piece)
+            continue
+        found = context.lookup(piece.key)
+        if found is None:
+            return UnknownKey(piece.key)
+        if found is False or found == ():
+            if piece.default is None:
+                return ABSENT
+            tokens.extend(piece.default)
+            continue
+        assert isinstance(found, tuple)
+        if len(found) != 1:
+            # IAM does not substitute multivalued keys; what it then does is not documented,
+            # so the outcome is unknown rather than guessed.
+            return UnknownKey(piece.key)
+        tokens.extend(found[0])
+    return tuple(tokens)
