@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-from checker.report.model import Report
-
-CONSOLE = "console"
+from checker.commands.outputs import (
+    add_output_arguments,
+    exit_status,
+    requested_formats,
+    write_outputs,
+)
 
 
 def register(subparsers: Any) -> None:
@@ -37,81 +39,6 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def add_output_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--format",
-        "-f",
-        action="append",
-        default=None,
-        metavar="FORMAT",
-        help="console, json, sarif, junit, markdown, html; repeat or comma-separate for several",
-    )
-    parser.add_argument(
-        "-o",
-        "--output",
-        action="append",
-        default=None,
-        metavar="FILE",
-        help="where the Nth non-console format goes (- for standard output); "
-        "default reports/xreg-report.<ext>",
-    )
-    parser.add_argument(
-        "--fail-on",
-        choices=("error", "warning", "never"),
-        default=None,
-        help="the finding severity that fails the run (default error; never: always exit 0)",
-    )
-
-
-def requested_formats(args: argparse.Namespace) -> list[str]:
-    from checker.errors import InputError
-    from checker.report.formats import FORMATS
-
-    names: list[str] = []
-    for item in args.format or [CONSOLE]:
-        names.extend(part.strip() for part in item.split(",") if part.strip())
-    for name in names:
-        if name != CONSOLE and name not in FORMATS:
-            known = ", ".join([CONSOLE, *FORMATS])
-            raise InputError("--format", "$", f"unknown format {name!r} (known: {known})")
-    return names
-
-
-def write_outputs(report: Report, args: argparse.Namespace) -> None:
-    from checker.errors import InputError
-    from checker.report.formats import FORMATS
-
-    formats = requested_formats(args)
-    outputs = list(args.output or [])
-    file_formats = [name for name in formats if name != CONSOLE]
-    if len(outputs) > len(file_formats):
-        raise InputError("-o", "$", f"{len(outputs)} outputs for {len(file_formats)} file formats")
-    for position, name in enumerate(file_formats):
-        text = FORMATS[name].renderer()(report)
-        target = outputs[position] if position < len(outputs) else None
-        if target == "-":
-            sys.stdout.write(text)
-            continue
-        path = Path(target) if target else Path("reports") / FORMATS[name].default_file
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise InputError(str(path), "$", f"cannot write the report: {error.strerror}") from None
-        if CONSOLE not in formats and target is None:
-            print(f"xreg: wrote {path}", file=sys.stderr)
-    if CONSOLE in formats:
-        from checker.report.console import print_console
-
-        print_console(report, sys.stdout)
-
-
-def exit_status(report: Report, fail_on: str) -> int:
-    if fail_on == "never":
-        return 0
-    return 0 if report.verdict == "pass" else 1
-
-
 def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
@@ -119,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
     from checker.lint.config import load_config
     from checker.lint.hooks import check_options
     from checker.plan.loader import load_plan
+    from checker.report.console import print_console
 
     requested_formats(args)  # refuse an unknown format before doing any work
     plan = load_plan(args.plan)
@@ -127,5 +55,5 @@ def run(args: argparse.Namespace) -> int:
         config = replace(config, baseline=Path(args.baseline))
     options = check_options(config, strict=args.strict, lint=not args.no_lint)
     report = check_plan(plan, options)
-    write_outputs(report, args)
+    write_outputs(report, args, print_console)
     return exit_status(report, config.fail_on)

@@ -344,8 +344,11 @@ def _with_id(fix: Fix, fix_id: str) -> Fix:
 
 
 def _resource_arn(requirement: Requirement) -> str:
+    """The ARN of the resource whose policy changes (not the ARN the access is on)."""
     if requirement.spec.resource in ("object", "bucket") and requirement.bucket is not None:
         return f"arn:aws:s3:::{requirement.bucket.name}"
+    if requirement.spec.resource == "group_versions" and requirement.group is not None:
+        return requirement.group.arn
     return requirement.resource
 
 

@@ -102,3 +102,27 @@ def test_identity_side_fix_is_an_inline_role_policy() -> None:
         "ecr:DescribeImages",
     }
     assert "Principal" not in statement
+
+
+def test_a_group_policy_for_one_version_is_denied_and_fixed(tmp_path: Path) -> None:
+    """Granting model-package/iris/1 does not cover every future version."""
+    import shutil
+
+    from tests.conftest import FIXTURES
+
+    target = tmp_path / "plan"
+    shutil.copytree(FIXTURES / "aws-doc-sample-fixed", target)
+    group_policy = target / "policies" / "model-package-group.json"
+    group_policy.write_text(
+        group_policy.read_text().replace("model-package/iris/*", "model-package/iris/1")
+    )
+    plan = load_plan(target / "plan.yaml")
+    report = check_plan(plan, CheckOptions(lint=False))
+    (row,) = [r for r in report.requirements if r.action == "sagemaker:CreateModelPackage"]
+    assert row.decision is Decision.IMPLICIT_DENY
+    assert row.fix is not None
+    assert row.fix.command.startswith(
+        "aws sagemaker put-model-package-group-policy --model-package-group-name iris"
+    )
+    fixed = check_plan(apply_fixes(plan, report.extra["fixes"]), CheckOptions(lint=False))
+    assert all(r.decision is Decision.ALLOWED for r in fixed.requirements)

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from checker.cli import build_parser, main
-from checker.commands.check import requested_formats
+from checker.commands.outputs import requested_formats
 from report.sarif_schema import assert_valid_sarif
 
 REPO = Path(__file__).resolve().parents[2]

@@ -1,0 +1,90 @@
+"""The output options every reporting command shares: ``--format``, ``-o``, ``--fail-on``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+from checker.errors import InputError
+from checker.report.model import Report
+
+CONSOLE = "console"
+ConsolePrinter = Callable[[Report, IO[str]], None]
+
+
+def add_output_arguments(parser: argparse.ArgumentParser, *, fail_on: bool = True) -> None:
+    parser.add_argument(
+        "--format",
+        "-f",
+        action="append",
+        default=None,
+        metavar="FORMAT",
+        help="console, json, sarif, junit, markdown, html; repeat or comma-separate for several",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        action="append",
+        default=None,
+        metavar="FILE",
+        help="where the Nth non-console format goes (- for standard output); "
+        "default reports/xreg-report.<ext>",
+    )
+    if fail_on:
+        parser.add_argument(
+            "--fail-on",
+            choices=("error", "warning", "never"),
+            default=None,
+            help="the finding severity that fails the run (default error; never: always exit 0)",
+        )
+
+
+def requested_formats(args: argparse.Namespace) -> list[str]:
+    """The formats asked for; an unknown one is refused before any work is done."""
+    from checker.report.formats import FORMATS
+
+    names: list[str] = []
+    for item in args.format or [CONSOLE]:
+        names.extend(part.strip() for part in item.split(",") if part.strip())
+    for name in names:
+        if name != CONSOLE and name not in FORMATS:
+            known = ", ".join([CONSOLE, *FORMATS])
+            raise InputError("--format", "$", f"unknown format {name!r} (known: {known})")
+    return names
+
+
+def write_outputs(report: Report, args: argparse.Namespace, print_console: ConsolePrinter) -> None:
+    """Each file format to its ``-o`` (in order) or ``reports/``, then the console view."""
+    from checker.report.formats import FORMATS
+
+    formats = requested_formats(args)
+    outputs = list(args.output or [])
+    file_formats = [name for name in formats if name != CONSOLE]
+    if len(outputs) > len(file_formats):
+        raise InputError("-o", "$", f"{len(outputs)} outputs for {len(file_formats)} file formats")
+    for position, name in enumerate(file_formats):
+        text = FORMATS[name].renderer()(report)
+        target = outputs[position] if position < len(outputs) else None
+        if target == "-":
+            sys.stdout.write(text)
+            continue
+        path = Path(target) if target else Path("reports") / FORMATS[name].default_file
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise InputError(str(path), "$", f"cannot write the report: {error.strerror}") from None
+        if CONSOLE not in formats and target is None:
+            print(f"xreg: wrote {path}", file=sys.stderr)
+    if CONSOLE in formats:
+        print_console(report, sys.stdout)
+
+
+def exit_status(report: Report, fail_on: str) -> int:
+    """0 pass, 1 fail; ``never`` reports without failing the run."""
+    if fail_on == "never":
+        return 0
+    return 0 if report.verdict == "pass" else 1

@@ -1,0 +1,75 @@
+"""Authorize one replayed call with xreg's own evaluator, from the plan's requirement rows.
+
+The rows are the ones ``xreg check`` decides (``decide_requirements``): the same policies,
+grants, SCPs and request context. A call is matched to its row by (principal, action,
+resource). ``CreateModelPackage`` is the one call decided again on a concrete ARN: its row
+names every future version (``model-package/GROUP/*``), the call creates one
+(``model-package/GROUP/N``). Every other call keeps its row's decision, which for an S3
+prefix covers every object under it: stricter than the one placeholder object read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from checker.engine import CheckOptions, Decided, decide_requirements
+from checker.plan.model import Plan
+from checker.policy import decide_access
+from checker.policy.decision import AccessDecision, Decision, SideResult
+from checker.policy.request import AccessQuestion
+
+_NOT_GIVEN = SideResult(Decision.NOT_APPLICABLE, "not evaluated")
+
+
+@dataclass(frozen=True)
+class Authorization:
+    """The decision for one call and the question that produced it (``None``: no row)."""
+
+    decision: AccessDecision
+    question: AccessQuestion | None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def because(self) -> str:
+        text = self.decision.because
+        return f"{text} ({'; '.join(self.notes)})" if self.notes else text
+
+
+class Authorizer:
+    def __init__(self, plan: Plan, options: CheckOptions) -> None:
+        self.plan = plan
+        self.strict = options.strict
+        _, decided, _ = decide_requirements(plan, options)
+        self._rows: dict[tuple[str, str, str], Decided] = {
+            item.requirement.row_key: item for item in decided
+        }
+
+    def decide(
+        self, principal: str, action: str, row_resource: str, concrete: str | None = None
+    ) -> Authorization:
+        """The decision for ``principal`` calling ``action`` under the requirement row on
+        ``row_resource``; with ``concrete``, decided again on that one ARN of the row."""
+        row = self._rows.get((principal, action.lower(), row_resource))
+        if row is None:
+            # A call with no row is one xreg did not plan to decide: never let it pass.
+            return Authorization(
+                AccessDecision(
+                    Decision.UNKNOWN,
+                    f"xreg has no requirement for {action} by {principal} on {row_resource}",
+                    _NOT_GIVEN,
+                    _NOT_GIVEN,
+                    _NOT_GIVEN,
+                ),
+                None,
+            )
+        if concrete is None or concrete == row_resource:
+            return Authorization(row.decision, row.question, row.notes)
+        question = replace(row.question, request=replace(row.question.request, resource=concrete))
+        decision = decide_access(question, strict=self.strict)
+        if self.strict and decision.decision is Decision.UNVERIFIED:
+            decision = replace(
+                decision,
+                decision=Decision.UNKNOWN,
+                because=f"{decision.because} (--strict: an unverified side is unknown)",
+            )
+        return Authorization(decision, question, row.notes)

@@ -1,0 +1,189 @@
+"""``--probe``: read-only probes of the live accounts that show access really works.
+
+From a consumer: each image's manifest (``BatchGetImage``) and a ``HeadObject`` of each
+artifact. From the registrar: ``DescribeModelPackageGroup`` of the group. Never a write: the
+clients carry the live mode's read-only guard (``checker.aws.readonly``), widened by exactly
+the reads a probe makes that a snapshot does not (``PROBE_READS``). Credentials are the
+live mode's (profiles, SSO, environment, assume-role: ``checker.aws.session``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from checker.aws.boto import BotoCoreError, ClientError
+from checker.aws.readonly import READ_OPERATIONS, WriteRefused
+from checker.aws.session import AccountAccess, AwsAccount, client_config
+from checker.matrix.expand import account_of
+from checker.matrix.references import References, collect_references
+from checker.plan.model import Plan
+
+# Reads a probe makes beyond the snapshot's allow-list. BatchGetImage only reads a manifest.
+PROBE_READS: Mapping[str, frozenset[str]] = {"ecr": frozenset({"BatchGetImage"})}
+MANIFEST_TYPES = [
+    "application/vnd.docker.distribution.manifest.v2+json",
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+    "application/vnd.oci.image.index.v1+json",
+]
+
+
+def allowed_operations(service: str) -> frozenset[str]:
+    return READ_OPERATIONS.get(service, frozenset()) | PROBE_READS.get(service, frozenset())
+
+
+def guard_probe_client(client: Any) -> Any:
+    """Refuse, before anything is signed or sent, every operation a probe does not read."""
+    service = client.meta.service_model.service_name
+    allowed = allowed_operations(service)
+
+    def refuse_writes(model: Any, **_: Any) -> None:
+        if model.name not in allowed:
+            raise WriteRefused(service, model.name)
+
+    event = f"before-call.{client.meta.service_model.service_id.hyphenize()}"
+    client.meta.events.register(event, refuse_writes, unique_id="xreg-probe-read-only")
+    return client
+
+
+@dataclass
+class ProbeAccount:
+    """One live principal's session, with clients that can only read."""
+
+    access: AccountAccess
+
+    def __post_init__(self) -> None:
+        self.account = AwsAccount(self.access)
+        self._clients: dict[tuple[str, str], Any] = {}
+
+    def client(self, service: str, region: str) -> Any:
+        key = (service, region)
+        if key not in self._clients:
+            client = self.account.session.client(
+                service,
+                region_name=region,
+                endpoint_url=self.access.endpoint_url,
+                config=client_config(self.access),
+            )
+            self._clients[key] = guard_probe_client(client)
+        return self._clients[key]
+
+    @property
+    def caller(self) -> str:
+        return self.account.caller_arn
+
+
+def _result(call: str, principal: str, target: str, status: str, detail: str) -> dict[str, Any]:
+    return {
+        "call": call,
+        "principal": principal,
+        "target": target,
+        "status": status,
+        "detail": detail,
+    }
+
+
+def _failure(error: Exception) -> tuple[str, str]:
+    if isinstance(error, ClientError):
+        details = error.response.get("Error", {})
+        code = str(details.get("Code", ""))
+        status = "denied" if "AccessDenied" in code or code == "403" else "failed"
+        return status, f"{code}: {details.get('Message', '')}"
+    return "failed", str(error)
+
+
+class ProbeFailed(Exception):
+    """The service answered, but without what the probe reads (e.g. no such image)."""
+
+
+def _probe(call: str, principal: str, target: str, action: Any) -> dict[str, Any]:
+    try:
+        detail = action()
+    except (ClientError, BotoCoreError) as error:
+        status, text = _failure(error)
+        return _result(call, principal, target, status, text)
+    except ProbeFailed as failure:
+        return _result(call, principal, target, "failed", str(failure))
+    return _result(call, principal, target, "succeeded", detail)
+
+
+def run_probes(
+    plan: Plan, registrar: AccountAccess, consumer: AccountAccess
+) -> tuple[dict[str, Any], ...]:
+    references = collect_references(plan, account_of(plan.registrar_arn))
+    consumer_account = ProbeAccount(consumer)
+    registrar_account = ProbeAccount(registrar)
+    results = [*_consumer_probes(plan, references, consumer_account)]
+    results.extend(_registrar_probes(references, registrar_account))
+    return tuple(results)
+
+
+def _consumer_probes(
+    plan: Plan, references: References, account: ProbeAccount
+) -> list[dict[str, Any]]:
+    from checker.refs import parse_ecr_image
+
+    caller = account.caller
+    results: list[dict[str, Any]] = []
+    for image in {image.uri: image for image in references.images}.values():
+        parsed = parse_ecr_image(image.uri)
+        image_id = (
+            {"imageDigest": parsed.digest}
+            if parsed.digest
+            else {"imageTag": parsed.tag or "latest"}
+        )
+
+        def manifest(image: Any = image, image_id: dict[str, str] = image_id) -> str:
+            answer = account.client("ecr", image.region).batch_get_image(
+                registryId=image.account,
+                repositoryName=image.repository,
+                imageIds=[image_id],
+                acceptedMediaTypes=MANIFEST_TYPES,
+            )
+            if not answer.get("images"):
+                failure = (answer.get("failures") or [{}])[0]
+                raise ProbeFailed(
+                    f"{failure.get('failureCode', 'ImageNotFound')}: "
+                    f"{failure.get('failureReason', 'the image is not in the repository')}"
+                )
+            return f"manifest {answer['images'][0]['imageId'].get('imageDigest', '')}".strip()
+
+        results.append(_probe("ecr.batch_get_image", caller, image.repository_arn, manifest))
+    for artifact in {a.uri: a for a in references.artifacts}.values():
+        target = f"arn:{plan.partition}:s3:::{artifact.bucket}/{artifact.key}"
+        if artifact.object_arn.endswith("*"):
+            results.append(
+                _result(
+                    "s3.head_object", caller, target, "skipped", "an S3Prefix names no one object"
+                )
+            )
+            continue
+
+        def head(artifact: Any = artifact) -> str:
+            answer = account.client("s3", plan.region).head_object(
+                Bucket=artifact.bucket, Key=artifact.key
+            )
+            encryption = answer.get("ServerSideEncryption", "none")
+            return f"{answer.get('ContentLength', 0)} bytes, encryption {encryption}"
+
+        results.append(_probe("s3.head_object", caller, target, head))
+    return results
+
+
+def _registrar_probes(references: References, account: ProbeAccount) -> list[dict[str, Any]]:
+    group = references.group
+    if group is None:
+        return []
+
+    def describe() -> str:
+        # Another account's group is named by its ARN; in its own account the name is the
+        # plainer call (and the one every SDK and emulator accepts).
+        same_account = account_of(account.caller) == group.account
+        answer = account.client("sagemaker", group.arn.split(":")[3]).describe_model_package_group(
+            ModelPackageGroupName=group.name if same_account else group.arn
+        )
+        return f"group {answer.get('ModelPackageGroupStatus', 'found')}"
+
+    return [_probe("sagemaker.describe_model_package_group", account.caller, group.arn, describe)]

@@ -1,0 +1,159 @@
+"""From what the gate recorded to a trace step: status, who checked it, what nobody did."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from checker.aws.boto import ClientError
+from checker.dryrun.gate import GateRecord
+from checker.dryrun.targets import NOT_EMULATED
+from checker.dryrun.trace import CheckedBy, StepStatus, TraceStep
+from checker.policy.decision import Decision
+
+
+class StepFailed(Exception):
+    """The emulated service answered, but not with what the step needs (e.g. no image)."""
+
+
+@dataclass(frozen=True)
+class PlannedStep:
+    call: str
+    principal: str
+    action: str
+    target: str  # as known before the call; the gate's record replaces it once run
+    run: Callable[[], str]
+
+
+def undecidable(number: int, step: PlannedStep, reason: str) -> TraceStep:
+    """A call xreg cannot even place (e.g. a request that names no group): not sent."""
+    return TraceStep(
+        number,
+        step.call,
+        step.principal,
+        step.action,
+        step.target,
+        StepStatus.UNKNOWN,
+        (CheckedBy.NOT_CHECKED,),
+        decision=Decision.UNKNOWN,
+        because=f"xreg cannot tell what the call acts on: {reason}",
+    )
+
+
+def refused_by_botocore(number: int, step: PlannedStep, message: str) -> TraceStep:
+    return TraceStep(
+        number,
+        step.call,
+        step.principal,
+        step.action,
+        step.target,
+        StepStatus.INVALID,
+        (CheckedBy.XREG,),
+        because="botocore's client-side validation refused the request",
+        error_code="ParamValidationError",
+        error_message=message,
+    )
+
+
+def not_reached(number: int, step: PlannedStep) -> TraceStep:
+    return TraceStep(
+        number,
+        step.call,
+        step.principal,
+        step.action,
+        step.target,
+        StepStatus.NOT_REACHED,
+        (CheckedBy.NOT_CHECKED,),
+        because="not reached: an earlier step stopped the replay",
+    )
+
+
+def _checked_by(record: GateRecord | None, status: StepStatus) -> tuple[list[CheckedBy], list[str]]:
+    """Who vouches for the step, and what nobody checked."""
+    labels: list[CheckedBy] = []
+    notes: list[str] = []
+    decision = record.authorization.decision if record and record.authorization else None
+    if status is StepStatus.UNKNOWN or decision is None:
+        return ([CheckedBy.XREG] if record and record.invalid else [CheckedBy.NOT_CHECKED]), notes
+    unchecked_identity = f"the identity policies of {record.principal if record else '?'} " + (
+        "(the plan gives none)"
+    )
+    if decision.decision is Decision.UNVERIFIED:
+        notes.append(unchecked_identity)
+    else:
+        labels.append(CheckedBy.XREG)
+        if decision.identity_policy.decision is Decision.UNVERIFIED:
+            notes.append(unchecked_identity)
+    if status is StepStatus.DENIED:
+        # The side that refused decides; what nobody checked could not have allowed it.
+        return labels, []
+    target = record.target if record else None
+    if target is not None and not target.emulated:
+        notes.append(_not_emulated_note(target.action))
+    else:
+        labels.append(CheckedBy.MOTO)
+    if notes:
+        labels.append(CheckedBy.NOT_CHECKED)
+    return labels, notes
+
+
+def _not_emulated_note(action: str) -> str:
+    service, operation = action.split(":", 1)
+    if (service, operation) in NOT_EMULATED:
+        return f"the call itself: moto does not implement {operation}, so xreg did not send it"
+    return (
+        f"the call itself: the sandbox holds nothing for {action} to act on, so xreg did not "
+        "send it"
+    )
+
+
+def traced(
+    number: int,
+    step: PlannedStep,
+    record: GateRecord | None,
+    status: StepStatus,
+    *,
+    result: str = "",
+    error: tuple[str, str] | None = None,
+) -> TraceStep:
+    labels, notes = _checked_by(record, status)
+    authorization = record.authorization if record else None
+    return TraceStep(
+        number=number,
+        call=step.call,
+        principal=step.principal,
+        action=record.target.action if record else step.action,
+        target=record.target.resource if record else step.target,
+        status=status,
+        checked_by=tuple(labels),
+        decision=authorization.decision.decision if authorization else None,
+        because=authorization.because if authorization else "",
+        evidence=authorization.decision.evidence if authorization else (),
+        result=result,
+        error_code=error[0] or None if error else None,
+        error_message=error[1] if error else None,
+        routed_to=record.routed_to if record else None,
+        notes=tuple(notes),
+    )
+
+
+def traced_error(
+    number: int, step: PlannedStep, record: GateRecord | None, error: ClientError
+) -> TraceStep:
+    details = error.response.get("Error", {})
+    code, message = str(details.get("Code", "")), str(details.get("Message", ""))
+    if record is not None and record.invalid is not None:
+        status = StepStatus.INVALID
+    elif (
+        record is not None
+        and record.authorization
+        and record.authorization.decision.decision.is_denied
+    ):
+        status = StepStatus.DENIED
+    else:
+        status = StepStatus.FAILED  # the emulated service refused it
+    step_trace = traced(number, step, record, status, error=(code, message))
+    if status is StepStatus.INVALID:
+        because = "the request fails SageMaker's validation (checked before sending)"
+        return replace(step_trace, because=because, checked_by=(CheckedBy.XREG,))
+    return step_trace

@@ -1,0 +1,84 @@
+"""Shared helpers for the dry-run tests: replays, generated plans, a moto server."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from checker.dryrun.run import DryRunOptions, dry_run
+from checker.plan.loader import load_plan
+from checker.report.model import Report
+from tests.conftest import FIXTURES
+from tests.moto_server import MotoServer
+
+PIPELINE = FIXTURES / "pipeline-three-containers"
+
+
+def replay(plan_path: Path, **options: Any) -> Report:
+    return dry_run(load_plan(plan_path), DryRunOptions(**options))
+
+
+def trace_of(report: Report) -> dict[str, Any]:
+    trace: dict[str, Any] = report.extra["trace"]
+    return trace
+
+
+def stopped_step(report: Report) -> dict[str, Any]:
+    trace = trace_of(report)
+    step: dict[str, Any] = trace["steps"][trace["stopped_at"] - 1]
+    return step
+
+
+def copy_fixture(name: str, folder: Path) -> Path:
+    shutil.copytree(FIXTURES / name, folder, dirs_exist_ok=True)
+    return folder / "plan.yaml"
+
+
+def edit_plan(plan_path: Path, **changes: Any) -> Path:
+    """Rewrite top-level fields of a copied plan (``registration`` merges one level deep)."""
+    data = yaml.safe_load(plan_path.read_text())
+    for key, value in changes.items():
+        if key == "registration":
+            data["registration"].update(value)
+        else:
+            data[key] = value
+    plan_path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return plan_path
+
+
+def pipeline_plan(folder: Path, containers: int = 15) -> Path:
+    """The three-container fixture widened to ``containers`` containers, each its own image
+    (two repositories) and its own artifact (two buckets)."""
+    plan_path = copy_fixture("pipeline-three-containers", folder)
+    data = yaml.safe_load(plan_path.read_text())
+    data["registration"]["InferenceSpecification"]["Containers"] = [
+        {
+            "Image": "222222222222.dkr.ecr.us-east-2.amazonaws.com/"
+            f"{'feature-pipeline' if index % 2 else 'churn-model'}:step-{index}",
+            "ModelDataUrl": f"s3://churn-{'features' if index % 2 else 'models'}"
+            f"/step-{index}/model.tar.gz",
+        }
+        for index in range(containers)
+    ]
+    plan_path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return plan_path
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[MotoServer]:
+    with MotoServer() as server:
+        yield server
+
+
+@pytest.fixture
+def fresh_server(moto_server: MotoServer) -> MotoServer:
+    """The shared server with every account's state and the request log cleared."""
+    moto_server.reset()
+    moto_server.clear_log()
+    moto_server.clear_faults()
+    return moto_server
