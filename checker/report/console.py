@@ -10,10 +10,9 @@ import json
 import os
 from typing import IO
 
-from rich.console import Console, Group
+from rich.console import Console
 from rich.markup import escape
 from rich.padding import Padding
-from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
@@ -100,21 +99,39 @@ def _by_resource(rows: list[RequirementResult]) -> dict[str, list[RequirementRes
     return grouped
 
 
-def _fix_panel(fix: Fix) -> Panel:
-    parts: list[Text] = [
-        Text.from_markup(f"[bold]{escape(fix.target)}[/] in account [bold]{fix.account}[/]")
-    ]
+def shell_lines(command: str, width: int = MAX_WIDTH) -> str:
+    """A long command as shell continuation lines, one option per line, so it fits the
+    terminal and still pastes as one command."""
+    if len(command) <= width:
+        return command
+    words = command.split(" ")
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        if word.startswith("--") and current:
+            lines.append(current)
+            current = "  " + word
+        else:
+            current = f"{current} {word}" if current else word
+    lines.append(current)
+    return " \\\n".join(lines)
+
+
+def _print_fix(console: Console, fix: Fix) -> None:
+    """A fix as text to copy: no borders or wrapping inside the document and the command, so
+    that what is selected in the terminal pastes back exactly."""
+    console.print(
+        Text.from_markup(
+            f"[bold]fix {fix.id}[/]: {escape(fix.target)} in account [bold]{fix.account}[/]"
+        )
+    )
     if fix.description:
-        parts.append(Text(fix.description, style="dim"))
+        console.print(Padding(Text(fix.description, style="dim"), (0, 0, 0, 2)))
     if fix.policy is not None:
-        name = fix.policy_file or "policy.json"
-        parts.append(Text(f"{name}:", style="bold"))
-        # Plain text, not syntax highlighting: the document must paste back exactly, and
-        # pygments would cost more to import than the whole check.
-        parts.append(Text(json.dumps(fix.policy, indent=2), overflow="fold"))
-    parts.append(Text("apply with:", style="bold"))
-    parts.append(Text(fix.command, overflow="fold"))
-    return Panel(Group(*parts), title=f"fix {fix.id}", title_align="left", expand=True)
+        console.print(Text(f"  {fix.policy_file or 'policy.json'}:", style="bold"))
+        console.print(Text(json.dumps(fix.policy, indent=2)), soft_wrap=True)
+    console.print(Text("  apply with:", style="bold"))
+    console.print(Text(shell_lines(fix.command)), soft_wrap=True)
 
 
 def print_console(report: Report, file: IO[str]) -> None:
@@ -158,7 +175,7 @@ def print_console(report: Report, file: IO[str]) -> None:
         console.print()
         console.print(Text("Fixes", style="bold underline"))
         for fix in fixes:
-            console.print(_fix_panel(fix))
+            _print_fix(console, fix)
 
     if report.findings:
         console.print()

@@ -1,0 +1,35 @@
+"""The console view: fixes that paste back exactly, and fit the terminal."""
+
+from __future__ import annotations
+
+import io
+import json
+import shlex
+
+from checker.engine import CheckOptions, check_plan
+from checker.plan.loader import load_plan
+from checker.report.console import print_console, shell_lines
+from tests.conftest import FIXTURES
+
+
+def test_long_commands_become_continuation_lines_that_mean_the_same() -> None:
+    command = (
+        "aws ecr set-repository-policy --registry-id 222222222222 --repository-name "
+        "decision-trees-sample --region us-east-2 --policy-text file://fixed.json"
+    )
+    folded = shell_lines(command, width=60)
+    assert all(len(line) <= 60 for line in folded.splitlines())
+    assert shlex.split(folded.replace("\\\n", " ")) == shlex.split(command)
+    assert shell_lines("aws s3 ls", width=60) == "aws s3 ls"
+
+
+def test_the_printed_fix_document_is_the_fix_policy() -> None:
+    report = check_plan(load_plan(FIXTURES / "aws-doc-sample" / "plan.yaml"), CheckOptions())
+    out = io.StringIO()
+    print_console(report, out)
+    text = out.getvalue()
+    for fix in report.extra["fixes"]:
+        assert fix.policy is not None
+        assert json.dumps(fix.policy, indent=2) in text
+        assert shell_lines(fix.command) in text
+    assert all(len(line.rstrip()) <= 100 for line in text.splitlines())
