@@ -1,0 +1,286 @@
+"""Benchmark: ``xreg audit`` of N groups x 5 versions on a moto server, next to the floor.
+
+The floor is the same API calls made sequentially with plain boto3 clients, without xreg,
+against the same server in the same run. Each measurement runs in a fresh process so its
+peak RSS is its own. Targets: audit <= 1.2 x floor, peak RSS <= 200 MB, cost per group flat
+from 100 to 1,000 groups.
+
+    .venv/bin/python benchmarks/bench_audit.py            # 100 and 1,000 groups
+    .venv/bin/python benchmarks/bench_audit.py --sizes 50  # a quick run
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "live"))
+
+VERSIONS = 5
+REPOSITORIES = 5
+BUCKET = "bench-artifacts"
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_DEFAULT_REGION="us-east-2",
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+    )
+    env.pop("AWS_PROFILE", None)
+    return env
+
+
+def populate(endpoint: str, start: int, stop: int, key_arn: str | None) -> str:
+    """Groups ``start``..``stop``-1, each with VERSIONS versions; returns the key ARN."""
+    from live_scenarios import (
+        PULL_ACTIONS,
+        REGION,
+        REGISTRY,
+        TRAINING,
+        _manifest,
+        admin_session,
+        allow,
+    )
+
+    training = admin_session(endpoint, TRAINING)
+    registry = admin_session(endpoint, REGISTRY)
+    s3 = training.client("s3", endpoint_url=endpoint)
+    if key_arn is None:
+        registry_root = f"arn:aws:iam::{REGISTRY}:root"
+        ecr = training.client("ecr", endpoint_url=endpoint)
+        for number in range(REPOSITORIES):
+            name = f"model-{number}"
+            ecr.create_repository(repositoryName=name)
+            ecr.put_image(
+                repositoryName=name,
+                imageTag="v1",
+                imageManifest=_manifest(),
+            )
+            ecr.set_repository_policy(
+                repositoryName=name, policyText=allow(registry_root, PULL_ACTIONS)
+            )
+        kms = training.client("kms", endpoint_url=endpoint)
+        key_arn = kms.create_key(Policy=allow(registry_root, ["kms:Decrypt"], "*"))["KeyMetadata"][
+            "Arn"
+        ]
+        s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+        s3.put_bucket_policy(
+            Bucket=BUCKET,
+            Policy=allow(registry_root, ["s3:GetObject"], f"arn:aws:s3:::{BUCKET}/*"),
+        )
+    sagemaker = registry.client("sagemaker", endpoint_url=endpoint)
+    for group_number in range(start, stop):
+        group = f"group-{group_number:05d}"
+        sagemaker.create_model_package_group(ModelPackageGroupName=group)
+        sagemaker.put_model_package_group_policy(
+            ModelPackageGroupName=group,
+            ResourcePolicy=allow(
+                f"arn:aws:iam::{TRAINING}:root",
+                ["sagemaker:CreateModelPackage"],
+                f"arn:aws:sagemaker:{REGION}:{REGISTRY}:model-package/{group}/*",
+            ),
+        )
+        for version in range(VERSIONS):
+            key = f"{group}/v{version}/model.tar.gz"
+            s3.put_object(
+                Bucket=BUCKET,
+                Key=key,
+                Body=b"m",
+                ServerSideEncryption="aws:kms",
+                SSEKMSKeyId=key_arn,
+            )
+            repository = f"model-{(group_number + version) % REPOSITORIES}"
+            sagemaker.create_model_package(
+                ModelPackageGroupName=group,
+                ModelApprovalStatus="Approved",
+                InferenceSpecification={
+                    "Containers": [
+                        {
+                            "Image": f"{TRAINING}.dkr.ecr.{REGION}.amazonaws.com/{repository}:v1",
+                            "ModelDataUrl": f"s3://{BUCKET}/{key}",
+                        }
+                    ],
+                    "SupportedContentTypes": ["text/csv"],
+                    "SupportedResponseMIMETypes": ["text/csv"],
+                },
+            )
+    return key_arn
+
+
+def _session(endpoint: str, account: str) -> Any:
+    from live_scenarios import admin_session
+
+    return admin_session(endpoint, account)
+
+
+def floor(endpoint: str) -> int:
+    """The audit's reads, sequentially, with plain boto3 (no guard, no decisions)."""
+    from live_scenarios import REGISTRY, TRAINING
+
+    registry = _session(endpoint, REGISTRY)
+    training = _session(endpoint, TRAINING)
+    sagemaker = registry.client("sagemaker", endpoint_url=endpoint)
+    calls = 0
+    images: set[str] = set()
+    objects: list[str] = []
+    paginator = sagemaker.get_paginator("list_model_package_groups")
+    groups = []
+    for page in paginator.paginate():
+        calls += 1
+        groups += page["ModelPackageGroupSummaryList"]
+    for group in groups:
+        name = group["ModelPackageGroupName"]
+        sagemaker.get_model_package_group_policy(ModelPackageGroupName=name)
+        calls += 1
+        for page in sagemaker.get_paginator("list_model_packages").paginate(
+            ModelPackageGroupName=name, ModelPackageType="Versioned"
+        ):
+            calls += 1
+            for entry in page["ModelPackageSummaryList"]:
+                described = sagemaker.describe_model_package(
+                    ModelPackageName=entry["ModelPackageArn"]
+                )
+                calls += 1
+                container = described["InferenceSpecification"]["Containers"][0]
+                images.add(container["Image"])
+                objects.append(container["ModelDataUrl"])
+    ecr = training.client("ecr", endpoint_url=endpoint)
+    for image in sorted(images):
+        repository, tag = image.split("/", 1)[1].split(":")
+        ecr.describe_repositories(repositoryNames=[repository])
+        ecr.get_repository_policy(repositoryName=repository)
+        ecr.describe_images(repositoryName=repository, imageIds=[{"imageTag": tag}])
+        calls += 3
+    s3 = training.client("s3", endpoint_url=endpoint)
+    registry.client("s3", endpoint_url=endpoint).list_buckets()
+    s3.list_buckets()
+    s3.get_bucket_policy(Bucket=BUCKET)
+    calls += 3
+    for call in (s3.get_bucket_encryption, s3.get_bucket_ownership_controls):
+        with contextlib.suppress(s3.exceptions.ClientError):
+            call(Bucket=BUCKET)
+        calls += 1
+    keys = set()
+    for uri in objects:
+        keys.add(s3.head_object(Bucket=BUCKET, Key=uri.split("/", 3)[3])["SSEKMSKeyId"])
+        calls += 1
+    kms = training.client("kms", endpoint_url=endpoint)
+    for key in keys:
+        kms.describe_key(KeyId=key)
+        kms.get_key_policy(KeyId=key, PolicyName="default")
+        kms.list_grants(KeyId=key)
+        kms.list_aliases(KeyId=key)
+        calls += 4
+    return calls
+
+
+def audit_once(endpoint: str) -> int:
+    from live_scenarios import REGISTRY, TRAINING
+
+    from checker.aws.audit import AuditSettings, audit
+    from checker.aws.session import AccountAccess, AwsAccount
+
+    def account(number: str) -> AwsAccount:
+        return AwsAccount(
+            AccountAccess(
+                number,
+                role_arn=f"arn:aws:iam::{number}:role/xreg-checker",
+                endpoint_url=endpoint,
+                max_pool_connections=16,
+            )
+        )
+
+    report = audit(account(REGISTRY), [account(TRAINING)], AuditSettings(jobs=8))
+    deployable = sum(
+        version["deployable"] == "yes"
+        for group in report.extra["groups"]
+        for version in group["versions"]
+    )
+    return deployable
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size. ``VmHWM`` rather than ``ru_maxrss``: the
+    latter survives ``execve`` and would report the parent's peak."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def worker(kind: str, endpoint: str) -> None:
+    started = time.perf_counter()
+    result = floor(endpoint) if kind == "floor" else audit_once(endpoint)
+    wall = time.perf_counter() - started
+    rss_mb = peak_rss_mb()
+    print(json.dumps({"kind": kind, "wall": wall, "rss_mb": rss_mb, "result": result}))
+
+
+def measure(kind: str, endpoint: str) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--worker", kind, "--endpoint", endpoint],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=_env(),
+    ).stdout
+    answer: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    return answer
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--worker", choices=("floor", "audit"))
+    parser.add_argument("--endpoint")
+    args = parser.parse_args()
+    if args.worker:
+        worker(args.worker, args.endpoint)
+        return
+    from moto_server import MotoServer
+
+    os.environ.update(_env())
+    rows = []
+    with MotoServer() as server:
+        key_arn = None
+        done = 0
+        for size in sorted(args.sizes):
+            started = time.perf_counter()
+            key_arn = populate(server.endpoint_url, done, size, key_arn)
+            done = size
+            setup = time.perf_counter() - started
+            floor_run = measure("floor", server.endpoint_url)
+            audit_run = measure("audit", server.endpoint_url)
+            assert audit_run["result"] == size * VERSIONS, audit_run  # every version deployable
+            rows.append((size, setup, floor_run, audit_run))
+    print(
+        f"{'groups':>7} {'setup s':>8} {'floor s':>8} {'audit s':>8} {'ratio':>6} "
+        f"{'ms/group':>9} {'floor MB':>9} {'audit MB':>9} {'calls':>6}"
+    )
+    for size, setup, floor_run, audit_run in rows:
+        print(
+            f"{size:>7} {setup:>8.1f} {floor_run['wall']:>8.2f} {audit_run['wall']:>8.2f} "
+            f"{audit_run['wall'] / floor_run['wall']:>6.2f} "
+            f"{1000 * audit_run['wall'] / size:>9.2f} {floor_run['rss_mb']:>9.1f} "
+            f"{audit_run['rss_mb']:>9.1f} {floor_run['result']:>6}"
+        )
+
+
+if __name__ == "__main__":
+    main()

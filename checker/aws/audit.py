@@ -1,0 +1,410 @@
+"""Audit a registry account: every model package group, who may register into it, its
+versions, and whether the registry's consumers can still deploy each version today.
+
+Reads run on a bounded thread pool; the decisions are the offline checker's own
+(``check_plan`` on an in-memory plan per version), so an audit and a snapshot never
+disagree. Resources owned by an account with no profile given stay unknown.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field, replace
+from functools import partial
+from typing import Any
+
+from checker import __version__
+from checker.aws.collect import (
+    artifacts_of,
+    collect_artifacts,
+    collect_images,
+    collect_keys,
+    images_of,
+    resolve_bucket_keys,
+)
+from checker.aws.iam import ManagedPolicies, collect_identity
+from checker.aws.memory_plan import build_plan, loaded
+from checker.aws.organizations import collect_organization
+from checker.aws.reads import ABSENT, Failure, attempt
+from checker.aws.s3 import BucketOwners
+from checker.aws.sagemaker import describe_version, group_policy, list_groups, list_versions
+from checker.aws.session import AwsAccount
+from checker.aws.state import Collection, GroupState, PolicyDocument
+from checker.engine import CheckOptions, check_plan
+from checker.engine.verdict import FAILING_DECISIONS, requirement_fails, summarize, verdict
+from checker.policy import AccessQuestion, Request, decide_access, parse_policy
+from checker.policy.model import PolicyType
+from checker.report.model import Finding, Report, RequirementResult, Summary
+
+# The create_model_package fields a version carries that name what a deployment reads.
+REGISTRATION_FIELDS = (
+    "InferenceSpecification",
+    "AdditionalInferenceSpecifications",
+    "ModelMetrics",
+    "DriftCheckBaselines",
+    "SamplePayloadUrl",
+    "ModelApprovalStatus",
+)
+REGISTER_ACTION = "sagemaker:CreateModelPackage"
+ROW_COUNTS = ("requirements", "allowed", "denied", "unknown", "unverified")
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Shard ``index`` (1-based) of ``count``: a group belongs to the shard its ARN hashes to."""
+
+    index: int
+    count: int
+
+    def holds(self, arn: str) -> bool:
+        digest = int.from_bytes(hashlib.sha256(arn.encode()).digest()[:8], "big")
+        return digest % self.count == self.index - 1
+
+
+@dataclass(frozen=True)
+class AuditSettings:
+    group_pattern: str | None = None
+    shard: Shard | None = None
+    consumers: tuple[str, ...] = ()
+    jobs: int = 8
+    progress: Callable[[str, int], Callable[[], None]] | None = None  # (label, total) → tick
+
+
+@dataclass
+class VersionRead:
+    arn: str
+    number: int | None
+    status: str
+    created: str
+    registration: dict[str, Any]
+
+
+@dataclass
+class GroupRead:
+    arn: str
+    name: str
+    status: str
+    created: str
+    policy: PolicyDocument | None = None
+    policy_error: str | None = None
+    versions: list[VersionRead] = field(default_factory=list)
+    versions_error: str | None = None
+
+
+def select_groups(
+    summaries: Iterable[Mapping[str, Any]], settings: AuditSettings
+) -> list[Mapping[str, Any]]:
+    chosen = []
+    for summary in summaries:
+        name, arn = summary["ModelPackageGroupName"], summary["ModelPackageGroupArn"]
+        pattern = settings.group_pattern
+        if pattern and not (
+            fnmatch.fnmatchcase(name, pattern) or fnmatch.fnmatchcase(arn, pattern)
+        ):
+            continue
+        if settings.shard and not settings.shard.holds(arn):
+            continue
+        chosen.append(summary)
+    return sorted(chosen, key=lambda summary: summary["ModelPackageGroupArn"])
+
+
+def _time(value: Any) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value or "")
+
+
+def read_group(registry: AwsAccount, region: str, summary: Mapping[str, Any]) -> GroupRead:
+    name = summary["ModelPackageGroupName"]
+    group = GroupRead(
+        arn=summary["ModelPackageGroupArn"],
+        name=name,
+        status=summary.get("ModelPackageGroupStatus", ""),
+        created=_time(summary.get("CreationTime")),
+    )
+    policy = group_policy(registry, name, region)
+    if isinstance(policy, Failure):
+        group.policy_error = policy.reason
+    elif policy is not ABSENT:
+        group.policy = policy
+    listed = attempt("sagemaker:ListModelPackages", lambda: list_versions(registry, name, region))
+    if isinstance(listed, Failure):
+        group.versions_error = listed.reason
+        return group
+    for entry in listed if isinstance(listed, list) else []:
+        arn = entry["ModelPackageArn"]
+        described = attempt(
+            "sagemaker:DescribeModelPackage", partial(describe_version, registry, arn, region)
+        )
+        if isinstance(described, Failure):
+            group.versions_error = described.reason
+            continue
+        if described is ABSENT:
+            continue
+        registration = {"ModelPackageGroupName": group.arn}
+        registration.update(
+            {key: described[key] for key in REGISTRATION_FIELDS if key in described}
+        )
+        group.versions.append(
+            VersionRead(
+                arn=arn,
+                number=described.get("ModelPackageVersion"),
+                status=described.get("ModelApprovalStatus", entry.get("ModelApprovalStatus", "")),
+                created=_time(described.get("CreationTime")),
+                registration=registration,
+            )
+        )
+    group.versions.sort(key=lambda version: (version.number or 0, version.arn))
+    return group
+
+
+def _pool_map(
+    function: Callable[[Any], Any], items: list[Any], settings: AuditSettings, label: str
+) -> list[Any]:
+    tick = settings.progress(label, len(items)) if settings.progress else None
+    results: list[Any] = []
+    with ThreadPoolExecutor(max_workers=max(1, settings.jobs)) as pool:
+        for result in pool.map(function, items):
+            results.append(result)
+            if tick:
+                tick()
+    return results
+
+
+def may_register(
+    group: GroupRead, registry_account: str, partition: str, region: str
+) -> list[dict[str, str]]:
+    """Who the group policy lets call CreateModelPackage on every version (its resource
+    side: the principal's own identity policies are checked by ``xreg check``)."""
+    if group.policy is None:
+        return []
+    document = loaded(group.policy, "policy")
+    assert document is not None
+    policy = parse_policy(
+        group.policy.document,
+        source=document.source,
+        policy_type=PolicyType.MODEL_PACKAGE_GROUP,
+        attached_to=group.arn,
+        partition=partition,
+    )
+    named: dict[str, None] = {}
+    for statement in policy.statements:
+        if statement.effect == "Allow" and statement.principal is not None:
+            if statement.principal.wildcard:
+                named["*"] = None
+            for arn in statement.principal.aws:
+                named[arn] = None
+    versions = f"arn:{partition}:sagemaker:{region}:{registry_account}:model-package/{group.name}/*"
+    answers = []
+    for principal in sorted(named):
+        account = principal.split(":")[4] if principal.startswith("arn:") else ""
+        asked = principal if principal != "*" else f"arn:{partition}:iam::000000000000:root"
+        decision = decide_access(
+            AccessQuestion(
+                request=Request(asked, REGISTER_ACTION, versions),
+                resource_account=registry_account,
+                principal_account=account or "000000000000",
+                resource_policy=policy,
+            )
+        )
+        answers.append(
+            {
+                "principal": principal,
+                "decision": decision.resource_policy.decision.value,
+                "because": decision.resource_policy.reason,
+            }
+        )
+    return answers
+
+
+def lint_group(
+    group: GroupRead, plan_kwargs: Mapping[str, Any], collection: Collection
+) -> list[Finding]:
+    """The lint rules on the group policy (findings located in it only)."""
+    if group.policy is None:
+        return []
+    try:
+        from checker.lint import lint_plan
+    except ImportError:
+        return []
+    plan = build_plan(**plan_kwargs, collection=collection, groups=[group.arn])
+    source = f"policies/{group.policy.stem}.json"
+    return [f for f in lint_plan(plan, {}) if f.location.source == source]
+
+
+def _deployable(rows: list[RequirementResult]) -> str:
+    """``no`` when a required access is denied, ``unknown`` when one turns on what could
+    not be read, else ``yes`` (an identity side not given counts as ``xreg check`` counts it:
+    unverified, not failing)."""
+    failing = [row for row in rows if requirement_fails(row)]
+    if any(row.decision.is_denied for row in failing):
+        return "no"
+    return "unknown" if failing else "yes"
+
+
+def _brief(row: RequirementResult) -> str:
+    return f"{row.principal} {row.action} {row.resource}: {row.decision.value}: {row.because}"
+
+
+def audit(
+    registry: AwsAccount,
+    owners: Iterable[AwsAccount],
+    settings: AuditSettings,
+) -> Report:
+    region = registry.region
+    partition = registry.partition
+    registry_id = registry.account_id
+    accounts: dict[str, AwsAccount] = {registry_id: registry}
+    for owner in owners:
+        accounts.setdefault(owner.account_id, owner)
+    chosen = select_groups(list_groups(registry, region), settings)
+    groups: list[GroupRead] = _pool_map(
+        lambda summary: read_group(registry, region, summary), chosen, settings, "groups"
+    )
+
+    # Every resource any version references, read once, whoever references it.
+    collection = Collection()
+    registrations = [version.registration for group in groups for version in group.versions]
+    images = {image.uri: image for reg in registrations for image in images_of(reg)}
+    artifacts = {
+        loc.uri: (loc, prefix) for reg in registrations for loc, prefix in artifacts_of(reg)
+    }
+    collect_images(images.values(), accounts, collection, settings.jobs)
+    collect_artifacts(
+        artifacts.values(), accounts, BucketOwners(accounts), {}, collection, settings.jobs
+    )
+    resolve_bucket_keys(collection, accounts, region)
+    collect_keys(
+        [
+            (state.kms_key.split(":")[4], state.kms_key)
+            for state in collection.objects.values()
+            if state.kms_key and state.kms_key.startswith("arn:")
+        ],
+        accounts,
+        region,
+        collection,
+    )
+    managed = ManagedPolicies()
+    for consumer in settings.consumers:
+        collect_identity(accounts, consumer, managed, collection)
+    for account in accounts.values():
+        collect_organization(account, collection, kinds=("scp", "rcp"))
+    for group in groups:
+        collection.groups[group.arn] = GroupState(group.arn, group.policy)
+
+    rows_by_key: dict[tuple[str, str, str], RequirementResult] = {}
+    # Counted as they come rather than kept: thousands of versions' rows would dominate memory.
+    counts = Counter[str]()
+    findings: list[Finding] = []
+    group_reports = []
+    training_default = sorted(set(accounts) - {registry_id})
+    for group in groups:
+        plan_kwargs: dict[str, Any] = {
+            "source": group.arn,
+            "partition": partition,
+            "region": region,
+            "training_account": training_default[0] if training_default else registry_id,
+            "registry_account": registry_id,
+            "registration": {"ModelPackageGroupName": group.arn},
+        }
+        group_findings = lint_group(group, plan_kwargs, collection)
+        findings.extend(group_findings)
+        versions = []
+        for version in group.versions:
+            version_images = images_of(version.registration)
+            version_artifacts = artifacts_of(version.registration)
+            keys = {
+                state.kms_key
+                for loc, _ in version_artifacts
+                if (state := collection.objects.get(loc.uri)) and state.kms_key
+            }
+            buckets = {loc.bucket for loc, _ in version_artifacts}
+            keys |= {
+                collection.buckets[b].encryption.get("kms_key", "")  # type: ignore[union-attr]
+                for b in buckets
+                if b in collection.buckets and collection.buckets[b].encryption
+            }
+            output_key = next(iter(keys)) if len(keys) == 1 else None
+            plan = build_plan(
+                **{**plan_kwargs, "registration": version.registration, "source": version.arn},
+                collection=collection,
+                repositories=[image.repository_arn for image in version_images],
+                buckets=buckets,
+                keys=keys,
+                consumers=settings.consumers,
+                training_output_key=output_key,
+            )
+            report = check_plan(plan, CheckOptions(lint=False))
+            rows = [row for row in report.requirements if row.phase == "deploy"]
+            deployable = _deployable(rows)
+            blocking = [row for row in rows if row.decision in FAILING_DECISIONS]
+            if version.status != "Rejected":
+                counts.update(asdict(summarize(rows, [])))
+                for row in blocking:
+                    key = (row.principal, row.action, row.resource)
+                    kept = rows_by_key.get(key)
+                    refs = (kept.referenced_by if kept else ()) + (version.arn,)
+                    rows_by_key[key] = replace(kept or row, referenced_by=refs)
+            missing = [
+                reason for image in version_images for reason in collection.reasons_for(image.uri)
+            ] + [
+                reason for loc, _ in version_artifacts for reason in collection.reasons_for(loc.uri)
+            ]
+            versions.append(
+                {
+                    "arn": version.arn,
+                    "version": version.number,
+                    "status": version.status,
+                    "created": version.created,
+                    "images": sorted(image.uri for image in version_images),
+                    "artifacts": sorted(loc.uri for loc, _ in version_artifacts),
+                    "keys": sorted(k for k in keys if k),
+                    "deployable": deployable,
+                    "blocking": [_brief(row) for row in blocking if requirement_fails(row)],
+                    "notes": missing,
+                }
+            )
+        group_reports.append(
+            {
+                "arn": group.arn,
+                "name": group.name,
+                "status": group.status,
+                "created": group.created,
+                "policy": loaded(group.policy, "policy").source if group.policy else None,  # type: ignore[union-attr]
+                "policy_unreadable": group.policy_error,
+                "versions_unreadable": group.versions_error,
+                "may_register": may_register(group, registry_id, partition, region),
+                "findings": [finding.fingerprint for finding in group_findings],
+                "versions": versions,
+            }
+        )
+    requirements = tuple(
+        sorted(rows_by_key.values(), key=lambda r: (r.resource, r.action, r.principal))
+    )
+    finding_counts = asdict(summarize([], findings))
+    summary = Summary(
+        **{
+            name: counts[name] if name in ROW_COUNTS else finding_counts[name]
+            for name in finding_counts
+        }
+    )
+    extra: dict[str, Any] = {
+        "account": registry_id,
+        "region": region,
+        "groups": group_reports,
+        "unreadable": sorted({(u.resource, u.field, u.reason) for u in collection.unreadable}),
+    }
+    if settings.shard:
+        extra["shard"] = {"index": settings.shard.index, "count": settings.shard.count}
+    return Report(
+        plan=f"registry account {registry_id} ({region})",
+        verdict=verdict(list(requirements), findings, "error"),
+        requirements=requirements,
+        findings=tuple(findings),
+        summary=summary,
+        command="audit",
+        tool_version=__version__,
+        extra=extra,
+    )

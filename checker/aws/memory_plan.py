@@ -1,0 +1,161 @@
+"""A plan built in memory from a collection, for the audit: one per model version.
+
+It holds what ``load_plan`` would build from the snapshot of that version (the same policy
+sources, ``policies/<stem>.json``), without writing and re-reading files thousands of times.
+Only the resources the version references are included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from checker.aws.state import Collection, PolicyDocument
+from checker.plan.model import (
+    BucketEncryption,
+    EcrRepository,
+    Identity,
+    KmsGrant,
+    KmsKey,
+    LoadedPolicy,
+    ModelPackageGroup,
+    Plan,
+    S3Bucket,
+)
+
+POLICY_DIR = "policies"
+
+
+def loaded(policy: PolicyDocument | None, plan_field: str) -> LoadedPolicy | None:
+    if policy is None:
+        return None
+    return LoadedPolicy(
+        source=f"{POLICY_DIR}/{policy.stem}.json", document=policy.document, plan_field=plan_field
+    )
+
+
+def _ids(collection: Collection, kind: str, wanted: Iterable[str]) -> list[str]:
+    have: Mapping[str, Any] = getattr(collection, kind)
+    return sorted({name for name in wanted if name in have})
+
+
+def build_plan(
+    *,
+    source: str,
+    partition: str,
+    region: str,
+    training_account: str,
+    registry_account: str,
+    registration: Mapping[str, Any],
+    collection: Collection,
+    repositories: Iterable[str] = (),
+    buckets: Iterable[str] = (),
+    keys: Iterable[str] = (),
+    groups: Iterable[str] = (),
+    consumers: tuple[str, ...] = (),
+    training_output_key: str | None = None,
+) -> Plan:
+    repository_entries = tuple(
+        EcrRepository(
+            arn=arn,
+            policy=loaded(collection.repositories[arn].policy, f"repositories[{index}].policy"),
+            plan_field=f"resources.ecr_repositories[{index}]",
+        )
+        for index, arn in enumerate(_ids(collection, "repositories", repositories))
+    )
+    bucket_entries = []
+    for index, name in enumerate(_ids(collection, "buckets", buckets)):
+        bucket = collection.buckets[name]
+        encryption = (
+            BucketEncryption(bucket.encryption["sse"], bucket.encryption.get("kms_key"))
+            if bucket.encryption
+            else None
+        )
+        bucket_entries.append(
+            S3Bucket(
+                name=name,
+                account=bucket.account,
+                policy=loaded(bucket.policy, f"resources.s3_buckets[{index}].policy"),
+                plan_field=f"resources.s3_buckets[{index}]",
+                encryption=encryption,
+                object_ownership=bucket.object_ownership,
+            )
+        )
+    key_entries = []
+    for index, arn in enumerate(_ids(collection, "keys", keys)):
+        key = collection.keys[arn]
+        field = f"resources.kms_keys[{index}]"
+        key_entries.append(
+            KmsKey(
+                arn=arn,
+                policy=loaded(key.policy, f"{field}.policy"),
+                plan_field=field,
+                manager=key.manager,
+                aliases=key.aliases,
+                grants=tuple(
+                    KmsGrant(
+                        grantee_principal=grant.grantee_principal,
+                        operations=grant.operations,
+                        plan_field=f"{field}.grants[{number}]",
+                        grant_id=grant.grant_id,
+                        constraints=grant.constraints,
+                    )
+                    for number, grant in enumerate(key.grants)
+                ),
+            )
+        )
+    group_entries = tuple(
+        ModelPackageGroup(
+            arn=arn,
+            policy=loaded(collection.groups[arn].policy, f"resources.model_package_groups[{i}]"),
+            plan_field=f"resources.model_package_groups[{i}]",
+        )
+        for i, arn in enumerate(_ids(collection, "groups", groups))
+    )
+    identities = []
+    for index, principal in enumerate(_ids(collection, "identities", consumers)):
+        identity = collection.identities[principal]
+        field = f"identities[{index}]"
+        policies = tuple(
+            policy
+            for number, document in enumerate(identity.policies)
+            if (policy := loaded(document, f"{field}.policies[{number}]")) is not None
+        )
+        identities.append(
+            Identity(
+                principal=principal,
+                policies=policies,
+                plan_field=field,
+                permissions_boundary=loaded(identity.permissions_boundary, f"{field}.boundary"),
+            )
+        )
+    scps = {
+        account: tuple(filter(None, (loaded(p, "scp") for p in items)))
+        for account, items in collection.scps.items()
+    }
+    rcps = {
+        account: tuple(filter(None, (loaded(p, "rcp") for p in items)))
+        for account, items in collection.rcps.items()
+    }
+    return Plan(
+        path=Path(source),
+        source=source,
+        version=1,
+        partition=partition,
+        region=region,
+        training_account=training_account,
+        registry_account=registry_account,
+        registration=registration,
+        consumers=consumers,
+        training_job_output_kms_key=training_output_key,
+        has_training_job=training_output_key is not None,
+        ecr_repositories=repository_entries,
+        s3_buckets=tuple(bucket_entries),
+        kms_keys=tuple(key_entries),
+        model_package_groups=group_entries,
+        identities=tuple(identities),
+        service_control_policies=scps or None,
+        resource_control_policies=rcps or None,
+        raw={"registration": registration},
+    )

@@ -1,0 +1,85 @@
+"""One read against AWS, and what became of it: a value, "there is none", or why not.
+
+A denied, throttled-out or timed-out read is not an error of xreg: the resource's state is
+then unknown, with the reason, and the collection goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, TypeVar
+
+from checker.aws.boto import BotoCoreError, ClientError
+
+T = TypeVar("T")
+
+DENIED_CODES = frozenset(
+    {
+        "AccessDenied",
+        "AccessDeniedException",
+        "UnauthorizedOperation",
+        "UnrecognizedClientException",
+        "InvalidClientTokenId",
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "403",
+    }
+)
+
+
+class Absent(Enum):
+    """The read succeeded and says the thing does not exist (no policy, no such image)."""
+
+    ABSENT = "absent"
+
+
+ABSENT = Absent.ABSENT
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A read that could not be made: ``operation`` as ``service:Operation``, and why."""
+
+    operation: str
+    code: str
+    message: str
+
+    @property
+    def denied(self) -> bool:
+        return self.code in DENIED_CODES
+
+    @property
+    def reason(self) -> str:
+        kind = "denied" if self.denied else "failed"
+        return f"{self.operation} {kind}: {self.code}: {self.message}".rstrip(": ")
+
+
+def attempt(
+    operation: str,
+    call: Callable[[], T],
+    *,
+    absent_codes: frozenset[str] = frozenset(),
+) -> T | Absent | Failure:
+    """Run ``call``; an error whose code is in ``absent_codes`` means "there is none"."""
+    try:
+        return call()
+    except ClientError as error:
+        details = error.response.get("Error", {})
+        code = str(
+            details.get("Code")
+            or error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "Unknown")
+        )
+        if code in absent_codes:
+            return ABSENT
+        return Failure(operation, code, str(details.get("Message") or ""))
+    except BotoCoreError as error:
+        # Timeouts and connection errors, after botocore's own retries.
+        return Failure(operation, type(error).__name__, str(error))
+
+
+def paginate(client: Any, method: str, key: str, **params: Any) -> Iterator[Any]:
+    """Every item of a paginated list call (``key``: the list in each page)."""
+    for page in client.get_paginator(method).paginate(**params):
+        yield from page.get(key, [])

@@ -1,0 +1,131 @@
+"""S3: who owns the bucket, its policy, default encryption and ownership, and each
+artifact's own encryption (``HeadObject``)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from checker.aws.policy_text import decode_policy
+from checker.aws.reads import ABSENT, Failure, attempt, paginate
+from checker.aws.session import AwsAccount
+from checker.aws.state import BucketState, Collection, ObjectState, PolicyDocument, file_stem
+from checker.refs import S3Location
+
+
+class BucketOwners:
+    """Which of the connected accounts owns a bucket (``ListBuckets`` of each, once)."""
+
+    def __init__(self, accounts: dict[str, AwsAccount]) -> None:
+        self._accounts = accounts
+        self._lock = threading.Lock()
+        self._listed: dict[str, set[str] | Failure] = {}
+
+    def _buckets_of(self, account_id: str) -> set[str] | Failure:
+        with self._lock:
+            if account_id not in self._listed:
+                s3 = self._accounts[account_id].client("s3")
+                listed = attempt(
+                    "s3:ListBuckets",
+                    lambda: {bucket["Name"] for bucket in paginate(s3, "list_buckets", "Buckets")},
+                )
+                self._listed[account_id] = set() if listed is ABSENT else listed
+            return self._listed[account_id]
+
+    def owner(self, bucket: str) -> str | Failure:
+        """The owning account id; a ``Failure`` when no connected account lists it."""
+        failures: list[str] = []
+        for account_id in sorted(self._accounts):
+            buckets = self._buckets_of(account_id)
+            if isinstance(buckets, Failure):
+                failures.append(f"{account_id}: {buckets.reason}")
+            elif bucket in buckets:
+                return account_id
+        why = "; ".join(failures) or "none of the connected accounts lists it"
+        return Failure(
+            "s3:ListBuckets", "OwnerUnknown", f"the owner of {bucket} is unknown ({why})"
+        )
+
+
+def _encryption(response: Any) -> dict[str, str] | None:
+    for rule in response.get("ServerSideEncryptionConfiguration", {}).get("Rules", []):
+        default = rule.get("ApplyServerSideEncryptionByDefault")
+        if default:
+            found = {"sse": default["SSEAlgorithm"]}
+            if default.get("KMSMasterKeyID"):
+                found["kms_key"] = default["KMSMasterKeyID"]
+            return found
+    return None
+
+
+def collect_bucket(account: AwsAccount, account_id: str, bucket: str, into: Collection) -> None:
+    """Read the bucket's policy, default encryption and object ownership.
+
+    A policy or encryption that cannot be read leaves the whole bucket unknown: written
+    without them, the plan would claim "no policy" or "no default key".
+    """
+    arn = f"arn:{account.partition}:s3:::{bucket}"
+    s3 = account.client("s3")
+    policy = attempt(
+        "s3:GetBucketPolicy",
+        lambda: s3.get_bucket_policy(Bucket=bucket)["Policy"],
+        absent_codes=frozenset({"NoSuchBucketPolicy"}),
+    )
+    if isinstance(policy, Failure):
+        if policy.code == "NoSuchBucket":
+            into.not_found(arn, f"bucket {bucket} does not exist")
+        else:
+            into.cannot_read(arn, "policy", policy.reason)
+        return
+    document = None
+    if policy is not ABSENT:
+        decoded = decode_policy(policy)
+        if isinstance(decoded, str):
+            into.cannot_read(arn, "policy", decoded)
+            return
+        document = PolicyDocument(file_stem("s3", bucket), decoded)
+    encryption = attempt(
+        "s3:GetBucketEncryption",
+        lambda: _encryption(s3.get_bucket_encryption(Bucket=bucket)),
+        absent_codes=frozenset({"ServerSideEncryptionConfigurationNotFoundError"}),
+    )
+    if isinstance(encryption, Failure):
+        into.cannot_read(arn, "encryption", encryption.reason)
+        return
+    ownership = attempt(
+        "s3:GetBucketOwnershipControls",
+        lambda: s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]["Rules"][0][
+            "ObjectOwnership"
+        ],
+        absent_codes=frozenset({"OwnershipControlsNotFoundError"}),
+    )
+    if isinstance(ownership, Failure):
+        # Optional in the plan: absent means "not known", so the bucket stays usable.
+        into.cannot_read(arn, "object_ownership", ownership.reason)
+    with into.lock:
+        into.buckets[bucket] = BucketState(
+            name=bucket,
+            account=account_id,
+            policy=document,
+            encryption=encryption if isinstance(encryption, dict) else None,
+            object_ownership=ownership if isinstance(ownership, str) else None,
+        )
+
+
+def collect_object(account: AwsAccount, location: S3Location, into: Collection) -> None:
+    """The artifact's own server-side encryption, which decides the key to decrypt with."""
+    s3 = account.client("s3")
+    head = attempt(
+        "s3:HeadObject",
+        lambda: s3.head_object(Bucket=location.bucket, Key=location.key),
+        absent_codes=frozenset({"404", "NoSuchKey", "NotFound"}),
+    )
+    if head is ABSENT:
+        into.not_found(location.uri, f"object {location.uri} does not exist")
+        return
+    if isinstance(head, Failure):
+        into.cannot_read(location.uri, "object", head.reason)
+        return
+    state = ObjectState(location.uri, head.get("ServerSideEncryption"), head.get("SSEKMSKeyId"))
+    with into.lock:
+        into.objects[location.uri] = state

@@ -1,0 +1,134 @@
+"""What a live collection found: each resource's state, and what could not be read.
+
+Policy documents are kept with a stable file stem (``s3-my-bucket``) so that a snapshot
+writes the same file names every time and diffs cleanly.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def file_stem(*parts: str) -> str:
+    """A file name part from ARN pieces: ``iam``, ``role/a/b`` → ``iam-role-a-b``."""
+    return "-".join(_UNSAFE.sub("-", part).strip("-") for part in parts if part)
+
+
+@dataclass(frozen=True)
+class PolicyDocument:
+    stem: str
+    document: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A fact that could not be read: the resource stays unknown, with ``reason``.
+
+    ``field`` says which part: ``policy``, ``encryption``, ``grants``, ``identity``…
+    """
+
+    resource: str
+    field: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A resource the request references that the read says does not exist."""
+
+    resource: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RepositoryState:
+    arn: str
+    policy: PolicyDocument | None
+
+
+@dataclass(frozen=True)
+class BucketState:
+    name: str
+    account: str
+    policy: PolicyDocument | None
+    encryption: Mapping[str, str] | None = None  # {"sse": …, "kms_key": …}
+    object_ownership: str | None = None
+
+
+@dataclass(frozen=True)
+class GrantState:
+    grantee_principal: str
+    operations: tuple[str, ...]
+    grant_id: str | None = None
+    constraints: Mapping[str, Mapping[str, str]] | None = None
+
+
+@dataclass(frozen=True)
+class KeyState:
+    arn: str
+    manager: str
+    policy: PolicyDocument | None
+    aliases: tuple[str, ...] = ()
+    grants: tuple[GrantState, ...] = ()
+
+
+@dataclass(frozen=True)
+class GroupState:
+    arn: str
+    policy: PolicyDocument | None
+
+
+@dataclass(frozen=True)
+class IdentityState:
+    principal: str
+    policies: tuple[PolicyDocument, ...]
+    permissions_boundary: PolicyDocument | None = None
+
+
+@dataclass(frozen=True)
+class ObjectState:
+    """What ``HeadObject`` says of an artifact: its server-side encryption and key."""
+
+    uri: str
+    sse: str | None
+    kms_key: str | None = None
+
+
+@dataclass
+class Collection:
+    """Everything collected so far; collectors on several threads add to it."""
+
+    repositories: dict[str, RepositoryState] = field(default_factory=dict)
+    buckets: dict[str, BucketState] = field(default_factory=dict)
+    keys: dict[str, KeyState] = field(default_factory=dict)
+    groups: dict[str, GroupState] = field(default_factory=dict)
+    identities: dict[str, IdentityState] = field(default_factory=dict)
+    objects: dict[str, ObjectState] = field(default_factory=dict)
+    scps: dict[str, tuple[PolicyDocument, ...]] = field(default_factory=dict)
+    rcps: dict[str, tuple[PolicyDocument, ...]] = field(default_factory=dict)
+    organization_ids: dict[str, str] = field(default_factory=dict)
+    unreadable: list[Unreadable] = field(default_factory=list)
+    missing: list[Missing] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def cannot_read(self, resource: str, what: str, reason: str) -> None:
+        with self.lock:
+            self.unreadable.append(Unreadable(resource, what, reason))
+
+    def not_found(self, resource: str, reason: str) -> None:
+        with self.lock:
+            self.missing.append(Missing(resource, reason))
+
+    def reasons_for(self, resource: str) -> list[str]:
+        with self.lock:
+            return [
+                f"{entry.field}: {entry.reason}"
+                for entry in self.unreadable
+                if entry.resource == resource
+            ] + [entry.reason for entry in self.missing if entry.resource == resource]

@@ -1,0 +1,254 @@
+"""Accounts populated through boto3 on the moto server, for the live tests and benchmark.
+
+``SEED`` is the AWS documentation's cross-account example (the same state as
+``fixtures/aws-doc-sample``): registry account 111111111111, training account
+222222222222, bucket my-bucket, repository decision-trees-sample, group iris.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+
+REGISTRY = "111111111111"
+TRAINING = "222222222222"
+REGION = "us-east-2"
+BUCKET = "my-bucket"
+REPOSITORY = "decision-trees-sample"
+GROUP = "iris"
+IMAGE = f"{TRAINING}.dkr.ecr.{REGION}.amazonaws.com/{REPOSITORY}:latest"
+GROUP_ARN = f"arn:aws:sagemaker:{REGION}:{REGISTRY}:model-package-group/{GROUP}"
+
+
+def admin_session(endpoint_url: str, account: str) -> boto3.Session:
+    """A session inside ``account`` (moto maps assumed-role keys to the role's account)."""
+    sts = boto3.client(
+        "sts",
+        endpoint_url=endpoint_url,
+        region_name=REGION,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    credentials = sts.assume_role(
+        RoleArn=f"arn:aws:iam::{account}:role/xreg-test-admin", RoleSessionName="xreg-test-setup"
+    )["Credentials"]
+    return boto3.Session(
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+        region_name=REGION,
+    )
+
+
+def allow(
+    principal: str, actions: list[str], resource: str | None = None, sid: str = "AddPerm"
+) -> str:
+    statement: dict[str, Any] = {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"AWS": principal},
+        "Action": actions,
+    }
+    if resource is not None:
+        statement["Resource"] = resource
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+@dataclass(frozen=True)
+class Seed:
+    key_arn: str
+    request: dict[str, Any]
+
+
+def seed_request() -> dict[str, Any]:
+    return {
+        "ModelPackageGroupName": GROUP_ARN,
+        "ModelPackageDescription": "Model to detect 3 different types of irises "
+        "(Setosa, Versicolour, and Virginica)",
+        "ModelApprovalStatus": "PendingManualApproval",
+        "InferenceSpecification": {
+            "Containers": [{"Image": IMAGE, "ModelDataUrl": f"s3://{BUCKET}/model.tar.gz"}],
+            "SupportedContentTypes": ["text/csv"],
+            "SupportedResponseMIMETypes": ["text/csv"],
+        },
+    }
+
+
+def populate_seed(endpoint_url: str) -> Seed:
+    """Both accounts exactly as the documentation's example sets them up."""
+    registry_root = f"arn:aws:iam::{REGISTRY}:root"
+    training = admin_session(endpoint_url, TRAINING)
+    ecr = training.client("ecr", endpoint_url=endpoint_url)
+    ecr.create_repository(repositoryName=REPOSITORY)
+    ecr.put_image(
+        repositoryName=REPOSITORY,
+        imageTag="latest",
+        imageManifest=json.dumps(
+            {
+                "schemaVersion": 2,
+                "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                "config": {"digest": "sha256:" + "1" * 64, "size": 1},
+                "layers": [],
+            }
+        ),
+    )
+    ecr.set_repository_policy(
+        registryId=TRAINING,
+        repositoryName=REPOSITORY,
+        policyText=allow(registry_root, ["ecr:BatchGetImage", "ecr:Describe*"]),
+    )
+    kms = training.client("kms", endpoint_url=endpoint_url)
+    key_arn = kms.create_key(
+        Policy=allow(registry_root, ["kms:Decrypt", "kms:GenerateDataKey*"], "*")
+    )["KeyMetadata"]["Arn"]
+    kms.create_grant(
+        KeyId=key_arn, GranteePrincipal=REGISTRY, Operations=["Decrypt", "GenerateDataKey"]
+    )
+    s3 = training.client("s3", endpoint_url=endpoint_url)
+    s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3.put_bucket_policy(
+        Bucket=BUCKET,
+        Policy=allow(
+            registry_root,
+            ["s3:GetObject", "s3:GetBucketAcl", "s3:GetObjectAcl"],
+            f"arn:aws:s3:::{BUCKET}/*",
+        ),
+    )
+    s3.put_object(
+        Bucket=BUCKET,
+        Key="model.tar.gz",
+        Body=b"model",
+        ServerSideEncryption="aws:kms",
+        SSEKMSKeyId=key_arn,
+    )
+    registry = admin_session(endpoint_url, REGISTRY)
+    sagemaker = registry.client("sagemaker", endpoint_url=endpoint_url)
+    sagemaker.create_model_package_group(ModelPackageGroupName=GROUP)
+    sagemaker.put_model_package_group_policy(
+        ModelPackageGroupName=GROUP,
+        ResourcePolicy=allow(
+            f"arn:aws:iam::{TRAINING}:root",
+            ["sagemaker:CreateModelPackage"],
+            f"arn:aws:sagemaker:{REGION}:{REGISTRY}:model-package/{GROUP}/*",
+            sid="AddPermModelPackageVersion",
+        ),
+    )
+    return Seed(key_arn=key_arn, request=seed_request())
+
+
+GOOD_REPOSITORY = "good-repo"
+GOOD_BUCKET = "good-bucket"
+PULL_ACTIONS = [
+    "ecr:BatchGetImage",
+    "ecr:GetDownloadUrlForLayer",
+    "ecr:BatchCheckLayerAvailability",
+]
+
+
+@dataclass(frozen=True)
+class AuditWorld:
+    key_arn: str
+    groups: tuple[str, ...]
+
+
+def _manifest() -> str:
+    return json.dumps(
+        {
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+            "config": {"digest": "sha256:" + "2" * 64, "size": 1},
+            "layers": [],
+        }
+    )
+
+
+def populate_good_training(endpoint_url: str) -> str:
+    """A repository, bucket and key in the training account that the registry can read."""
+    registry_root = f"arn:aws:iam::{REGISTRY}:root"
+    training = admin_session(endpoint_url, TRAINING)
+    ecr = training.client("ecr", endpoint_url=endpoint_url)
+    ecr.create_repository(repositoryName=GOOD_REPOSITORY)
+    ecr.put_image(repositoryName=GOOD_REPOSITORY, imageTag="v1", imageManifest=_manifest())
+    ecr.set_repository_policy(
+        registryId=TRAINING,
+        repositoryName=GOOD_REPOSITORY,
+        policyText=allow(registry_root, PULL_ACTIONS),
+    )
+    kms = training.client("kms", endpoint_url=endpoint_url)
+    key_arn: str = kms.create_key(
+        Policy=allow(registry_root, ["kms:Decrypt", "kms:GenerateDataKey*"], "*")
+    )["KeyMetadata"]["Arn"]
+    s3 = training.client("s3", endpoint_url=endpoint_url)
+    s3.create_bucket(Bucket=GOOD_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3.put_bucket_policy(
+        Bucket=GOOD_BUCKET,
+        Policy=allow(
+            registry_root,
+            ["s3:GetObject", "s3:GetObjectAcl"],
+            f"arn:aws:s3:::{GOOD_BUCKET}/*",
+        ),
+    )
+    return key_arn
+
+
+def put_artifact(endpoint_url: str, bucket: str, key: str, key_arn: str) -> str:
+    s3 = admin_session(endpoint_url, TRAINING).client("s3", endpoint_url=endpoint_url)
+    s3.put_object(
+        Bucket=bucket, Key=key, Body=b"m", ServerSideEncryption="aws:kms", SSEKMSKeyId=key_arn
+    )
+    return f"s3://{bucket}/{key}"
+
+
+def add_version(
+    endpoint_url: str, group: str, image: str, model_url: str, status: str = "Approved"
+) -> str:
+    sagemaker = admin_session(endpoint_url, REGISTRY).client("sagemaker", endpoint_url=endpoint_url)
+    arn: str = sagemaker.create_model_package(
+        ModelPackageGroupName=group,
+        ModelApprovalStatus=status,
+        InferenceSpecification={
+            "Containers": [{"Image": image, "ModelDataUrl": model_url}],
+            "SupportedContentTypes": ["text/csv"],
+            "SupportedResponseMIMETypes": ["text/csv"],
+        },
+    )["ModelPackageArn"]
+    return arn
+
+
+def add_group(endpoint_url: str, name: str, *, register_principal: str | None) -> str:
+    sagemaker = admin_session(endpoint_url, REGISTRY).client("sagemaker", endpoint_url=endpoint_url)
+    arn: str = sagemaker.create_model_package_group(ModelPackageGroupName=name)[
+        "ModelPackageGroupArn"
+    ]
+    if register_principal:
+        sagemaker.put_model_package_group_policy(
+            ModelPackageGroupName=name,
+            ResourcePolicy=allow(
+                register_principal,
+                ["sagemaker:CreateModelPackage"],
+                f"arn:aws:sagemaker:{REGION}:{REGISTRY}:model-package/{name}/*",
+            ),
+        )
+    return arn
+
+
+def populate_audit(endpoint_url: str) -> AuditWorld:
+    """The seed (group iris, whose image cannot be pulled) plus a group that works, one with
+    a rejected version, and one without a policy."""
+    seed = populate_seed(endpoint_url)
+    key_arn = populate_good_training(endpoint_url)
+    good_image = f"{TRAINING}.dkr.ecr.{REGION}.amazonaws.com/{GOOD_REPOSITORY}:v1"
+    training_root = f"arn:aws:iam::{TRAINING}:root"
+    add_version(endpoint_url, GROUP, IMAGE, f"s3://{BUCKET}/model.tar.gz")
+    add_group(endpoint_url, "churn", register_principal=training_root)
+    for number in (1, 2):
+        url = put_artifact(endpoint_url, GOOD_BUCKET, f"churn/v{number}/model.tar.gz", key_arn)
+        add_version(endpoint_url, "churn", good_image, url)
+    add_group(endpoint_url, "old", register_principal=training_root)
+    add_version(endpoint_url, "old", IMAGE, f"s3://{BUCKET}/model.tar.gz", status="Rejected")
+    add_group(endpoint_url, "unshared", register_principal=None)
+    del seed
+    return AuditWorld(key_arn=key_arn, groups=("churn", GROUP, "old", "unshared"))
