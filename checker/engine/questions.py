@@ -9,8 +9,8 @@ from typing import Any
 from checker.engine.policies import PolicyIndex, aws_managed_key_policy
 from checker.matrix.expand import Requirement, account_of
 from checker.plan.model import Identity, Plan
-from checker.policy.model import Policy, PolicyType
 from checker.policy.context import request_context
+from checker.policy.model import Policy, PolicyType
 from checker.policy.request import AccessQuestion, Grant, Request
 
 

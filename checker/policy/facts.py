@@ -131,6 +131,8 @@ class AccessFacts:
             self.resource_account_scope = account
             self.resource_any = self.resource.allow if self.resource is not None else Tri.FALSE
         self.organization_allow = both(_levels_allow(self.scps), _levels_allow(self.rcps))
+        if self.question.organization_unknown is not None:
+            self.organization_allow = both(self.organization_allow, Tri.UNKNOWN)
         deny = any_of(e.deny for e in self.evaluations())
         if self.question.resource_side_applies and not self.question.resource_state_known:
             deny = either(deny, Tri.UNKNOWN)  # an undescribed resource may carry a Deny

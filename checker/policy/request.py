@@ -87,3 +87,6 @@ class AccessQuestion:
     scps: tuple[tuple[Policy, ...], ...] | None = None
     rcps: tuple[tuple[Policy, ...], ...] | None = None
     grants: tuple[Grant, ...] = ()
+    # Why the organization policies that apply could not be read (e.g. SCPs a snapshot was
+    # denied): the organization side is then unknown, never "not applicable".
+    organization_unknown: str | None = None

@@ -221,12 +221,15 @@ def grant_remark(facts: AccessFacts) -> str:
 
 
 def organization_side(facts: AccessFacts) -> SideResult:
-    if facts.scps is None and facts.rcps is None:
+    unreadable = facts.question.organization_unknown
+    if facts.scps is None and facts.rcps is None and unreadable is None:
         return SideResult(Decision.NOT_APPLICABLE, "no SCPs or RCPs are given")
     evaluations = [e for levels in (facts.scps, facts.rcps) for lvl in levels or () for e in lvl]
     denied = deny_side(evaluations, facts)
     if denied is not None:
         return denied
+    if unreadable is not None:
+        return SideResult(Decision.UNKNOWN, unreadable)
     for kind, levels in (("SCP", facts.scps), ("RCP", facts.rcps)):
         for number, level in enumerate(levels or ()):
             if any_of(e.allow for e in level) is Tri.FALSE:

@@ -391,6 +391,34 @@ class TestOrganization:
             "no SCP at level 1 of the organization (ecr-only.json) allows"
         )
 
+    def test_unreadable_organization_policies_make_a_would_be_allow_unknown(self) -> None:
+        from dataclasses import replace
+
+        base = question(
+            request(),
+            resource_policy=bucket_for({"AWS": R}),
+            identity_policies=[allow_all_identity()],
+        )
+        assert decide(base).decision is ALLOWED
+        reason = "organizations:ListPoliciesForTarget denied: AccessDenied"
+        result = decide(replace(base, organization_unknown=reason))
+        assert result.decision is UNKNOWN
+        assert result.organization.decision is UNKNOWN
+        assert reason in result.because
+
+    def test_a_known_scp_deny_still_wins_when_other_levels_are_unreadable(self) -> None:
+        from dataclasses import replace
+
+        deny = policy(PolicyType.SCP, statement("Deny", "s3:*", "*"), source="deny-s3.json")
+        base = question(
+            request(),
+            resource_policy=bucket_for({"AWS": R}),
+            identity_policies=[allow_all_identity()],
+            scps=[[self.full_scp, deny]],
+        )
+        result = decide(replace(base, organization_unknown="root SCPs unreadable"))
+        assert result.decision is EXPLICIT
+
     def test_one_allowing_policy_per_level_suffices(self) -> None:
         result = self.decide_with(scps=[[self.ecr_only, self.full_scp]])
         assert result.decision is ALLOWED
