@@ -12,6 +12,12 @@ from checker.commands.outputs import (
     requested_formats,
     write_outputs,
 )
+from checker.commands.snapshot import (
+    add_account_arguments,
+    add_subject_arguments,
+    snapshot_options,
+)
+from checker.errors import InputError
 
 
 def register(subparsers: Any) -> None:
@@ -23,7 +29,11 @@ def register(subparsers: Any) -> None:
             "with AWS's policy evaluation logic, and suggest fixes for the gaps."
         ),
     )
-    parser.add_argument("plan", help="the registration plan (YAML or JSON)")
+    parser.add_argument(
+        "plan",
+        nargs="?",
+        help="the registration plan (YAML or JSON); with --live, a plan whose resources to refresh",
+    )
     add_output_arguments(parser)
     parser.add_argument(
         "--strict",
@@ -36,10 +46,31 @@ def register(subparsers: Any) -> None:
         metavar="FILE",
         help="suppress the findings listed in FILE (default: the configuration's baseline)",
     )
+    live = parser.add_argument_group(
+        "live check (read-only): snapshot both accounts, then check the snapshot"
+    )
+    live.add_argument("--live", action="store_true", help="collect the plan from the accounts")
+    live.add_argument("--request", metavar="REQUEST", help="the create_model_package input")
+    live.add_argument(
+        "--snapshot-dir",
+        metavar="DIR",
+        help="keep the snapshot here (default: a temporary folder, removed afterwards)",
+    )
+    add_subject_arguments(live)
+    add_account_arguments(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    requested_formats(args)  # refuse an unknown format before doing any work
+    if args.live:
+        return _run_live(args)
+    if args.plan is None:
+        raise InputError("check", "$", "give a PLAN, or --live with --request or a plan")
+    return _check_file(args, Path(args.plan))
+
+
+def _check_file(args: argparse.Namespace, plan_path: Path) -> int:
     from dataclasses import replace
 
     from checker.engine import check_plan
@@ -48,12 +79,32 @@ def run(args: argparse.Namespace) -> int:
     from checker.plan.loader import load_plan
     from checker.report.console import print_console
 
-    requested_formats(args)  # refuse an unknown format before doing any work
-    plan = load_plan(args.plan)
-    config = load_config(Path(args.plan), args.fail_on)
+    plan = load_plan(plan_path)
+    config = load_config(plan_path, args.fail_on)
     if args.baseline:
         config = replace(config, baseline=Path(args.baseline))
     options = check_options(config, strict=args.strict, lint=not args.no_lint)
     report = check_plan(plan, options)
     write_outputs(report, args, print_console)
     return exit_status(report, config.fail_on)
+
+
+def _run_live(args: argparse.Namespace) -> int:
+    """Snapshot both accounts read-only, then check the snapshot exactly as a file."""
+    import sys
+    import tempfile
+
+    from checker.aws.snapshot import snapshot_to_dir
+
+    if not args.request and not args.plan:
+        raise InputError("--live", "$", "needs --request REQUEST or a PLAN to refresh")
+    if args.request and args.plan:
+        raise InputError("--live", "$", "give --request or a PLAN, not both")
+    args.request = args.request or None
+    if args.snapshot_dir:
+        plan_path = snapshot_to_dir(snapshot_options(args, Path(args.snapshot_dir)))
+        print(f"xreg: snapshot kept in {plan_path.parent}", file=sys.stderr)
+        return _check_file(args, plan_path)
+    with tempfile.TemporaryDirectory(prefix="xreg-live-") as folder:
+        plan_path = snapshot_to_dir(snapshot_options(args, Path(folder)))
+        return _check_file(args, plan_path)

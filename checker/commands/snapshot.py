@@ -83,7 +83,7 @@ def account_access(
     )
 
 
-def add_subject_arguments(parser: argparse.ArgumentParser) -> None:
+def add_subject_arguments(parser: argparse._ActionsContainer) -> None:
     parser.add_argument(
         "--registrar", metavar="ARN", help="the principal that calls CreateModelPackage"
     )

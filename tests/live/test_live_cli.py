@@ -68,3 +68,47 @@ def test_a_request_without_a_group_is_bad_input(
     code = main(snapshot_args(server, "--request", str(request), "-o", str(tmp_path / "o")))
     assert code == 2
     assert "ModelPackageGroupName: required" in capsys.readouterr().err
+
+
+def test_check_live_gives_the_offline_verdict_of_its_snapshot(
+    server: MotoServer, tmp_path: Path
+) -> None:
+    seed = populate_seed(server.endpoint_url)
+    request = tmp_path / "request.json"
+    request.write_text(json.dumps(seed.request), encoding="utf-8")
+    live_args = [
+        "check",
+        "--live",
+        *snapshot_args(server, "--request", str(request))[1:],
+        "--snapshot-dir",
+        str(tmp_path / "snap"),
+        "-f",
+        "json",
+        "-o",
+        str(tmp_path / "live.json"),
+    ]
+    live_code = main(live_args)
+    offline_code = main(
+        [
+            "check",
+            str(tmp_path / "snap" / "plan.yaml"),
+            "-f",
+            "json",
+            "-o",
+            str(tmp_path / "off.json"),
+        ]
+    )
+    live = json.loads((tmp_path / "live.json").read_text())
+    offline = json.loads((tmp_path / "off.json").read_text())
+    assert live_code == offline_code == 1  # the seed's repository policy lacks a layer action
+    assert live["requirements"] == offline["requirements"]
+    denied = {row["action"] for row in live["requirements"] if row["decision"] == "implicit_deny"}
+    assert "ecr:GetDownloadUrlForLayer" in denied
+
+
+def test_check_live_without_a_request_or_plan_is_bad_input(
+    server: MotoServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["check", "--live", "--endpoint-url", server.endpoint_url])
+    assert code == 2
+    assert "needs --request REQUEST or a PLAN" in capsys.readouterr().err
