@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class InputError(Exception):
     """A file, plan or policy that cannot be read or is invalid.
@@ -41,3 +43,20 @@ def parse_field_path(text: str) -> tuple[str | int, ...]:
         for index in rest.split("[") if rest else ():
             parts.append(int(index.rstrip("]")))
     return tuple(parts) if text != "$" else ()
+
+
+def json_type_name(value: Any) -> str:
+    """How a JSON value's type reads in a message: ``an array``, ``a number``…"""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from checker.errors import json_type_name as _kind_of
 from checker.paths import PACKAGE_DIR
 
 FieldPath = tuple[str | int, ...]
@@ -140,20 +141,6 @@ _TYPE_WORDS = {
 }
 
 
-def _kind_of(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, Sequence):
-        return "a list"
-    return "null" if value is None else type(value).__name__
-
-
 def _type_ok(value: Any, type_name: str) -> bool:
     if type_name in ("structure", "map"):
         return isinstance(value, Mapping)
@@ -190,7 +177,9 @@ def _check(
     type_name = shape["type"]
     if not _type_ok(value, type_name):
         yield RequestProblem(
-            path, "type", f"must be {_TYPE_WORDS.get(type_name, type_name)}, not {_kind_of(value)}"
+            path,
+            "type",
+            f"must be {_TYPE_WORDS.get(type_name, type_name)}, not {_kind_of(value)}",
         )
         return
     if type_name == "structure":

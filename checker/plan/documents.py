@@ -10,9 +10,9 @@ import stat
 from pathlib import Path
 from typing import Any, Literal
 
-from checker.errors import InputError
+from checker.errors import InputError, json_type_name
 from checker.plan.json_document import parse_json
-from checker.plan.limits import MAX_FILE_BYTES, json_type_name
+from checker.plan.limits import MAX_FILE_BYTES
 from checker.plan.model import FieldPath
 
 Format = Literal["json", "yaml", "auto"]

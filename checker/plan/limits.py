@@ -2,28 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 # IAM policies are at most a few tens of KB; a plan with its inline documents stays far below.
 MAX_FILE_BYTES = 1024 * 1024
 # The deepest real document (plan → inline policy → condition values) is about ten levels.
 MAX_DEPTH = 32
 # Nodes YAML aliases may add in total: legitimate reuse is small, an alias bomb is not.
 MAX_ALIAS_NODES = 10_000
-
-
-def json_type_name(value: Any) -> str:
-    """How a value's type reads in a message: ``an array``, ``a number``…"""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__

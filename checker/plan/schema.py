@@ -14,8 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from checker.errors import InputError, field_path
-from checker.plan.limits import json_type_name
+from checker.errors import InputError, field_path, json_type_name
 from checker.plan.model import FieldPath, Positions
 from checker.schema_subset import Unsupported, conforms
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from checker.errors import InputError, field_path
-from checker.plan.limits import MAX_ALIAS_NODES, MAX_DEPTH, json_type_name
+from checker.errors import InputError, field_path, json_type_name
+from checker.plan.limits import MAX_ALIAS_NODES, MAX_DEPTH
 from checker.plan.model import FieldPath
 
 Position = tuple[int, int]

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from checker.errors import InputError, field_path
+from checker.errors import json_type_name as _kind
 from checker.policy.conditions import parse_operator
 from checker.policy.model import Condition, Effect, Policy, PolicyType, Principal, Statement
 
@@ -107,7 +108,8 @@ class _Parser:
                 raise self.fail(block_path, f"unknown condition operator {operator!r}")
             if not isinstance(block, Mapping):
                 raise self.fail(
-                    block_path, f"a condition operator takes an object of keys, not {_kind(block)}"
+                    block_path,
+                    f"a condition operator takes an object of keys, not {_kind(block)}",
                 )
             if not block:
                 raise self.fail(block_path, "a condition operator must test at least one key")
@@ -188,22 +190,6 @@ class _Parser:
     def at_most_one(self, value: Mapping[str, Any], path: Path, first: str, second: str) -> None:
         if first in value and second in value:
             raise self.fail((*path, second), f"a statement takes {first} or {second}, not both")
-
-
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, Mapping):
-        return "an object"
-    return type(value).__name__
 
 
 def _too_deep(document: object) -> Path | None:
