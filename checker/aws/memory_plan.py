@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from checker.aws.state import Collection, PolicyDocument
+from checker.aws.state import Collection, OrganizationLevels, PolicyDocument
 from checker.plan.model import (
     BucketEncryption,
     EcrRepository,
@@ -20,9 +20,11 @@ from checker.plan.model import (
     KmsKey,
     LoadedPolicy,
     ModelPackageGroup,
+    OrganizationPolicy,
     Plan,
     S3Bucket,
 )
+from checker.plan.snapshot_facts import MissingFact, ObjectFact, SnapshotFacts, UnreadableFact
 
 POLICY_DIR = "policies"
 
@@ -32,6 +34,38 @@ def loaded(policy: PolicyDocument | None, plan_field: str) -> LoadedPolicy | Non
         return None
     return LoadedPolicy(
         source=f"{POLICY_DIR}/{policy.stem}.json", document=policy.document, plan_field=plan_field
+    )
+
+
+def _organization(
+    by_account: Mapping[str, OrganizationLevels], field: str
+) -> tuple[dict[str, tuple[OrganizationPolicy, ...]], dict[str, tuple[int, ...]]]:
+    """Each account's policies flat (root first) and the level of each, as ``load_plan``
+    builds them from the snapshot's list of levels."""
+    policies: dict[str, tuple[OrganizationPolicy, ...]] = {}
+    numbers: dict[str, tuple[int, ...]] = {}
+    for account, levels in by_account.items():
+        entries = [
+            (number, LoadedPolicy(f"{POLICY_DIR}/{p.stem}.json", p.document, f"{field}.{account}"))
+            for number, level in enumerate(levels)
+            for p in level
+        ]
+        policies[account] = tuple(policy for _, policy in entries)
+        if len(levels) > 1:
+            numbers[account] = tuple(number for number, _ in entries)
+    return policies, numbers
+
+
+def snapshot_facts(collection: Collection) -> SnapshotFacts:
+    """What ``x-snapshot`` of the written plan would say, as ``load_plan`` reads it."""
+    with collection.lock:
+        unreadable = sorted({(u.resource, u.field, u.reason) for u in collection.unreadable})
+        missing = sorted({(m.resource, m.reason) for m in collection.missing})
+        objects = [collection.objects[uri] for uri in sorted(collection.objects)]
+    return SnapshotFacts(
+        unreadable=tuple(UnreadableFact(*entry) for entry in unreadable),
+        missing=tuple(MissingFact(*entry, index) for index, entry in enumerate(missing)),
+        objects=tuple(ObjectFact(o.uri, o.sse, o.kms_key) for o in objects),
     )
 
 
@@ -130,14 +164,8 @@ def build_plan(
                 permissions_boundary=loaded(identity.permissions_boundary, f"{field}.boundary"),
             )
         )
-    scps = {
-        account: tuple(filter(None, (loaded(p, "scp") for p in items)))
-        for account, items in collection.scps.items()
-    }
-    rcps = {
-        account: tuple(filter(None, (loaded(p, "rcp") for p in items)))
-        for account, items in collection.rcps.items()
-    }
+    scps, scp_levels = _organization(collection.scps, "service_control_policies")
+    rcps, rcp_levels = _organization(collection.rcps, "resource_control_policies")
     return Plan(
         path=Path(source),
         source=source,
@@ -157,5 +185,8 @@ def build_plan(
         identities=tuple(identities),
         service_control_policies=scps or None,
         resource_control_policies=rcps or None,
+        scp_levels=scp_levels,
+        rcp_levels=rcp_levels,
+        snapshot=snapshot_facts(collection),
         raw={"registration": registration},
     )

@@ -87,8 +87,8 @@ def _policies(organizations: Any, target: str, kind: str) -> list[PolicyDocument
 def collect_organization(account: AwsAccount, into: Collection, *, kinds: tuple[str, ...]) -> None:
     """Record the account's organization id and its SCPs/RCPs (``kinds``: scp, rcp).
 
-    The policies of every level (root, OUs, account) are listed root first. An account
-    outside any organization has none (an empty list: nothing restricts it).
+    The policies are kept by level (root, OUs, account), root first: each level must allow.
+    An account outside any organization has none (no level: nothing restricts it).
     """
     account_id = account.account_id
     organizations = account.client("organizations")
@@ -107,15 +107,27 @@ def collect_organization(account: AwsAccount, into: Collection, *, kinds: tuple[
         return
     with into.lock:
         into.organization_ids[account_id] = described
+    try:
+        targets = _targets(organizations, account_id)
+    except _Unreadable as error:
+        for kind in kinds:
+            into.cannot_read(account_id, f"{kind}s", error.failure.reason)
+        return
     for kind in kinds:
         try:
-            targets = _targets(organizations, account_id)
-            found: dict[str, PolicyDocument] = {}
-            for target in targets:
-                for document in _policies(organizations, target, kind):
-                    found.setdefault(document.stem, document)
+            levels = tuple(tuple(_policies(organizations, target, kind)) for target in targets)
         except _Unreadable as error:
             into.cannot_read(account_id, f"{kind}s", error.failure.reason)
             continue
+        empty = [target for target, level in zip(targets, levels, strict=True) if not level]
+        if len(empty) == len(levels):
+            levels = ()  # the policy type is not enabled: nothing restricts the account
+        elif empty:
+            # AWS keeps at least one policy at every node while the type is enabled; a node
+            # with none cannot be evaluated faithfully, so the side stays unknown.
+            into.cannot_read(
+                account_id, f"{kind}s", f"no {kind.upper()} is attached to {', '.join(empty)}"
+            )
+            continue
         with into.lock:
-            getattr(into, f"{kind}s")[account_id] = tuple(found.values())
+            getattr(into, f"{kind}s")[account_id] = levels

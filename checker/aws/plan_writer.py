@@ -22,7 +22,7 @@ import yaml
 
 from checker import __version__
 from checker.aws.collect import Subject, artifacts_of
-from checker.aws.state import Collection, PolicyDocument
+from checker.aws.state import Collection, OrganizationLevels, PolicyDocument
 
 POLICY_DIR = "policies"
 SNAPSHOT_KEY = "x-snapshot"
@@ -61,6 +61,14 @@ def _sorted(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_sorted(item) for item in value]
     return value
+
+
+def _levels_entry(levels: OrganizationLevels, files: PlanFiles) -> list[Any]:
+    """One account's organization policies: a list of levels (root first) when its path has
+    several, a plain list when it has one, an empty list when nothing restricts it."""
+    if len(levels) == 1:
+        return [files.ref(policy) for policy in levels[0]]
+    return [[files.ref(policy) for policy in level] for level in levels]
 
 
 def _resources(collection: Collection, files: PlanFiles) -> dict[str, Any]:
@@ -215,8 +223,8 @@ def plan_document(
     ):
         if by_account:
             plan[name] = {
-                account: [files.ref(policy) for policy in policies]
-                for account, policies in sorted(by_account.items())
+                account: _levels_entry(levels, files)
+                for account, levels in sorted(by_account.items())
             }
     ordered = {key: _sorted(plan[key]) for key in TOP_LEVEL_ORDER if key in plan}
     for key in sorted(base):

@@ -26,6 +26,9 @@ class PolicyDocument:
     document: Mapping[str, Any]
 
 
+OrganizationLevels = tuple[tuple[PolicyDocument, ...], ...]
+
+
 @dataclass(frozen=True)
 class Unreadable:
     """A fact that could not be read: the resource stays unknown, with ``reason``.
@@ -110,8 +113,11 @@ class Collection:
     groups: dict[str, GroupState] = field(default_factory=dict)
     identities: dict[str, IdentityState] = field(default_factory=dict)
     objects: dict[str, ObjectState] = field(default_factory=dict)
-    scps: dict[str, tuple[PolicyDocument, ...]] = field(default_factory=dict)
-    rcps: dict[str, tuple[PolicyDocument, ...]] = field(default_factory=dict)
+    # By account: the policies attached at each level of its organization path, root first
+    # (root, OUs, the account). No level: nothing restricts it (no organization, or the
+    # policy type is not enabled).
+    scps: dict[str, OrganizationLevels] = field(default_factory=dict)
+    rcps: dict[str, OrganizationLevels] = field(default_factory=dict)
     organization_ids: dict[str, str] = field(default_factory=dict)
     unreadable: list[Unreadable] = field(default_factory=list)
     missing: list[Missing] = field(default_factory=list)

@@ -11,6 +11,7 @@ from checker.engine.locate import Locator
 from checker.engine.policies import PolicyIndex
 from checker.engine.questions import build_question
 from checker.engine.results import requirement_result
+from checker.engine.snapshot import unknown_when_missing
 from checker.engine.verdict import summarize, verdict
 from checker.fix.suggest import FixPlanner
 from checker.matrix.expand import Requirement, expand
@@ -65,7 +66,9 @@ def decide_requirements(
                 decision=Decision.UNKNOWN,
                 because=f"{decision.because} (--strict: an unverified side is unknown)",
             )
-        decided.append(Decided(requirement, question.access, decision, question.notes))
+        decision, missing_notes = unknown_when_missing(decision, question.missing)
+        notes = question.notes + missing_notes
+        decided.append(Decided(requirement, question.access, decision, notes))
     return index, decided, references
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from checker.engine.policies import PolicyIndex, aws_managed_key_policy
+from checker.engine.snapshot import missing_reasons, unreadable_notes
 from checker.matrix.expand import Requirement, account_of
-from checker.plan.model import Identity, Plan
+from checker.plan.model import Identity, OrganizationKind, Plan
+from checker.policy import parse_policy
 from checker.policy.context import request_context
 from checker.policy.model import Policy, PolicyType
 from checker.policy.request import AccessQuestion, Grant, Request
@@ -17,8 +20,10 @@ from checker.policy.request import AccessQuestion, Grant, Request
 @dataclass(frozen=True)
 class Question:
     access: AccessQuestion
-    # Why a side could not be read from the plan (e.g. a managed policy xreg does not ship).
+    # Why a side could not be read from the plan (e.g. a fact a snapshot could not read).
     notes: tuple[str, ...] = ()
+    # Why the resource does not exist, as a snapshot found (the access is then unknown).
+    missing: tuple[str, ...] = ()
 
 
 def _context_extra(
@@ -46,23 +51,48 @@ def find_identity(plan: Plan, principal: str) -> Identity | None:
 
 def _levels(
     index: PolicyIndex, plan: Plan, account: str, kind: PolicyType
-) -> tuple[tuple[tuple[Policy, ...], ...] | None, list[str]]:
-    mapping = (
-        plan.service_control_policies if kind is PolicyType.SCP else plan.resource_control_policies
-    )
-    if mapping is None or account not in mapping:
-        return None, []
-    parsed: list[Policy] = []
-    missing: list[str] = []
-    for item in mapping[account]:
-        policy = index.organization_policy(item, kind)
-        if policy is None:
-            missing.append(getattr(item, "name", "?"))
-        else:
+) -> tuple[tuple[tuple[Policy, ...], ...] | None, str | None]:
+    """The organization policies of ``account`` by level, root first, and why they are not
+    fully known (a snapshot could not read them, or a managed policy xreg does not ship)."""
+    name: OrganizationKind = "scp" if kind is PolicyType.SCP else "rcp"
+    reasons: list[str] = []
+    unreadable = plan.snapshot.organization_unreadable(name, account)
+    if unreadable is not None:
+        reasons.append(f"the {name.upper()}s of account {account} could not be read: {unreadable}")
+    given = plan.organization_levels(name, account)
+    if not given:  # not given, or an empty list: nothing restricts the account
+        return None, "; ".join(reasons) or None
+    levels: list[tuple[Policy, ...]] = []
+    for level in given:
+        parsed: list[Policy] = []
+        for item in level:
+            policy = index.organization_policy(item, kind)
+            if policy is None:
+                reasons.append(
+                    f"{name.upper()} {getattr(item, 'name', '?')} of account {account} is an "
+                    "AWS managed policy xreg does not ship (give its document as a file)"
+                )
+                policy = _unknown_document(kind, plan.partition)
             parsed.append(policy)
-    # The plan lists the policies that apply to the account as one level: each list is
-    # evaluated as the policies attached at one node of the organization tree.
-    return ((tuple(parsed),) if parsed else None), missing
+        levels.append(tuple(parsed))
+    return tuple(levels), "; ".join(reasons) or None
+
+
+@functools.cache
+def _unknown_document(kind: PolicyType, partition: str) -> Policy:
+    """Stands in for an organization policy whose document is unknown. It allows everything,
+    so that its level is not taken to deny for want of it; the side is marked unknown (the
+    caller gives the reason), so this Allow never makes an access allowed, and the known
+    policies' Denies still win."""
+    statement: dict[str, Any] = {"Effect": "Allow", "Action": "*", "Resource": "*"}
+    if kind is PolicyType.RCP:
+        statement["Principal"] = "*"
+    return parse_policy(
+        {"Version": "2012-10-17", "Statement": [statement]},
+        source="(organization policy whose document is unknown)",
+        policy_type=kind,
+        partition=partition,
+    )
 
 
 def build_question(plan: Plan, index: PolicyIndex, requirement: Requirement) -> Question:
@@ -87,10 +117,9 @@ def build_question(plan: Plan, index: PolicyIndex, requirement: Requirement) -> 
         if identity.permissions_boundary:
             boundary = index.parse(identity.permissions_boundary, PolicyType.BOUNDARY)
 
-    scps, missing_scps = _levels(index, plan, principal_account, PolicyType.SCP)
-    rcps, missing_rcps = _levels(index, plan, resource_account, PolicyType.RCP)
-    for name in missing_scps + missing_rcps:
-        notes.append(f"organization policy {name} is not bundled with xreg and was skipped")
+    scps, scps_unknown = _levels(index, plan, principal_account, PolicyType.SCP)
+    rcps, rcps_unknown = _levels(index, plan, resource_account, PolicyType.RCP)
+    organization_unknown = "; ".join(filter(None, (scps_unknown, rcps_unknown))) or None
 
     resource_policy: Policy | None = None
     state_known = requirement.resource_owner is not None
@@ -173,5 +202,7 @@ def build_question(plan: Plan, index: PolicyIndex, requirement: Requirement) -> 
         scps=scps,
         rcps=rcps,
         grants=grants,
+        organization_unknown=organization_unknown,
     )
-    return Question(access, tuple(notes))
+    notes.extend(unreadable_notes(plan, requirement))
+    return Question(access, tuple(notes), tuple(missing_reasons(plan, requirement)))

@@ -65,6 +65,7 @@ def _identity_with(identity: Identity, fix: Fix) -> Identity:
 
 
 def _org_with(mapping: Any, fix: Fix) -> Any:
+    # Entries are replaced one for one, so the plan's scp_levels / rcp_levels still fit.
     if mapping is None:
         return None
     return {

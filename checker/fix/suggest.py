@@ -51,6 +51,15 @@ class PolicyEdit:
         resources.add(resource)
 
 
+def _level_allows(level: Sequence[Policy], question: AccessQuestion) -> bool:
+    request = question.request
+    return any(
+        evaluate_policy(policy, request, principal_account=question.principal_account).allow
+        is Tri.TRUE
+        for policy in level
+    )
+
+
 @dataclass
 class FixPlanner:
     plan: Plan
@@ -204,11 +213,20 @@ class FixPlanner:
                         evidence = tuple(e for e in side.evidence if e.source == policy.source)
                         self._narrow(edit, policy, evidence, requirement.principal)
                         self.note(requirement, key)
-                if side.decision is Decision.IMPLICIT_DENY and level:
-                    first = level[0]
-                    loaded = self._loaded_by_source(first.source)
-                    if loaded is None:
+                if side.decision is Decision.IMPLICIT_DENY and not _level_allows(level, question):
+                    # Only a level that allows nothing for the request needs an Allow: every
+                    # level must allow, and one policy of the level allowing is enough.
+                    found = next(
+                        (
+                            (policy, loaded)
+                            for policy in level
+                            if (loaded := self._loaded_by_source(policy.source)) is not None
+                        ),
+                        None,
+                    )
+                    if found is None:
                         continue
+                    first, loaded = found
                     noun = "SCP" if policy_type is PolicyType.SCP else "RCP"
                     edit = self.edit(
                         ("org", first.source),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from contextlib import suppress
 
 from checker.lint.context import Hit, LintContext, parse_field_path
 from checker.lint.registry import rule
@@ -228,3 +229,36 @@ def kms_grant_grantee(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
                 detail=grantee,
                 fix=fix,
             )
+
+
+def _naming_field(plan: Plan, resource: str) -> FieldPath | None:
+    """The request field that names ``resource`` (an image, S3 URI, group or repository)."""
+    registration = plan.registration
+    if registration.get("ModelPackageGroupName") == resource:
+        return (*ROOT, "ModelPackageGroupName")
+    for uri, path_text in find_images(registration):
+        repository = None
+        with suppress(ValueError):
+            repository = parse_ecr_image(uri).repository_arn
+        if resource in (uri, repository):
+            return parse_field_path(path_text)
+    for uri, path_text, _is_prefix in find_s3_uris(registration):
+        bucket_arn = None
+        with suppress(ValueError):
+            bucket_arn = parse_s3_uri(uri).bucket_arn(plan.partition)
+        if resource in (uri, bucket_arn):
+            return parse_field_path(path_text)
+    return None
+
+
+@rule("SNAPSHOT-MISSING")
+def snapshot_missing(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    plan = context.plan
+    for fact in plan.snapshot.missing:
+        path = _naming_field(plan, fact.resource) or ("x-snapshot", "missing", fact.index)
+        yield context.plan_hit(
+            f"the snapshot did not find {fact.resource} ({fact.reason}): the registration cannot "
+            "work until it exists or the request names one that does",
+            path,
+            resource=fact.resource,
+        )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Mapping
+from typing import Any
 
 from checker.errors import InputError
 from checker.lint.context import PolicyUnit
-from checker.plan.model import LoadedPolicy, ManagedPolicyRef, Plan
+from checker.plan.model import LoadedPolicy, ManagedPolicyRef, OrganizationKind, Plan
 from checker.policy import parse_policy
 from checker.policy.model import Policy, PolicyType
 from checker.refs import parse_arn, parse_principal_arn
@@ -159,24 +160,39 @@ class _Builder:
                     ":policy/BOUNDARY-POLICY-NAME --policy-document file://{file} --set-as-default"
                 ),
             )
-        for policy_type, by_account in (
-            (PolicyType.SCP, plan.service_control_policies),
-            (PolicyType.RCP, plan.resource_control_policies),
-        ):
-            for account, entries in (by_account or {}).items():
-                for entry in entries:
-                    self.add(
-                        entry,
-                        policy_type,
-                        owner=account,
-                        attached_to=account,
-                        target=f"{policy_type.value.upper()} applied to account {account}",
-                        command=(
-                            "aws organizations update-policy --policy-id POLICY-ID "
-                            "--content file://{file}"
-                        ),
-                    )
+        organization: tuple[tuple[PolicyType, OrganizationKind, Mapping[str, Any] | None], ...] = (
+            (PolicyType.SCP, "scp", plan.service_control_policies),
+            (PolicyType.RCP, "rcp", plan.resource_control_policies),
+        )
+        for policy_type, kind, accounts in organization:
+            for account in accounts or {}:
+                levels = plan.organization_levels(kind, account) or ()
+                for number, level in enumerate(levels):
+                    where = _level_name(number, len(levels), account)
+                    for entry in level:
+                        self.add(
+                            entry,
+                            policy_type,
+                            owner=account,
+                            attached_to=account,
+                            target=f"{policy_type.value.upper()} {where}",
+                            command=(
+                                "aws organizations update-policy --policy-id POLICY-ID "
+                                "--content file://{file}"
+                            ),
+                        )
         return self.units
+
+
+def _level_name(number: int, count: int, account: str) -> str:
+    """Where an organization policy is attached, for a fix's target."""
+    if count == 1:
+        return f"applied to account {account}"
+    if number == 0:
+        return f"attached to the organization root (above account {account})"
+    if number == count - 1:
+        return f"attached to account {account}"
+    return f"attached to the OU at level {number} above account {account}"
 
 
 def _region_of(arn: str) -> str:

@@ -65,10 +65,18 @@ def _is_aws_managed_alias(arn: str) -> bool:
 def choose_artifact_key(plan: Plan, artifact: ArtifactRef, owner: str | None) -> KeyChoice | None:
     """The key a consumer must be able to use to read ``artifact``; ``None`` if no key is used.
 
-    The training job's output key wins over the bucket default: SageMaker writes the artifact
+    The artifact's own encryption, as a snapshot read it (``HeadObject``), wins over
+    everything else: it is what the object is encrypted with, whatever wrote it. Then the
+    training job's output key wins over the bucket default: SageMaker writes the artifact
     with an explicit SSE-KMS header when ``OutputDataConfig.KmsKeyId`` is set.
     """
     bucket = find_bucket(plan, artifact.bucket)
+    read = plan.snapshot.object(artifact.uri)
+    if read is not None and read.sse is not None:
+        if read.sse == "AES256":  # S3 managed keys: S3 decrypts, no KMS permission involved
+            return None
+        if read.kms_key:
+            return _key_choice(plan, read.kms_key, f"the key {artifact.uri} is encrypted with")
     if plan.training_job_output_kms_key:
         arn = plan.training_job_output_kms_key
         return _key_choice(plan, arn, "the training job's output key (training_job.output_kms_key)")

@@ -22,15 +22,15 @@ from checker.plan.model import (
     Identity,
     KmsGrant,
     KmsKey,
-    LoadedPolicy,
-    ManagedPolicyRef,
     ModelPackageGroup,
+    OrganizationPolicy,
     Plan,
     Positions,
     S3Bucket,
 )
 from checker.plan.policy_refs import PolicyReader
 from checker.plan.schema import validate_plan
+from checker.plan.snapshot_facts import parse_snapshot_facts
 
 T = TypeVar("T")
 
@@ -125,6 +125,8 @@ class _PlanBuilder:
                 refs.parse_kms_key_arn, output_key, ("training_job", "output_kms_key")
             )
         resources = data.get("resources", {})
+        scps, scp_levels = self.by_account("service_control_policies", "scp")
+        rcps, rcp_levels = self.by_account("resource_control_policies", "rcp")
         return Plan(
             path=self.plan_path,
             source=self.source,
@@ -147,8 +149,11 @@ class _PlanBuilder:
                 resources, "model_package_groups", self.model_package_group
             ),
             identities=self.identities(),
-            service_control_policies=self.by_account("service_control_policies", "scp"),
-            resource_control_policies=self.by_account("resource_control_policies", "rcp"),
+            service_control_policies=scps,
+            resource_control_policies=rcps,
+            scp_levels=scp_levels,
+            rcp_levels=rcp_levels,
+            snapshot=parse_snapshot_facts(data, self.source, self.snapshot_key),
             raw=data,
             positions=self.positions,
         )
@@ -278,14 +283,39 @@ class _PlanBuilder:
 
     def by_account(
         self, key: str, kind: ListKind
-    ) -> dict[str, tuple[LoadedPolicy | ManagedPolicyRef, ...]] | None:
+    ) -> tuple[dict[str, tuple[OrganizationPolicy, ...]] | None, dict[str, tuple[int, ...]]]:
+        """Each account's policies (flat, root first) and, for the levels form, the level of
+        each: ``[ref, …]`` is one level; ``[[ref, …], [ref, …], …]`` is one list per level of
+        the organization tree, root first."""
         if key not in self.data:
-            return None
-        result: dict[str, tuple[LoadedPolicy | ManagedPolicyRef, ...]] = {}
+            return None, {}
+        policies: dict[str, tuple[OrganizationPolicy, ...]] = {}
+        levels: dict[str, tuple[int, ...]] = {}
         for account, entries in self.data[key].items():
             self.parsed(refs.parse_account_id, account, (key, account))
-            result[account] = tuple(
-                self.policies.listed(value, (key, account, index), kind)
-                for index, value in enumerate(entries)
-            )
-        return result
+            nested = [isinstance(entry, list) for entry in entries]
+            if any(nested) and not all(nested):
+                index = nested.index(not nested[0])
+                raise self.refuse(
+                    (key, account, index),
+                    "mixes policies and levels: give a list of policies (one level) or a list "
+                    "of levels, each a list of policies, root first",
+                )
+            if not all(nested) or not entries:
+                policies[account] = tuple(
+                    self.policies.listed(value, (key, account, index), kind)
+                    for index, value in enumerate(entries)
+                )
+                continue
+            flat: list[OrganizationPolicy] = []
+            numbers: list[int] = []
+            for number, level in enumerate(entries):
+                for index, value in enumerate(level):
+                    flat.append(self.policies.listed(value, (key, account, number, index), kind))
+                    numbers.append(number)
+            policies[account] = tuple(flat)
+            levels[account] = tuple(numbers)
+        return policies, levels
+
+    def snapshot_key(self, arn: str, field: FieldPath) -> None:
+        self.arn_in_partition(refs.parse_kms_key_arn, arn, field)

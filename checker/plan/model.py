@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+from checker.plan.snapshot_facts import NO_FACTS, SnapshotFacts
 
 # A field path inside a document, e.g. ("Statement", 0, "Effect").
 FieldPath = tuple[str | int, ...]
@@ -100,6 +102,25 @@ class Identity:
     permissions_boundary: LoadedPolicy | None = None
 
 
+OrganizationPolicy = LoadedPolicy | ManagedPolicyRef
+OrganizationKind = Literal["scp", "rcp"]
+
+
+def group_levels(
+    entries: tuple[OrganizationPolicy, ...], numbers: tuple[int, ...] | None
+) -> tuple[tuple[OrganizationPolicy, ...], ...]:
+    """``entries`` as levels of the organization tree, root first, given each entry's level
+    number (``None``: all on one level). No entries: no level (nothing restricts)."""
+    if not entries:
+        return ()
+    if numbers is None:
+        return (entries,)
+    levels: list[list[OrganizationPolicy]] = [[] for _ in range(max(numbers) + 1)]
+    for entry, number in zip(entries, numbers, strict=True):
+        levels[number].append(entry)
+    return tuple(tuple(level) for level in levels)
+
+
 @dataclass(frozen=True)
 class Plan:
     """A validated plan. Account ids are 12-digit strings; ARNs were checked for shape."""
@@ -123,13 +144,16 @@ class Plan:
     kms_keys: tuple[KmsKey, ...] = ()
     model_package_groups: tuple[ModelPackageGroup, ...] = ()
     identities: tuple[Identity, ...] = ()
-    # by account id; each list is the policies given for that account (``None``: not given).
-    service_control_policies: Mapping[str, tuple[LoadedPolicy | ManagedPolicyRef, ...]] | None = (
-        None
-    )
-    resource_control_policies: Mapping[str, tuple[LoadedPolicy | ManagedPolicyRef, ...]] | None = (
-        None
-    )
+    # by account id; each tuple is every policy given for that account, all levels of its
+    # organization path together (``None``: not given). ``scp_levels`` / ``rcp_levels`` give
+    # the level of each of those entries (0 = the root; an account not in them, or all 0:
+    # one level, the flat form). ``organization_levels`` puts the two together.
+    service_control_policies: Mapping[str, tuple[OrganizationPolicy, ...]] | None = None
+    resource_control_policies: Mapping[str, tuple[OrganizationPolicy, ...]] | None = None
+    scp_levels: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    rcp_levels: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    # What a live snapshot recorded under ``x-snapshot`` (nothing for a written plan).
+    snapshot: SnapshotFacts = NO_FACTS
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
     positions: Positions = field(default_factory=dict, compare=False, hash=False)
 
@@ -148,6 +172,17 @@ class Plan:
             for items in (mapping or {}).values():
                 candidates.extend(items)
         return {item.source: item for item in candidates if isinstance(item, LoadedPolicy)}
+
+    def organization_levels(
+        self, kind: OrganizationKind, account: str
+    ) -> tuple[tuple[OrganizationPolicy, ...], ...] | None:
+        """The SCPs (``kind`` scp) or RCPs of ``account`` by level, root first; ``None`` when
+        the plan does not give them."""
+        mapping = self.service_control_policies if kind == "scp" else self.resource_control_policies
+        if mapping is None or account not in mapping:
+            return None
+        numbers = (self.scp_levels if kind == "scp" else self.rcp_levels).get(account)
+        return group_levels(mapping[account], numbers)
 
     @property
     def registrar_arn(self) -> str:
