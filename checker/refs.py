@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
 from checker.errors import field_path
+from checker.records import record
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
 
@@ -62,7 +62,7 @@ def parse_region(text: str) -> str:
     return text
 
 
-@dataclass(frozen=True)
+@record
 class Arn:
     partition: str
     service: str
@@ -153,7 +153,7 @@ def parse_model_package_group_arn(text: str) -> Arn:
     return arn
 
 
-@dataclass(frozen=True)
+@record
 class IamPrincipal:
     """An IAM principal ARN: ``kind`` is root, role, user or assumed-role."""
 
@@ -218,7 +218,7 @@ class NotInEcr(ValueError):
     """A well-formed image reference that is not in a private ECR registry."""
 
 
-@dataclass(frozen=True)
+@record
 class EcrImage:
     uri: str
     partition: str
@@ -320,7 +320,7 @@ def _check_docker_reference(reference: str) -> None:
 # --- S3 -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class S3Location:
     """A bucket and a key (the key is empty when a URI names only the bucket)."""
 

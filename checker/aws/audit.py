@@ -38,6 +38,7 @@ from checker.engine import CheckOptions, check_plan
 from checker.engine.verdict import FAILING_DECISIONS, requirement_fails, summarize, verdict
 from checker.policy import AccessQuestion, Request, decide_access, parse_policy
 from checker.policy.model import PolicyType
+from checker.records import record
 from checker.report.model import Finding, Report, RequirementResult, Summary
 
 # The create_model_package fields a version carries that name what a deployment reads.
@@ -53,7 +54,7 @@ REGISTER_ACTION = "sagemaker:CreateModelPackage"
 ROW_COUNTS = ("requirements", "allowed", "denied", "unknown", "unverified")
 
 
-@dataclass(frozen=True)
+@record
 class Shard:
     """Shard ``index`` (1-based) of ``count``: a group belongs to the shard its ARN hashes to."""
 
@@ -65,7 +66,7 @@ class Shard:
         return digest % self.count == self.index - 1
 
 
-@dataclass(frozen=True)
+@record
 class AuditSettings:
     group_pattern: str | None = None
     shard: Shard | None = None

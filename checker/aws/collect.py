@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import partial
 from typing import Any
 
@@ -22,6 +22,7 @@ from checker.aws.s3 import BucketOwners, collect_bucket, collect_object
 from checker.aws.sagemaker import collect_group
 from checker.aws.session import AwsAccount
 from checker.aws.state import Collection
+from checker.records import record
 from checker.refs import (
     EcrImage,
     NotInEcr,
@@ -36,7 +37,7 @@ from checker.refs import (
 AWS_MANAGED_S3_KEY = "alias/aws/s3"
 
 
-@dataclass(frozen=True)
+@record
 class Subject:
     """What to collect: a registration request between two accounts."""
 

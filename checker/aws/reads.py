@@ -7,11 +7,11 @@ then unknown, with the reason, and the collection goes on.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from enum import Enum
 from typing import Any, TypeVar
 
 from checker.aws.boto import BotoCoreError, ClientError
+from checker.records import record
 
 T = TypeVar("T")
 
@@ -38,7 +38,7 @@ class Absent(Enum):
 ABSENT = Absent.ABSENT
 
 
-@dataclass(frozen=True)
+@record
 class Failure:
     """A read that could not be made: ``operation`` as ``service:Operation``, and why."""
 

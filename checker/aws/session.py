@@ -9,7 +9,6 @@ use a moto server).
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -25,11 +24,12 @@ from checker.aws.boto import (
 )
 from checker.aws.readonly import guard_client
 from checker.errors import InputError
+from checker.records import record
 
 DEFAULT_SESSION_NAME = "xreg-readonly"
 
 
-@dataclass(frozen=True)
+@record
 class AccountAccess:
     """How to reach one account. ``label`` names it in error messages (``--training-profile``)."""
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +17,11 @@ from checker.aws.collect import Subject, collect
 from checker.aws.plan_writer import plan_document, write_plan
 from checker.aws.session import AccountAccess, AwsAccount
 from checker.errors import InputError
+from checker.records import record
 from checker.refs import parse_model_package_group_arn, parse_principal_arn
 
 
-@dataclass(frozen=True)
+@record
 class SnapshotOptions:
     """Exactly one of ``request`` (a create_model_package input, JSON or YAML) and ``plan``
     (a plan to refresh) is given."""

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from checker.records import record
+
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -20,7 +22,7 @@ def file_stem(*parts: str) -> str:
     return "-".join(_UNSAFE.sub("-", part).strip("-") for part in parts if part)
 
 
-@dataclass(frozen=True)
+@record
 class PolicyDocument:
     stem: str
     document: Mapping[str, Any]
@@ -29,7 +31,7 @@ class PolicyDocument:
 OrganizationLevels = tuple[tuple[PolicyDocument, ...], ...]
 
 
-@dataclass(frozen=True)
+@record
 class Unreadable:
     """A fact that could not be read: the resource stays unknown, with ``reason``.
 
@@ -41,7 +43,7 @@ class Unreadable:
     reason: str
 
 
-@dataclass(frozen=True)
+@record
 class Missing:
     """A resource the request references that the read says does not exist."""
 
@@ -49,13 +51,13 @@ class Missing:
     reason: str
 
 
-@dataclass(frozen=True)
+@record
 class RepositoryState:
     arn: str
     policy: PolicyDocument | None
 
 
-@dataclass(frozen=True)
+@record
 class BucketState:
     name: str
     account: str
@@ -64,7 +66,7 @@ class BucketState:
     object_ownership: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class GrantState:
     grantee_principal: str
     operations: tuple[str, ...]
@@ -72,7 +74,7 @@ class GrantState:
     constraints: Mapping[str, Mapping[str, str]] | None = None
 
 
-@dataclass(frozen=True)
+@record
 class KeyState:
     arn: str
     manager: str
@@ -81,20 +83,20 @@ class KeyState:
     grants: tuple[GrantState, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class GroupState:
     arn: str
     policy: PolicyDocument | None
 
 
-@dataclass(frozen=True)
+@record
 class IdentityState:
     principal: str
     policies: tuple[PolicyDocument, ...]
     permissions_boundary: PolicyDocument | None = None
 
 
-@dataclass(frozen=True)
+@record
 class ObjectState:
     """What ``HeadObject`` says of an artifact: its server-side encryption and key."""
 

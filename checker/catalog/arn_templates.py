@@ -10,8 +10,9 @@ wildcard before the resource part does not cross a ``:``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
+
+from checker.records import record
 
 # Variables whose values never contain "/": the resource part of these types is one segment.
 # Every other variable may (ECR repository names, S3 object keys, model package versions
@@ -110,7 +111,7 @@ def template_may_match(template: str, resource: str) -> bool:
     )
 
 
-@dataclass(frozen=True)
+@record
 class Binding:
     """The template variables read off a resource glob (``{"BucketName": "my-bucket"}``)."""
 

@@ -11,16 +11,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 
 from checker.catalog import store
 from checker.catalog.arn_templates import template_may_match
 from checker.paths import PACKAGE_DIR
+from checker.records import record
 
 
-@dataclass(frozen=True)
+@record
 class ResourceType:
     service: str
     name: str
@@ -31,7 +31,7 @@ class ResourceType:
         return template_may_match(self.arn, resource)
 
 
-@dataclass(frozen=True)
+@record
 class ActionInfo:
     service: str
     name: str
@@ -55,7 +55,7 @@ def service_exists(prefix: str) -> bool:
     return prefix.lower() in store.service_keys()
 
 
-@dataclass(frozen=True)
+@record
 class _Service:
     prefix: str
     actions: dict[str, ActionInfo]  # by lower-cased name
@@ -153,7 +153,7 @@ def _key_regex(template: str) -> re.Pattern[str]:
     return re.compile(".+".join(re.escape(piece) for piece in pieces), re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@record
 class _KeySet:
     exact: frozenset[str]
     patterns: tuple[re.Pattern[str], ...]

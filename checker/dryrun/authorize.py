@@ -10,18 +10,19 @@ prefix covers every object under it: stricter than the one placeholder object re
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from checker.engine import CheckOptions, Decided, decide_requirements
 from checker.plan.model import Plan
 from checker.policy import decide_access
 from checker.policy.decision import AccessDecision, Decision, SideResult
 from checker.policy.request import AccessQuestion
+from checker.records import record
 
 _NOT_GIVEN = SideResult(Decision.NOT_APPLICABLE, "not evaluated")
 
 
-@dataclass(frozen=True)
+@record
 class Authorization:
     """The decision for one call and the question that produced it (``None``: no row)."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from checker.dryrun.authorize import Authorizer
@@ -19,10 +19,11 @@ from checker.fix.apply import apply_fixes
 from checker.matrix.expand import account_of
 from checker.matrix.references import References, collect_references
 from checker.plan.model import Plan
+from checker.records import record
 from checker.report.model import Fix, Report
 
 
-@dataclass(frozen=True)
+@record
 class DryRunOptions:
     endpoint_url: str | None = None  # a moto server; None: moto in-process
     with_fixes: bool = False

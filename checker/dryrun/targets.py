@@ -8,18 +8,19 @@ caller's account), so xreg sends it to moto as the owner, after authorizing the 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from checker.dryrun.sandbox.model import Sandbox
 from checker.matrix.expand import account_of
 from checker.plan.model import Plan
+from checker.records import record
 
 # Operations moto 5.2 does not implement: xreg decides them and does not send them.
 NOT_EMULATED: frozenset[tuple[str, str]] = frozenset({("ecr", "GetDownloadUrlForLayer")})
 
 
-@dataclass(frozen=True)
+@record
 class Target:
     """``resource``: the ARN as the plan names it; ``row``: the requirement row it falls
     under; ``concrete``: decide again on ``resource`` rather than take the row's decision."""
@@ -38,7 +39,7 @@ class UnplannedCall(Exception):
     """A gated client made a call the replay does not know how to authorize."""
 
 
-@dataclass(frozen=True)
+@record
 class CallSite:
     service: str
     operation: str

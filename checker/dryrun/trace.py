@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from typing import Any
 
 from checker.policy.decision import Decision, Evidence
+from checker.records import record
 
 
 class CheckedBy(StrEnum):
@@ -50,7 +51,7 @@ _STEP_TO_OUTCOME = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class TraceStep:
     """One replayed call.
 
@@ -100,7 +101,7 @@ class TraceStep:
         return data
 
 
-@dataclass(frozen=True)
+@record
 class Trace:
     steps: tuple[TraceStep, ...]
     emulator: str  # "moto in-process" | "moto server at http://…"

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from checker.aws.boto import ClientError
 from checker.dryrun.gate import GateRecord
 from checker.dryrun.targets import NOT_EMULATED
 from checker.dryrun.trace import CheckedBy, StepStatus, TraceStep
 from checker.policy.decision import Decision
+from checker.records import record
 
 
 class StepFailed(Exception):
     """The emulated service answered, but not with what the step needs (e.g. no image)."""
 
 
-@dataclass(frozen=True)
+@record
 class PlannedStep:
     call: str
     principal: str

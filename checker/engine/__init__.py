@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any
 
 from checker import __version__
@@ -21,10 +21,11 @@ from checker.plan.model import Plan
 from checker.policy import decide_access
 from checker.policy.decision import AccessDecision, Decision
 from checker.policy.request import AccessQuestion
+from checker.records import record
 from checker.report.model import Finding, Fix, Report, RequirementResult, Severity
 
 
-@dataclass(frozen=True)
+@record
 class CheckOptions:
     strict: bool = False
     fail_on: str = "error"  # error | warning | never
@@ -36,7 +37,7 @@ class CheckOptions:
     rules_checked: tuple[str, ...] = ()  # the lint rules that ran, for reports that list them
 
 
-@dataclass(frozen=True)
+@record
 class Decided:
     requirement: Requirement
     question: AccessQuestion

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from checker.engine.policies import PolicyIndex, aws_managed_key_policy
@@ -15,9 +14,10 @@ from checker.policy import parse_policy
 from checker.policy.context import request_context
 from checker.policy.model import Policy, PolicyType
 from checker.policy.request import AccessQuestion, Grant, Request
+from checker.records import record
 
 
-@dataclass(frozen=True)
+@record
 class Question:
     access: AccessQuestion
     # Why a side could not be read from the plan (e.g. a fact a snapshot could not read).

@@ -21,11 +21,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from checker.errors import InputError
+from checker.records import record
 from checker.report.model import Finding
 
 BASELINE_VERSION = 1
@@ -33,7 +34,7 @@ _FINGERPRINT = re.compile(r"^[0-9a-f]{8,64}$")
 DEFAULT_DAYS = 90
 
 
-@dataclass(frozen=True)
+@record
 class Suppression:
     fingerprint: str
     reason: str
@@ -45,7 +46,7 @@ class Suppression:
         return today > self.expires
 
 
-@dataclass(frozen=True)
+@record
 class Baseline:
     suppressions: Mapping[str, Suppression]
     source: str = ""

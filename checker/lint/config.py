@@ -18,11 +18,12 @@ Keys (the same in both files)::
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from checker.errors import InputError
+from checker.records import record
 from checker.report.model import Finding, Severity
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ CONFIG_NAMES = (".xreg.yaml", ".xreg.yml")
 KEYS = ("fail-on", "disable", "severity", "baseline", "organization-rules")
 
 
-@dataclass(frozen=True)
+@record
 class LintConfig:
     disabled: frozenset[str] = frozenset()
     severities: Mapping[str, Severity] = field(default_factory=dict)

@@ -18,10 +18,11 @@ from typing import Any
 from checker.errors import InputError, field_path
 from checker.plan.model import FieldPath, LoadedPolicy, Plan
 from checker.policy.model import Policy, PolicyType, Statement
+from checker.records import record
 from checker.report.model import Fix, Location
 
 
-@dataclass(frozen=True)
+@record
 class PolicyUnit:
     loaded: LoadedPolicy
     policy: Policy | None  # None when the document does not parse
@@ -163,7 +164,7 @@ def display_file(path: Path | None) -> str | None:
         return str(path)
 
 
-@dataclass(frozen=True)
+@record
 class Hit:
     """One thing a rule found; ``lint_plan`` adds the rule's severity, title and fingerprint."""
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from checker.lint.statements import is_public, other_accounts
 from checker.policy.glob import glob_covers, globs_intersect, parse_glob
 from checker.policy.matching import arn_pattern_covers, arn_patterns_intersect
 from checker.policy.model import PolicyType, Statement
+from checker.records import record
 from checker.report.model import Severity
 
 POLICY_TYPES = tuple(kind.value for kind in PolicyType)
@@ -42,7 +42,7 @@ _REQUIRE_KEYS = (
 )
 
 
-@dataclass(frozen=True)
+@record
 class NormalizedStatement:
     """One statement as organization rules see it.
 
@@ -92,7 +92,7 @@ class NormalizedStatement:
         )
 
 
-@dataclass(frozen=True)
+@record
 class Selector:
     effect: str | None = None
     cross_account: bool | None = None
@@ -125,7 +125,7 @@ class Selector:
         return True
 
 
-@dataclass(frozen=True)
+@record
 class Requirement:
     condition_keys: tuple[str, ...] = ()
     condition_keys_any: tuple[str, ...] = ()
@@ -182,7 +182,7 @@ class Requirement:
         return gaps
 
 
-@dataclass(frozen=True)
+@record
 class OrgRule:
     id: str
     title: str

@@ -16,17 +16,17 @@ import importlib
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from checker.errors import json_type_name as _kind_of
 from checker.paths import PACKAGE_DIR
+from checker.records import record
 
 FieldPath = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
+@record
 class RequestProblem:
     path: FieldPath  # inside the request
     kind: str  # type | required | unknown | min | max | enum | pattern

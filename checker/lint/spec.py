@@ -10,13 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from checker.errors import InputError
 from checker.paths import PACKAGE_DIR, rules_dir
+from checker.records import record
 from checker.report.model import Severity
 from checker.schema_validation import check_against
 from checker.yaml_io import read_yaml
@@ -25,7 +25,7 @@ from checker.yaml_io import read_yaml
 PLAN_TARGETS = frozenset({"plan", "request"})
 
 
-@dataclass(frozen=True)
+@record
 class RuleSpec:
     id: str
     title: str

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from checker.matrix.references import ArtifactRef, References
 from checker.matrix.spec import RequirementSpec
 from checker.plan.model import EcrRepository, KmsKey, ModelPackageGroup, Plan, S3Bucket
+from checker.records import record
 
 
-@dataclass(frozen=True)
+@record
 class KeyChoice:
     """Which KMS key encrypts an artifact, as far as the plan tells."""
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from checker.plan.model import Plan
+from checker.records import record
 from checker.refs import (
     NotInEcr,
     find_images,
@@ -15,7 +14,7 @@ from checker.refs import (
 )
 
 
-@dataclass(frozen=True)
+@record
 class GroupRef:
     arn: str  # the group ARN the request resolves to
     account: str
@@ -24,7 +23,7 @@ class GroupRef:
     given_as_name: bool  # a bare name resolves to the registrar's own account
 
 
-@dataclass(frozen=True)
+@record
 class ImageRef:
     uri: str
     field: str
@@ -34,7 +33,7 @@ class ImageRef:
     repository_arn: str
 
 
-@dataclass(frozen=True)
+@record
 class ArtifactRef:
     uri: str
     field: str
@@ -44,7 +43,7 @@ class ArtifactRef:
     object_arn: str  # ends with * when the URI names a prefix
 
 
-@dataclass(frozen=True)
+@record
 class ReferenceProblem:
     """A reference xreg could not follow: reported as a finding, never a crash."""
 
@@ -54,7 +53,7 @@ class ReferenceProblem:
     message: str
 
 
-@dataclass(frozen=True)
+@record
 class References:
     group: GroupRef | None
     images: tuple[ImageRef, ...]

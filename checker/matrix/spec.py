@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 
 from checker.paths import rules_dir
+from checker.records import record
 from checker.report.model import Level
 from checker.schema_validation import check_against
 from checker.yaml_io import read_yaml
 
 
-@dataclass(frozen=True)
+@record
 class RequirementSpec:
     id: str
     phase: str

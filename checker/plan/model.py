@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, Literal
 
 from checker.plan.snapshot_facts import NO_FACTS, SnapshotFacts
+from checker.records import record
 
 # A field path inside a document, e.g. ("Statement", 0, "Effect").
 FieldPath = tuple[str | int, ...]
@@ -15,7 +16,7 @@ FieldPath = tuple[str | int, ...]
 Positions = Mapping[FieldPath, tuple[int, int]]
 
 
-@dataclass(frozen=True)
+@record
 class LoadedPolicy:
     """A policy document from a file or inline in the plan.
 
@@ -36,7 +37,7 @@ class LoadedPolicy:
         return position[0] if position else None
 
 
-@dataclass(frozen=True)
+@record
 class ManagedPolicyRef:
     """An AWS managed policy named in ``identities`` (``AmazonSageMakerFullAccess``)."""
 
@@ -45,20 +46,20 @@ class ManagedPolicyRef:
     document: Mapping[str, Any] | None = None  # bundled document, when xreg ships one
 
 
-@dataclass(frozen=True)
+@record
 class EcrRepository:
     arn: str
     policy: LoadedPolicy | None
     plan_field: str
 
 
-@dataclass(frozen=True)
+@record
 class BucketEncryption:
     sse: str  # AES256 | aws:kms | aws:kms:dsse
     kms_key: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class S3Bucket:
     name: str
     account: str
@@ -68,7 +69,7 @@ class S3Bucket:
     object_ownership: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class KmsGrant:
     grantee_principal: str
     operations: tuple[str, ...]
@@ -77,7 +78,7 @@ class KmsGrant:
     constraints: Mapping[str, Mapping[str, str]] | None = None
 
 
-@dataclass(frozen=True)
+@record
 class KmsKey:
     arn: str
     policy: LoadedPolicy | None
@@ -87,14 +88,14 @@ class KmsKey:
     grants: tuple[KmsGrant, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class ModelPackageGroup:
     arn: str
     policy: LoadedPolicy | None
     plan_field: str
 
 
-@dataclass(frozen=True)
+@record
 class Identity:
     principal: str
     policies: tuple[LoadedPolicy | ManagedPolicyRef, ...]
@@ -121,7 +122,7 @@ def group_levels(
     return tuple(tuple(level) for level in levels)
 
 
-@dataclass(frozen=True)
+@record
 class Plan:
     """A validated plan. Account ids are 12-digit strings; ARNs were checked for shape."""
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from checker.errors import InputError, field_path, json_type_name
+from checker.records import record
 
 FieldPath = tuple[str | int, ...]
 
@@ -24,21 +24,21 @@ ORGANIZATION_FIELDS = {"organization": ("scp", "rcp"), "scps": ("scp",), "rcps":
 _ACCOUNT_ID = re.compile(r"[0-9]{12}")
 
 
-@dataclass(frozen=True)
+@record
 class UnreadableFact:
     resource: str  # an ARN, an image or S3 URI, or an account id
     field: str  # policy, encryption, grants, identity, organization, scps, rcps…
     reason: str
 
 
-@dataclass(frozen=True)
+@record
 class MissingFact:
     resource: str
     reason: str
     index: int  # its place in x-snapshot.missing, for pointing at it
 
 
-@dataclass(frozen=True)
+@record
 class ObjectFact:
     uri: str
     sse: str | None  # None: the entry does not say (the artifact's key is then chosen as
@@ -46,7 +46,7 @@ class ObjectFact:
     kms_key: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class SnapshotFacts:
     unreadable: tuple[UnreadableFact, ...] = ()
     missing: tuple[MissingFact, ...] = ()

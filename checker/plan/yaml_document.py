@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 from checker.errors import InputError, field_path, json_type_name
 from checker.plan.limits import MAX_ALIAS_NODES, MAX_DEPTH
 from checker.plan.model import FieldPath
+from checker.records import record
 
 Position = tuple[int, int]
 
@@ -38,7 +39,7 @@ class _Frame:
     key: str | None = None  # a mapping's key waiting for its value
 
 
-@dataclass(frozen=True)
+@record
 class _Anchored:
     value: Any
     positions: list[tuple[FieldPath, Position]]  # relative to the anchored node

@@ -31,7 +31,6 @@ import binascii
 import ipaddress
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Final, cast
@@ -49,9 +48,10 @@ from checker.policy.variables import (
     parse_template,
     resolve,
 )
+from checker.records import record
 
 
-@dataclass(frozen=True)
+@record
 class OperatorSpec:
     family: str  # string, numeric, date, bool, binary, ip, arn, null
     test: str  # equals, equals_ignore_case, like, lt, le, gt, ge, in_network, is_null
@@ -91,7 +91,7 @@ _BASE_OPERATORS: Final[dict[str, OperatorSpec]] = {
 _IF_EXISTS = "ifexists"
 
 
-@dataclass(frozen=True)
+@record
 class ParsedOperator:
     spec: OperatorSpec
     set_operator: str | None  # "any" (ForAnyValue:), "all" (ForAllValues:) or None
@@ -118,7 +118,7 @@ def parse_operator(name: str) -> ParsedOperator | None:
     return ParsedOperator(spec, set_operator, if_exists)
 
 
-@dataclass(frozen=True)
+@record
 class ConditionResult:
     tri: Tri
     unknown_keys: tuple[str, ...] = ()
@@ -200,7 +200,7 @@ _ORDERED: Final[dict[str, Callable[[Decimal, Decimal], bool]]] = {
 Prepared = object
 
 
-@dataclass(frozen=True)
+@record
 class CompiledCondition:
     """A condition with its operator parsed and its values prepared once."""
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from checker.records import record
+
 
 class Decision(StrEnum):
     """The outcome of one access, or of one side of it (the report's ``decision`` values)."""
@@ -70,7 +72,7 @@ class Evidence:
         return {"source": self.source, "statement": self.statement}
 
 
-@dataclass(frozen=True)
+@record
 class SideResult:
     """The decision of one side of an access (resource policy, identity policy, organization)."""
 
@@ -80,7 +82,7 @@ class SideResult:
     unknown_keys: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class AccessDecision:
     """The combined decision for one (principal, action, resource), with its sides.
 

@@ -15,7 +15,6 @@ produces a false "allowed". Likewise a statement of a resource-based policy with
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Final, NamedTuple
 
 from checker.policy.compiled import CompiledPolicy, CompiledStatement, compiled, remember
@@ -35,6 +34,7 @@ from checker.policy.principals import (
 from checker.policy.request import Request, RequestContext
 from checker.policy.trilogic import both
 from checker.policy.variables import ABSENT, UnknownKey, resolve
+from checker.records import record
 
 SESSION_NOTE: Final = "the statement names a specific session of the role"
 ACCOUNT_NOTE: Final = (
@@ -99,7 +99,7 @@ class PolicyEvaluation(NamedTuple):
         return None
 
 
-@dataclass(frozen=True)
+@record
 class ResourcePart:
     """Whether a statement's Resource / NotResource admits the request, and the context
     keys of its policy variables when that is unknown."""
@@ -177,7 +177,7 @@ def resource_part(
     return part
 
 
-@dataclass(frozen=True)
+@record
 class PrincipalPart:
     """Whether a statement's Principal / NotPrincipal names the requester, and how."""
 

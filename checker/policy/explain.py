@@ -7,7 +7,6 @@ arn:aws:s3:::my-bucket/*").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 from checker.policy.compiled import CompiledPolicy, NearMiss, compiled, remember
@@ -16,6 +15,7 @@ from checker.policy.decision import Evidence, Tri
 from checker.policy.evaluate import StatementOutcome, principal_part, requester_of, resource_part
 from checker.policy.model import Policy, PolicyType, Principal, Statement
 from checker.policy.request import Request
+from checker.records import record
 
 _NOUNS = {
     PolicyType.BUCKET: "the bucket policy",
@@ -98,7 +98,7 @@ def _near_misses(cp: CompiledPolicy, request: Request, has_boundary: bool) -> tu
     return result
 
 
-@dataclass(frozen=True)
+@record
 class Hint:
     """An Allow statement that missed the request on exactly one count."""
 

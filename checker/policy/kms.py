@@ -13,12 +13,12 @@ know: UNKNOWN.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Final
 
 from checker.policy.decision import Evidence, Tri
 from checker.policy.principals import PrincipalScope, RequestPrincipal, match_entry
 from checker.policy.request import Grant, Request
+from checker.records import record
 
 CONSTRAINT_NOTE: Final = "its constraints depend on the encryption context, which is not known"
 
@@ -33,7 +33,7 @@ def is_key_request(request: Request) -> bool:
     )
 
 
-@dataclass(frozen=True)
+@record
 class GrantOutcome:
     grant: Grant
     evidence: Evidence

@@ -10,7 +10,6 @@ globs over the whole string, so ``*`` matches everything.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from checker.policy.glob import (
@@ -21,6 +20,7 @@ from checker.policy.glob import (
     parse_glob,
     regex_source,
 )
+from checker.records import record
 
 _SEGMENTS = 6
 
@@ -37,7 +37,7 @@ def action_matches(pattern: str, action: str) -> bool:
     return _action_regex(pattern).fullmatch(action) is not None
 
 
-@dataclass(frozen=True)
+@record
 class ArnGlob:
     """A resource pattern split into ARN segments when it is ARN-shaped."""
 

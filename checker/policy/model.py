@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from typing import Any, Literal
+
+from checker.records import record
 
 Effect = Literal["Allow", "Deny"]
 
@@ -32,7 +34,7 @@ class PolicyType(StrEnum):
         )
 
 
-@dataclass(frozen=True)
+@record
 class Principal:
     """A ``Principal`` or ``NotPrincipal`` element, normalized.
 
@@ -48,7 +50,7 @@ class Principal:
     canonical_user: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Condition:
     """One (operator, key) pair of a Condition block with its values as strings.
 
@@ -61,7 +63,7 @@ class Condition:
     values: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Statement:
     index: int
     sid: str | None
@@ -81,7 +83,7 @@ class Statement:
         return self.sid if self.sid else f"#{self.index}"
 
 
-@dataclass(frozen=True)
+@record
 class Policy:
     """A parsed policy document.
 

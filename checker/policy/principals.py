@@ -24,12 +24,12 @@ entry matches nothing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
 from checker.policy.decision import Tri
 from checker.policy.model import Principal
+from checker.records import record
 
 
 class PrincipalKind(StrEnum):
@@ -48,7 +48,7 @@ class PrincipalScope(StrEnum):
     ACCOUNT = "account"  # only through the account root: delegation to that account's IAM
 
 
-@dataclass(frozen=True)
+@record
 class RequestPrincipal:
     arn: str
     kind: PrincipalKind
@@ -92,7 +92,7 @@ def parse_principal(arn: str, partition: str = "aws") -> RequestPrincipal:
     return RequestPrincipal(arn, kind, arn_partition, account, name, session)
 
 
-@dataclass(frozen=True)
+@record
 class EntryMatch:
     """How one policy principal entry relates to the request principal."""
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from checker.policy.model import Policy
+from checker.records import record
 
 
-@dataclass(frozen=True)
+@record
 class RequestContext:
     """The request-context keys, in three kinds.
 
@@ -31,7 +32,7 @@ class RequestContext:
         return None
 
 
-@dataclass(frozen=True)
+@record
 class Request:
     """One call: ``principal`` (an IAM ARN: role, user, assumed-role session or account
     root), ``action`` (``service:Action``) and ``resource`` (an ARN, or ``*``).
@@ -47,7 +48,7 @@ class Request:
     context: RequestContext = field(default_factory=RequestContext)
 
 
-@dataclass(frozen=True)
+@record
 class Grant:
     """A KMS grant as ``list_grants`` reports it."""
 
@@ -58,7 +59,7 @@ class Grant:
     constraints: Mapping[str, Mapping[str, str]] | None = None
 
 
-@dataclass(frozen=True)
+@record
 class AccessQuestion:
     """Everything that decides one request.
 

@@ -12,12 +12,12 @@ name of a key whose value the context does not know.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final, cast
 
 from checker.policy.glob import ONE, STAR, Glob, Token
 from checker.policy.request import RequestContext
+from checker.records import record
 
 VARIABLES_VERSION: Final = "2012-10-17"
 
@@ -26,7 +26,7 @@ _VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _WITH_DEFAULT = re.compile(r"^\s*([^,\s]+)\s*,\s*'((?:[^']|'')*)'\s*$")
 
 
-@dataclass(frozen=True)
+@record
 class Variable:
     """``${key}`` or ``${key, 'default'}``; ``key`` is lower-cased (keys ignore case)."""
 
@@ -46,7 +46,7 @@ class _Absent:
 ABSENT: Final = _Absent()
 
 
-@dataclass(frozen=True)
+@record
 class UnknownKey:
     key: str
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
 
+from checker.records import record
 from checker.report.model import Report
 
 
-@dataclass(frozen=True)
+@record
 class OutputFormat:
     name: str
     module: str

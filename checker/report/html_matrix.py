@@ -7,9 +7,9 @@ focus. Every piece of report text goes through ``escape``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from html import escape
 
+from checker.records import record
 from checker.report.model import Report, RequirementResult
 from checker.report.outcome import CellState, cell_state, decision_label, short_principal
 
@@ -22,13 +22,13 @@ _MARK = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class Column:
     phase: str
     principal: str
 
 
-@dataclass(frozen=True)
+@record
 class RowKey:
     phase: str
     id: str

@@ -12,8 +12,8 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
+from checker.records import record
 from checker.report.model import Finding, Fix, Location, Report, RequirementResult
 from checker.report.outcome import (
     active_findings,
@@ -34,7 +34,7 @@ def _xml_safe(text: str) -> str:
     return _NOT_XML_CHAR.sub("\ufffd", text)
 
 
-@dataclass(frozen=True)
+@record
 class _Case:
     classname: str
     name: str

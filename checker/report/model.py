@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from typing import Any
 
 from checker.policy.decision import Decision, Evidence
+from checker.records import record
 
 
 class Severity(StrEnum):
@@ -24,7 +25,7 @@ class Level(StrEnum):
     DOCUMENTED = "documented"  # the AWS documentation asks for it: a denial is a warning
 
 
-@dataclass(frozen=True)
+@record
 class Location:
     """Where a finding or a requirement's deciding statement sits.
 
@@ -41,7 +42,7 @@ class Location:
     file: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Fix:
     """How to fix a gap: the statement to add (or the narrowed Deny), the whole corrected
     policy document, and the command that applies it, in the account it must run in."""
@@ -61,7 +62,7 @@ class Fix:
     resource: str | None = None  # the ARN of the resource it changes
 
 
-@dataclass(frozen=True)
+@record
 class Finding:
     rule: str
     severity: Severity
@@ -73,14 +74,14 @@ class Finding:
     suppressed: str | None = None  # the suppression's reason, when a baseline suppresses it
 
 
-@dataclass(frozen=True)
+@record
 class Sides:
     resource_policy: Decision
     identity_policy: Decision
     organization: Decision
 
 
-@dataclass(frozen=True)
+@record
 class RequirementResult:
     """One row of the permission matrix, decided."""
 
@@ -102,7 +103,7 @@ class RequirementResult:
     referenced_by: tuple[str, ...] = ()  # plan field paths that made this requirement
 
 
-@dataclass(frozen=True)
+@record
 class Summary:
     requirements: int
     allowed: int
@@ -114,7 +115,7 @@ class Summary:
     infos: int = 0
 
 
-@dataclass(frozen=True)
+@record
 class Report:
     plan: str
     verdict: str  # pass | fail

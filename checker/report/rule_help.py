@@ -12,11 +12,12 @@ from __future__ import annotations
 import functools
 import importlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from checker.records import record
 
-@dataclass(frozen=True)
+
+@record
 class RuleHelp:
     id: str
     title: str = ""

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 
 from checker.matrix.expand import KeyChoice
 from checker.matrix.references import GroupRef
+from checker.records import record
 
 
-@dataclass(frozen=True)
+@record
 class SandboxImage:
     """An image pushed for a container: a placeholder manifest under the plan's tag or
     digest, whose blobs (config and one layer) a pull downloads."""
@@ -22,7 +23,7 @@ class SandboxImage:
     blobs: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class SandboxArtifact:
     """An S3 artifact of the request, placed as one object.
 
