@@ -96,12 +96,17 @@ def _read_yaml_config(path: Path) -> Mapping[str, Any]:
 
 
 def _read_pyproject(path: Path) -> Mapping[str, Any] | None:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InputError(str(path), "$", f"cannot read pyproject.toml: {error.strerror}") from None
+    if b"xreg" not in raw:
+        return None  # no [tool.xreg] table: spare importing tomllib and parsing the file
     import tomllib
 
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as error:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise InputError(
             str(path), "$", f"cannot read pyproject.toml: {_one_line(error)}"
         ) from None
