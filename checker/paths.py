@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -15,3 +16,12 @@ def rules_dir() -> Path:
     if bundled.is_dir():
         return bundled
     return PACKAGE_DIR.parent / "rules"
+
+
+def display_path(path: Path) -> str:
+    """Relative to the working directory when below it, else as it is."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive
+        return str(path)
+    return str(path) if relative.startswith("..") else relative

@@ -3,23 +3,13 @@ tool) should open."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from checker.errors import parse_field_path
+from checker.paths import display_path
 from checker.plan.model import LoadedPolicy, Plan
 from checker.policy.model import Policy
 from checker.report.model import Location
-
-
-def display_path(path: Path) -> str:
-    """Relative to the working directory when below it, else as it is."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # another drive
-        return str(path)
-    return str(path) if relative.startswith("..") else relative
 
 
 @dataclass

@@ -70,21 +70,8 @@ def unknown_service(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
                         continue
                     reason = f"names no AWS service ({prefix!r})"
                     suggestions = catalog.suggest_action(pattern)
-                fix = None
-                if suggestions:
-                    fixed = _replace_action(unit, statement, element, pattern, [suggestions[0]])
-                    fix = unit.fix(
-                        statement=fixed,
-                        policy=unit.with_statement(statement, fixed),
-                        description=f"use {suggestions[0]}",
-                    )
-                yield unit.hit(
-                    f"{pattern} in statement {statement.label} of the {unit.target} {reason}"
-                    f"{_did_you_mean(suggestions)}",
-                    statement,
-                    path=_element_path(unit, statement, element, index),
-                    detail=pattern,
-                    fix=fix,
+                yield _unknown_action_hit(
+                    unit, statement, element, index, pattern, reason, suggestions
                 )
 
 
@@ -108,22 +95,37 @@ def unknown_action(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
                         continue
                     reason = f"is not an action of {prefix.lower()}"
                     suggestions = catalog.suggest_action(pattern)
-                fix = None
-                if suggestions:
-                    fixed = _replace_action(unit, statement, element, pattern, [suggestions[0]])
-                    fix = unit.fix(
-                        statement=fixed,
-                        policy=unit.with_statement(statement, fixed),
-                        description=f"use {suggestions[0]}",
-                    )
-                yield unit.hit(
-                    f"{pattern} in statement {statement.label} of the {unit.target} {reason}"
-                    f"{_did_you_mean(suggestions)}",
-                    statement,
-                    path=_element_path(unit, statement, element, index),
-                    detail=pattern,
-                    fix=fix,
+                yield _unknown_action_hit(
+                    unit, statement, element, index, pattern, reason, suggestions
                 )
+
+
+def _unknown_action_hit(
+    unit: PolicyUnit,
+    statement: Statement,
+    element: str,
+    index: int,
+    pattern: str,
+    reason: str,
+    suggestions: list[str],
+) -> Hit:
+    """The finding for an action the catalog does not know, fixed with the closest name."""
+    fix = None
+    if suggestions:
+        fixed = _replace_action(unit, statement, element, pattern, [suggestions[0]])
+        fix = unit.fix(
+            statement=fixed,
+            policy=unit.with_statement(statement, fixed),
+            description=f"use {suggestions[0]}",
+        )
+    return unit.hit(
+        f"{pattern} in statement {statement.label} of the {unit.target} {reason}"
+        f"{_did_you_mean(suggestions)}",
+        statement,
+        path=_element_path(unit, statement, element, index),
+        detail=pattern,
+        fix=fix,
+    )
 
 
 def _article(word: str) -> str:

@@ -8,7 +8,6 @@ them into ``Finding``s with the rule's severity, title and fingerprint.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.errors import InputError, field_path
+from checker.paths import display_path
 from checker.plan.model import FieldPath, LoadedPolicy, Plan
 from checker.policy.model import Policy, PolicyType, Statement
 from checker.records import record
@@ -68,7 +68,7 @@ class PolicyUnit:
             line=line,
             column=column,
             field=field_path(path) if path else None,
-            file=display_file(self.loaded.file),
+            file=display_path(self.loaded.file) if self.loaded.file else None,
         )
 
     def hit(
@@ -144,26 +144,6 @@ def _position(
     return None, None
 
 
-_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
-
-
-def parse_field_path(text: str) -> FieldPath:
-    """``Statement[1].Effect`` → ``("Statement", 1, "Effect")``; ``$`` → ``()``."""
-    if text == "$":
-        return ()
-    return tuple(int(index) if index else name for name, index in _PATH_PART.findall(text))
-
-
-def display_file(path: Path | None) -> str | None:
-    """``path`` relative to the working directory when it is below it (what SARIF wants)."""
-    if path is None:
-        return None
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-
-
 @record
 class Hit:
     """One thing a rule found; ``lint_plan`` adds the rule's severity, title and fingerprint."""
@@ -195,7 +175,7 @@ class LintContext:
             line=line,
             column=column,
             field=field_path(path),
-            file=display_file(self.plan.path),
+            file=display_path(self.plan.path),
         )
 
     def plan_hit(

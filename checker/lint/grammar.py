@@ -10,7 +10,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from checker.lint.context import Hit, LintContext, PolicyUnit, parse_field_path
+from checker.errors import parse_field_path
+from checker.lint.context import Hit, LintContext, PolicyUnit
 from checker.lint.registry import rule
 from checker.lint.spec import RuleSpec
 from checker.plan.model import FieldPath
@@ -109,17 +110,13 @@ def identity_principal(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
             )
             if element is None:
                 continue
-            fixed = _without(unit, statement, "Principal", "NotPrincipal")
-            yield unit.hit(
-                f"statement {statement.label} of the {unit.target} has a {element}: an identity "
-                "policy applies to the principal it is attached to, and AWS refuses the element",
+            yield _refused_element_hit(
+                unit,
                 statement,
-                path=(*unit.statement_path(statement), element),
-                fix=unit.fix(
-                    statement=fixed,
-                    policy=unit.with_statement(statement, fixed),
-                    description=f"remove {element}",
-                ),
+                element,
+                ("Principal", "NotPrincipal"),
+                "an identity policy applies to the principal it is attached to, and AWS "
+                "refuses the element",
             )
 
 
@@ -211,17 +208,12 @@ def ecr_resource_element(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
             )
             if element is None:
                 continue
-            fixed = _without(unit, statement, "Resource", "NotResource")
-            yield unit.hit(
-                f"statement {statement.label} of the {unit.target} has a {element}: a repository "
-                "policy applies to its repository and ECR refuses the element",
+            yield _refused_element_hit(
+                unit,
                 statement,
-                path=(*unit.statement_path(statement), element),
-                fix=unit.fix(
-                    statement=fixed,
-                    policy=unit.with_statement(statement, fixed),
-                    description=f"remove {element}",
-                ),
+                element,
+                ("Resource", "NotResource"),
+                "a repository policy applies to its repository and ECR refuses the element",
             )
 
 
@@ -257,3 +249,20 @@ def missing_resource(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
                 statement,
                 fix=fix,
             )
+
+
+def _refused_element_hit(
+    unit: PolicyUnit, statement: Statement, element: str, removed: tuple[str, str], why: str
+) -> Hit:
+    """A statement element this policy type refuses, fixed by removing it."""
+    fixed = _without(unit, statement, *removed)
+    return unit.hit(
+        f"statement {statement.label} of the {unit.target} has a {element}: {why}",
+        statement,
+        path=(*unit.statement_path(statement), element),
+        fix=unit.fix(
+            statement=fixed,
+            policy=unit.with_statement(statement, fixed),
+            description=f"remove {element}",
+        ),
+    )

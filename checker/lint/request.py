@@ -8,7 +8,8 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import suppress
 
-from checker.lint.context import Hit, LintContext, parse_field_path
+from checker.errors import parse_field_path
+from checker.lint.context import Hit, LintContext
 from checker.lint.registry import rule
 from checker.lint.request_model import validate_request
 from checker.lint.spec import RuleSpec
