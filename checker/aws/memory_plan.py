@@ -25,6 +25,7 @@ from checker.plan.model import (
     S3Bucket,
 )
 from checker.plan.snapshot_facts import MissingFact, ObjectFact, SnapshotFacts, UnreadableFact
+from checker.refs import find_s3_uris
 
 POLICY_DIR = "policies"
 
@@ -56,12 +57,18 @@ def _organization(
     return policies, numbers
 
 
-def snapshot_facts(collection: Collection) -> SnapshotFacts:
-    """What ``x-snapshot`` of the written plan would say, as ``load_plan`` reads it."""
+def snapshot_facts(collection: Collection, uris: Iterable[str] | None = None) -> SnapshotFacts:
+    """What ``x-snapshot`` of the written plan would say, as ``load_plan`` reads it.
+
+    ``uris``: only the objects a plan's request names. An audit builds one plan per version
+    from one collection of every group's objects; taking all of them each time made the audit
+    quadratic in the number of versions.
+    """
     with collection.lock:
         unreadable = sorted({(u.resource, u.field, u.reason) for u in collection.unreadable})
         missing = sorted({(m.resource, m.reason) for m in collection.missing})
-        objects = [collection.objects[uri] for uri in sorted(collection.objects)]
+        wanted = sorted(collection.objects) if uris is None else sorted(set(uris))
+        objects = [collection.objects[uri] for uri in wanted if uri in collection.objects]
     return SnapshotFacts(
         unreadable=tuple(UnreadableFact(*entry) for entry in unreadable),
         missing=tuple(MissingFact(*entry, index) for index, entry in enumerate(missing)),
@@ -187,6 +194,6 @@ def build_plan(
         resource_control_policies=rcps or None,
         scp_levels=scp_levels,
         rcp_levels=rcp_levels,
-        snapshot=snapshot_facts(collection),
+        snapshot=snapshot_facts(collection, (uri for uri, _, _ in find_s3_uris(registration))),
         raw={"registration": registration},
     )
