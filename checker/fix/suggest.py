@@ -68,6 +68,11 @@ class FixPlanner:
     grants: dict[tuple[str, str], tuple[str, str, set[str]]] = field(default_factory=dict)
     manual: dict[str, Fix] = field(default_factory=dict)
     assigned: dict[tuple[str, str, str], list[tuple[str, str]]] = field(default_factory=dict)
+    # The plan's policies by source, collected once rather than on every lookup.
+    loaded_policies: dict[str, LoadedPolicy] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaded_policies = self.plan.loaded_policies()
 
     def edit(self, key: tuple[str, str], **kwargs: Any) -> PolicyEdit:
         existing = self.edits.get(key)
@@ -137,15 +142,12 @@ class FixPlanner:
                 loaded = self._loaded_by_source(evidence.source)
                 if policy is None or loaded is None:
                     continue
-                edit = self.edit(
+                edit = self._identity_edit(
                     ("identity-file", evidence.source),
-                    kind="boundary" if policy.type is PolicyType.BOUNDARY else "identity_policy",
-                    policy_type=policy.type,
-                    account=account_of(principal),
-                    resource=principal,
-                    target=f"{_policy_noun(policy.type)} {evidence.source} of {principal}",
-                    loaded=loaded,
-                    principal=principal,
+                    policy.type,
+                    f"{_policy_noun(policy.type)} {evidence.source} of {principal}",
+                    loaded,
+                    principal,
                 )
                 self._narrow(edit, policy, (evidence,), principal)
                 self.note(requirement, edit.key)
@@ -157,29 +159,43 @@ class FixPlanner:
         boundary = question.permissions_boundary
         if identity_allows and boundary is not None:
             loaded = self._loaded_by_source(boundary.source)
-            edit = self.edit(
+            edit = self._identity_edit(
                 ("identity-file", boundary.source),
-                kind="boundary",
-                policy_type=PolicyType.BOUNDARY,
-                account=account_of(principal),
-                resource=principal,
-                target=f"permissions boundary {boundary.source} of {principal}",
-                loaded=loaded,
-                principal=principal,
+                PolicyType.BOUNDARY,
+                f"permissions boundary {boundary.source} of {principal}",
+                loaded,
+                principal,
             )
         else:
-            edit = self.edit(
+            edit = self._identity_edit(
                 ("identity-new", principal),
-                kind="identity_policy",
-                policy_type=PolicyType.IDENTITY,
-                account=account_of(principal),
-                resource=principal,
-                target=f"identity policy {IDENTITY_POLICY_NAME} of {principal}",
-                loaded=None,
-                principal=principal,
+                PolicyType.IDENTITY,
+                f"identity policy {IDENTITY_POLICY_NAME} of {principal}",
+                None,
+                principal,
             )
         edit.allow("", requirement.action, requirement.resource)
         self.note(requirement, edit.key)
+
+    def _identity_edit(
+        self,
+        key: tuple[str, str],
+        policy_type: PolicyType,
+        target: str,
+        loaded: LoadedPolicy | None,
+        principal: str,
+    ) -> PolicyEdit:
+        """The edit of a policy on the principal's side: an identity policy or its boundary."""
+        return self.edit(
+            key,
+            kind="boundary" if policy_type is PolicyType.BOUNDARY else "identity_policy",
+            policy_type=policy_type,
+            account=account_of(principal),
+            resource=principal,
+            target=target,
+            loaded=loaded,
+            principal=principal,
+        )
 
     def _organization_side(
         self, requirement: Requirement, question: AccessQuestion, decision: AccessDecision
@@ -327,7 +343,7 @@ class FixPlanner:
         return None
 
     def _loaded_by_source(self, source: str) -> LoadedPolicy | None:
-        return self.plan.loaded_policies().get(source)
+        return self.loaded_policies.get(source)
 
     # -- output ----------------------------------------------------------------------------
     def fixes(self) -> dict[tuple[str, str, str], Fix]:
