@@ -34,6 +34,25 @@ def stopped_step(report: Report) -> dict[str, Any]:
     return step
 
 
+def client_as(service: str, endpoint_url: str, role_arn: str, session: str) -> Any:
+    """A boto3 client of the moto server acting as ``role_arn`` (moto switches account)."""
+    import boto3
+
+    plain = {
+        "region_name": "us-east-2",
+        "endpoint_url": endpoint_url,
+    }
+    sts = boto3.client("sts", aws_access_key_id="testing", aws_secret_access_key="testing", **plain)
+    credentials = sts.assume_role(RoleArn=role_arn, RoleSessionName=session)["Credentials"]
+    return boto3.client(
+        service,
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+        **plain,
+    )
+
+
 def copy_fixture(name: str, folder: Path) -> Path:
     shutil.copytree(FIXTURES / name, folder, dirs_exist_ok=True)
     return folder / "plan.yaml"

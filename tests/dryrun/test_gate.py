@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
 from tests.conftest import FIXTURES
-from tests.dryrun.conftest import copy_fixture, edit_plan, replay, stopped_step, trace_of
+from tests.dryrun.conftest import (
+    client_as,
+    copy_fixture,
+    edit_plan,
+    replay,
+    stopped_step,
+    trace_of,
+)
 from tests.moto_server import MotoServer
 
 FIXED = FIXTURES / "aws-doc-sample-fixed" / "plan.yaml"
@@ -88,23 +94,11 @@ def test_moto_alone_cannot_register_into_another_accounts_group(
     """Why xreg routes CreateModelPackage: moto looks for the group in the caller's account."""
     report = replay(FIXED, endpoint_url=fresh_server.endpoint_url)
     assert trace_of(report)["steps"][0]["routed_to"] == "111111111111"
-    sts = boto3.client(
-        "sts",
-        region_name="us-east-2",
-        endpoint_url=fresh_server.endpoint_url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    credentials = sts.assume_role(
-        RoleArn="arn:aws:iam::222222222222:role/TrainingPipelineRole", RoleSessionName="direct"
-    )["Credentials"]
-    sagemaker = boto3.client(
+    sagemaker = client_as(
         "sagemaker",
-        region_name="us-east-2",
-        endpoint_url=fresh_server.endpoint_url,
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
+        fresh_server.endpoint_url,
+        "arn:aws:iam::222222222222:role/TrainingPipelineRole",
+        "direct",
     )
     from checker.plan.loader import load_plan
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import boto3
 import pytest
 
 from tests.conftest import FIXTURES
-from tests.dryrun.conftest import replay, stopped_step, trace_of
+from tests.dryrun.conftest import client_as, replay, stopped_step, trace_of
 from tests.dryrun.test_replay import FAILING, PASSING, REGISTRY_PACKAGE
 from tests.moto_server import MotoServer
 
@@ -40,23 +39,11 @@ def test_passing_fixture_registers_on_the_server(name: str, fresh_server: MotoSe
     assert trace["outcome"] == "succeeded", stopped_step(report) if trace["stopped_at"] else ""
     assert trace["model_package_arn"] == REGISTRY_PACKAGE.format(group=PASSING[name])
     # the package really is in the registry account's moto state
-    sts = boto3.client(
-        "sts",
-        region_name="us-east-2",
-        endpoint_url=fresh_server.endpoint_url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    credentials = sts.assume_role(
-        RoleArn="arn:aws:iam::111111111111:role/inspector", RoleSessionName="inspector"
-    )["Credentials"]
-    sagemaker = boto3.client(
+    sagemaker = client_as(
         "sagemaker",
-        region_name="us-east-2",
-        endpoint_url=fresh_server.endpoint_url,
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
+        fresh_server.endpoint_url,
+        "arn:aws:iam::111111111111:role/inspector",
+        "inspector",
     )
     described = sagemaker.describe_model_package(ModelPackageName=trace["model_package_arn"])
     assert described["ModelPackageArn"] == trace["model_package_arn"]
