@@ -13,7 +13,6 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -38,7 +37,7 @@ from checker.engine import CheckOptions, check_plan
 from checker.engine.verdict import FAILING_DECISIONS, requirement_fails, summarize, verdict
 from checker.policy import AccessQuestion, Request, decide_access, parse_policy
 from checker.policy.model import PolicyType
-from checker.records import record
+from checker.records import asdict, field, record, replace
 from checker.report.model import Finding, Report, RequirementResult, Summary
 
 # The create_model_package fields a version carries that name what a deployment reads.
@@ -75,7 +74,7 @@ class AuditSettings:
     progress: Callable[[str, int], Callable[[], None]] | None = None  # (label, total) → tick
 
 
-@dataclass
+@record(frozen=False)
 class VersionRead:
     arn: str
     number: int | None
@@ -84,7 +83,7 @@ class VersionRead:
     registration: dict[str, Any]
 
 
-@dataclass
+@record(frozen=False)
 class GroupRead:
     arn: str
     name: str

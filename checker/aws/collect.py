@@ -6,10 +6,8 @@ why it could not, in one ``Collection``.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import field
 from functools import partial
 from typing import Any
 
@@ -22,7 +20,7 @@ from checker.aws.s3 import BucketOwners, collect_bucket, collect_object
 from checker.aws.sagemaker import collect_group
 from checker.aws.session import AwsAccount
 from checker.aws.state import Collection
-from checker.records import record
+from checker.records import field, record, replace
 from checker.refs import (
     EcrImage,
     NotInEcr,
@@ -196,7 +194,7 @@ def resolve_bucket_keys(into: Collection, accounts: Mapping[str, AwsAccount], re
         key = bucket.encryption.get("kms_key") or AWS_MANAGED_S3_KEY
         if (bucket.account, key) in resolved:
             encryption = {**bucket.encryption, "kms_key": resolved[(bucket.account, key)]}
-            into.buckets[name] = dataclasses.replace(bucket, encryption=encryption)
+            into.buckets[name] = replace(bucket, encryption=encryption)
 
 
 def collect(subject: Subject, accounts: Mapping[str, AwsAccount], *, jobs: int = 4) -> Collection:

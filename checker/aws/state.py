@@ -9,10 +9,9 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from checker.records import record
+from checker.records import field, record
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -105,7 +104,7 @@ class ObjectState:
     kms_key: str | None = None
 
 
-@dataclass
+@record(frozen=False)
 class Collection:
     """Everything collected so far; collectors on several threads add to it."""
 

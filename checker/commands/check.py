@@ -71,12 +71,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _check_file(args: argparse.Namespace, plan_path: Path) -> int:
-    from dataclasses import replace
-
     from checker.engine import check_plan
     from checker.lint.config import load_config
     from checker.lint.hooks import check_options
     from checker.plan.loader import load_plan
+    from checker.records import replace
     from checker.report.console import print_console
 
     plan = load_plan(plan_path)

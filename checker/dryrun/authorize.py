@@ -10,14 +10,12 @@ prefix covers every object under it: stricter than the one placeholder object re
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from checker.engine import CheckOptions, Decided, decide_requirements
 from checker.plan.model import Plan
 from checker.policy import decide_access
 from checker.policy.decision import AccessDecision, Decision, SideResult
 from checker.policy.request import AccessQuestion
-from checker.records import record
+from checker.records import record, replace
 
 _NOT_GIVEN = SideResult(Decision.NOT_APPLICABLE, "not evaluated")
 

@@ -17,7 +17,6 @@ answers in one of four ways:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from checker.aws.boto import ClientError
@@ -30,12 +29,13 @@ from checker.dryrun.validation import request_problems, validation_message
 from checker.matrix.expand import account_of
 from checker.plan.model import Plan
 from checker.policy.decision import Decision
+from checker.records import field, record
 
 _PARAMS = "xreg_params"
 _VALIDATED = frozenset({("sagemaker", "CreateModelPackage")})
 
 
-@dataclass
+@record(frozen=False)
 class GateRecord:
     """What the gate did with one call: the step reads it after the call returns or fails."""
 
@@ -62,7 +62,7 @@ class NotEmulated(Exception):
         self.record = record
 
 
-@dataclass
+@record(frozen=False)
 class Gate:
     plan: Plan
     authorizer: Authorizer

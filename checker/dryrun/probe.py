@@ -10,7 +10,6 @@ live mode's (profiles, SSO, environment, assume-role: ``checker.aws.session``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from checker.aws.boto import BotoCoreError, ClientError
@@ -19,6 +18,7 @@ from checker.aws.session import AccountAccess, AwsAccount, client_config
 from checker.matrix.expand import account_of
 from checker.matrix.references import References, collect_references
 from checker.plan.model import Plan
+from checker.records import record
 
 # Reads a probe makes beyond the snapshot's allow-list. BatchGetImage only reads a manifest.
 PROBE_READS: Mapping[str, frozenset[str]] = {"ecr": frozenset({"BatchGetImage"})}
@@ -48,7 +48,7 @@ def guard_probe_client(client: Any) -> Any:
     return client
 
 
-@dataclass
+@record(frozen=False)
 class ProbeAccount:
     """One live principal's session, with clients that can only read."""
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from checker.dryrun.authorize import Authorizer
@@ -19,7 +18,7 @@ from checker.fix.apply import apply_fixes
 from checker.matrix.expand import account_of
 from checker.matrix.references import References, collect_references
 from checker.plan.model import Plan
-from checker.records import record
+from checker.records import record, replace
 from checker.report.model import Fix, Report
 
 

@@ -8,13 +8,12 @@ caller's account), so xreg sends it to moto as the owner, after authorizing the 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import field
 from typing import Any
 
 from checker.dryrun.sandbox.model import Sandbox
 from checker.matrix.expand import account_of
 from checker.plan.model import Plan
-from checker.records import record
+from checker.records import field, record
 
 # Operations moto 5.2 does not implement: xreg decides them and does not send them.
 NOT_EMULATED: frozenset[tuple[str, str]] = frozenset({("ecr", "GetDownloadUrlForLayer")})

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import field
 from enum import StrEnum
 from typing import Any
 
 from checker.policy.decision import Decision, Evidence
-from checker.records import record
+from checker.records import field, record
 
 
 class CheckedBy(StrEnum):

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
 from checker.aws.boto import ClientError
 from checker.dryrun.gate import GateRecord
 from checker.dryrun.targets import NOT_EMULATED
 from checker.dryrun.trace import CheckedBy, StepStatus, TraceStep
 from checker.policy.decision import Decision
-from checker.records import record
+from checker.records import record, replace
 
 
 class StepFailed(Exception):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import field, replace
 from typing import Any
 
 from checker import __version__
@@ -21,7 +20,7 @@ from checker.plan.model import Plan
 from checker.policy import decide_access
 from checker.policy.decision import AccessDecision, Decision
 from checker.policy.request import AccessQuestion
-from checker.records import record
+from checker.records import field, record, replace
 from checker.report.model import Finding, Fix, Report, RequirementResult, Severity
 
 

@@ -3,16 +3,15 @@ tool) should open."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from checker.errors import parse_field_path
 from checker.paths import display_path
 from checker.plan.model import LoadedPolicy, Plan
 from checker.policy.model import Policy
+from checker.records import field, record
 from checker.report.model import Location
 
 
-@dataclass
+@record(frozen=False)
 class Locator:
     plan: Plan
     _loaded: dict[str, LoadedPolicy] = field(default_factory=dict)

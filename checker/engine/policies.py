@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from string import Template
@@ -11,9 +10,10 @@ from string import Template
 from checker.plan.model import Identity, LoadedPolicy, ManagedPolicyRef, Plan
 from checker.policy import parse_policy
 from checker.policy.model import Policy, PolicyType
+from checker.records import field, record
 
 
-@dataclass
+@record(frozen=False)
 class PolicyIndex:
     """Parsed policies by source, so lint and evaluation share one parse."""
 

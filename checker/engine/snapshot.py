@@ -9,11 +9,11 @@ its principal is the principal that could not be read.
 from __future__ import annotations
 
 from contextlib import suppress
-from dataclasses import replace
 
 from checker.matrix.expand import Requirement
 from checker.plan.model import Plan
 from checker.policy.decision import AccessDecision, Decision, SideResult
+from checker.records import replace
 from checker.refs import parse_arn, parse_ecr_image, parse_principal_arn, parse_s3_uri
 
 # Decisions that a missing resource does not change: the access fails either way, and the

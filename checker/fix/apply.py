@@ -6,10 +6,10 @@ Used to prove that the suggestions close the gaps (tests, ``dry-run --with-fixes
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from typing import Any
 
 from checker.plan.model import Identity, KmsGrant, LoadedPolicy, Plan
+from checker.records import replace
 from checker.report.model import Fix
 
 
@@ -61,7 +61,7 @@ def _identity_with(identity: Identity, fix: Fix) -> Identity:
         _replace_policy(p, fix) if isinstance(p, LoadedPolicy) else p for p in identity.policies
     )
     boundary = _replace_policy(identity.permissions_boundary, fix)
-    return replace(identity, policies=policies, permissions_boundary=boundary)  # type: ignore[arg-type]
+    return replace(identity, policies=policies, permissions_boundary=boundary)
 
 
 def _org_with(mapping: Any, fix: Fix) -> Any:

@@ -7,7 +7,6 @@ gets one fix however many rows it closes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from checker.engine.policies import PolicyIndex
@@ -25,12 +24,13 @@ from checker.policy import evaluate_policy
 from checker.policy.decision import AccessDecision, Decision, Evidence, Tri
 from checker.policy.model import Policy, PolicyType
 from checker.policy.request import AccessQuestion
+from checker.records import field, record
 from checker.report.model import Fix
 
 IDENTITY_POLICY_NAME = "xreg-cross-account-access"
 
 
-@dataclass
+@record(frozen=False)
 class PolicyEdit:
     """Everything to change in one policy document (or one new policy)."""
 
@@ -60,7 +60,7 @@ def _level_allows(level: Sequence[Policy], question: AccessQuestion) -> bool:
     )
 
 
-@dataclass
+@record(frozen=False)
 class FixPlanner:
     plan: Plan
     index: PolicyIndex
@@ -372,7 +372,7 @@ class FixPlanner:
 
 
 def _with_id(fix: Fix, fix_id: str) -> Fix:
-    from dataclasses import replace
+    from checker.records import replace
 
     return replace(fix, id=fix_id)
 

@@ -21,12 +21,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from checker.errors import InputError
-from checker.records import record
+from checker.records import record, replace
 from checker.report.model import Finding
 
 BASELINE_VERSION = 1

@@ -18,12 +18,11 @@ Keys (the same in both files)::
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from checker.errors import InputError
-from checker.records import record
+from checker.records import field, record
 from checker.report.model import Finding, Severity
 
 if TYPE_CHECKING:

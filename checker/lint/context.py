@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from checker.errors import InputError, field_path
 from checker.paths import display_path
 from checker.plan.model import FieldPath, LoadedPolicy, Plan
 from checker.policy.model import Policy, PolicyType, Statement
-from checker.records import record
+from checker.records import field, record
 from checker.report.model import Fix, Location
 
 
@@ -156,7 +155,7 @@ class Hit:
     fix: Fix | None = None
 
 
-@dataclass
+@record(frozen=False)
 class LintContext:
     plan: Plan
     units: list[PolicyUnit]

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from checker.matrix.references import ArtifactRef, References
 from checker.matrix.spec import RequirementSpec
 from checker.plan.model import EcrRepository, KmsKey, ModelPackageGroup, Plan, S3Bucket
-from checker.records import record
+from checker.records import field, record
 
 
 @record
@@ -21,7 +20,7 @@ class KeyChoice:
     aws_managed: bool = False
 
 
-@dataclass
+@record(frozen=False)
 class Requirement:
     spec: RequirementSpec
     principal: str

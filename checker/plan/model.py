@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import field
 from pathlib import Path
 from typing import Any, Literal
 
 from checker.plan.snapshot_facts import NO_FACTS, SnapshotFacts
-from checker.records import record
+from checker.records import field, record
 
 # A field path inside a document, e.g. ("Statement", 0, "Effect").
 FieldPath = tuple[str | int, ...]

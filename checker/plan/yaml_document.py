@@ -9,13 +9,12 @@ Only the YAML core types are built: any other tag is refused, never constructed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from checker.errors import InputError, field_path, json_type_name
 from checker.plan.limits import MAX_ALIAS_NODES, MAX_DEPTH
 from checker.plan.model import FieldPath
-from checker.records import record
+from checker.records import field, record
 
 Position = tuple[int, int]
 
@@ -26,7 +25,7 @@ _CONTAINER_TAGS = {
 }
 
 
-@dataclass
+@record(frozen=False)
 class _Frame:
     """A mapping or sequence being built."""
 
@@ -47,7 +46,7 @@ class _Anchored:
     height: int
 
 
-@dataclass
+@record(frozen=False)
 class _Builder:
     loader: Any
     source: str

@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Final, TypeVar
 
 from checker.policy.conditions import CompiledCondition, compile_condition
 from checker.policy.glob import parse_glob, regex_source
 from checker.policy.model import Policy, PolicyType, Statement
 from checker.policy.variables import VARIABLES_VERSION, Template, has_variables, parse_template
+from checker.records import field, record
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -53,7 +53,7 @@ def remember(memo: dict[K, V], key: K, value: V) -> V:
     return value
 
 
-@dataclass
+@record(frozen=False)
 class CompiledStatement:
     statement: Statement
     actions: re.Pattern[str] | None  # Action or NotAction, as one regex
@@ -83,7 +83,7 @@ class CompiledStatement:
 NearMiss = tuple[CompiledStatement, bool, bool, bool]
 
 
-@dataclass
+@record(frozen=False)
 class CompiledPolicy:
     policy: Policy
     statements: tuple[CompiledStatement, ...]

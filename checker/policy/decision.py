@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
 
-from checker.records import record
+from checker.records import field, record
 
 
 class Decision(StrEnum):
@@ -58,7 +57,7 @@ class Tri(StrEnum):
         return Tri.TRUE if value else Tri.FALSE
 
 
-@dataclass(frozen=True, order=True)
+@record(order=True)
 class Evidence:
     """Where a decision came from: a policy source and a statement (its Sid, else ``#index``).
 

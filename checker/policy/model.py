@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import field
 from enum import StrEnum
 from typing import Any, Literal
 
-from checker.records import record
+from checker.records import field, record
 
 Effect = Literal["Allow", "Deny"]
 

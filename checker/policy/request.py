@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import field
 
 from checker.policy.model import Policy
-from checker.records import record
+from checker.records import field, record
 
 
 @record

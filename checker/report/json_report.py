@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from typing import Any
 
+from checker.records import asdict
 from checker.report.model import Finding, Fix, Location, Report, RequirementResult
 
 REPORT_FORMAT_VERSION = 1

@@ -12,8 +12,8 @@ import html
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 
+from checker.records import field, record
 from checker.report.model import Finding, Fix, Report, RequirementResult, Severity
 from checker.report.outcome import (
     CellState,
@@ -71,13 +71,13 @@ def _fenced(text: str, language: str) -> str:
     return f"{fence}{language}\n{text}\n{fence}\n"
 
 
-@dataclass
+@record(frozen=False)
 class _Block:
     text: str
     counts_as: str | None = None  # what a reader lost if this block is cut
 
 
-@dataclass
+@record(frozen=False)
 class _FixGroup:
     fix: Fix
     fixes: list[str] = field(default_factory=list)

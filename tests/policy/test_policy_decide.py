@@ -392,7 +392,7 @@ class TestOrganization:
         )
 
     def test_unreadable_organization_policies_make_a_would_be_allow_unknown(self) -> None:
-        from dataclasses import replace
+        from checker.records import replace
 
         base = question(
             request(),
@@ -407,7 +407,7 @@ class TestOrganization:
         assert reason in result.because
 
     def test_a_known_scp_deny_still_wins_when_other_levels_are_unreadable(self) -> None:
-        from dataclasses import replace
+        from checker.records import replace
 
         deny = policy(PolicyType.SCP, statement("Deny", "s3:*", "*"), source="deny-s3.json")
         base = question(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from hypothesis import HealthCheck, assume, given, settings
@@ -20,6 +19,7 @@ from checker.policy import (
     decide_access,
     parse_policy,
 )
+from checker.records import replace
 
 ROLE_T2 = f"arn:aws:iam::{T}:role/Reader"
 ACTIONS = [

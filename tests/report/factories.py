@@ -6,10 +6,10 @@ suppressed findings); end-to-end tests use real ``xreg check`` output instead.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from checker.policy.decision import Decision, Evidence
+from checker.records import replace
 from checker.report.model import (
     Finding,
     Fix,
@@ -94,7 +94,7 @@ def requirement(**changes: Any) -> RequirementResult:
         evidence=(Evidence("policies/model-package-group.json", "AddPermModelPackageVersion"),),
         title="The registrar may create versions in the registry's model package group",
     )
-    return dataclasses.replace(base, **changes)
+    return replace(base, **changes)
 
 
 def sample_requirements() -> tuple[RequirementResult, ...]:
@@ -243,7 +243,7 @@ def make_report(
         findings=findings,
         summary=summarize(requirements, findings),
     )
-    return dataclasses.replace(report, **changes)
+    return replace(report, **changes)
 
 
 def passing_report() -> Report:

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import base64
-import dataclasses
 import hashlib
 import re
 from html.parser import HTMLParser
 
 from checker.policy.decision import Decision
+from checker.records import replace
 from checker.report.html import render_html
 from checker.report.model import Finding, Fix, Location, Report, Severity
 from report.factories import CONSUMER, REGISTRAR, make_report, requirement
@@ -164,6 +164,6 @@ def test_verdict_banner() -> None:
     failing = render_html(make_report())
     assert '<header class="verdict fail">' in failing
     assert "The cross-account registration will fail" in failing
-    passing = render_html(dataclasses.replace(make_report((), ()), verdict="pass"))
+    passing = render_html(replace(make_report((), ()), verdict="pass"))
     assert '<header class="verdict pass">' in passing
     assert "The plan asks for no access." in passing

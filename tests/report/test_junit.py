@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-import dataclasses
 import xml.etree.ElementTree as ET
 
 import pytest
 
 from checker.policy.decision import Decision
+from checker.records import replace
 from checker.report.junit import render_junit
 from checker.report.model import Finding, Location, Report, Severity
 from report.factories import CONSUMER, make_report, passing_report, requirement, sides
@@ -176,15 +176,13 @@ def test_a_failure_appears_exactly_when_the_engine_fails_the_verdict(fail_on: st
     variants = [
         report,
         passing_report(),
-        dataclasses.replace(report, requirements=report.requirements[:1]),
-        dataclasses.replace(report, findings=()),
-        dataclasses.replace(report, requirements=report.requirements[4:], findings=()),
-        dataclasses.replace(
-            report, requirements=report.requirements[:1], findings=report.findings[1:]
-        ),
+        replace(report, requirements=report.requirements[:1]),
+        replace(report, findings=()),
+        replace(report, requirements=report.requirements[4:], findings=()),
+        replace(report, requirements=report.requirements[:1], findings=report.findings[1:]),
     ]
     for variant in variants:
-        variant = dataclasses.replace(variant, extra={"fail_on": fail_on})
+        variant = replace(variant, extra={"fail_on": fail_on})
         root = parse(variant)
         engine_verdict = verdict(variant.requirements, variant.findings, fail_on)
         assert (int(root.attrib["failures"]) > 0) == (engine_verdict == "fail")

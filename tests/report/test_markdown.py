@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-import dataclasses
 import re
 
 from checker.policy.decision import Decision
+from checker.records import replace
 from checker.report.markdown import (
     COMMENT_MARKER,
     GITHUB_COMMENT_LIMIT,
@@ -148,6 +148,6 @@ def test_cutting_keeps_order_and_counts_rows() -> None:
 def test_size_counts_utf16_units() -> None:
     assert comment_size("🔴") == 2
     assert comment_size("a") == 1
-    report = dataclasses.replace(big_report(30), plan="🔴" * 10)
+    report = replace(big_report(30), plan="🔴" * 10)
     text = render_markdown_within(report, 6_000)
     assert comment_size(text) <= 6_000

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import copy
-import dataclasses
 import json
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from checker.policy.decision import Decision
+from checker.records import replace
 from checker.report.model import Level, Location
 from checker.report.outcome import requirement_fingerprint
 from checker.report.sarif import FINGERPRINT_KEY, render_sarif, sarif_log
@@ -132,7 +132,7 @@ def test_levels_follow_severity() -> None:
         decision=Decision.UNVERIFIED,
         sides=sides(Decision.NOT_APPLICABLE, Decision.UNVERIFIED, Decision.NOT_APPLICABLE),
     )
-    log = sarif_log(dataclasses.replace(report, requirements=(*report.requirements, unverified)))
+    log = sarif_log(replace(report, requirements=(*report.requirements, unverified)))
     assert result_for(log, "consumer-pulls-image", "ecr:GetDownloadUrlForLayer")["level"] == (
         "error"
     )
@@ -149,9 +149,7 @@ def test_partial_fingerprints_hash_what_not_where() -> None:
     assert finding["partialFingerprints"] == {FINGERPRINT_KEY: "3f1c0ffee0ddba11"}
 
     denied = sample_requirements()[1]
-    moved = dataclasses.replace(
-        denied, location=dataclasses.replace(denied.location or Location("x"), line=40, column=9)
-    )
+    moved = replace(denied, location=replace(denied.location or Location("x"), line=40, column=9))
     assert requirement_fingerprint(moved) == requirement_fingerprint(denied)
     changes: tuple[dict[str, Any], ...] = (
         {"resource": denied.resource + "-other"},
@@ -160,10 +158,10 @@ def test_partial_fingerprints_hash_what_not_where() -> None:
         {"id": "consumer-pulls-image-2"},
     )
     for change in changes:
-        assert requirement_fingerprint(dataclasses.replace(denied, **change)) != (
+        assert requirement_fingerprint(replace(denied, **change)) != (
             requirement_fingerprint(denied)
         )
-    moved_log = sarif_log(dataclasses.replace(report, requirements=(moved,)))
+    moved_log = sarif_log(replace(report, requirements=(moved,)))
     assert (
         results_of(moved_log)[0]["partialFingerprints"]
         == result_for(log, "consumer-pulls-image", "ecr:GetDownloadUrlForLayer")[
@@ -220,7 +218,7 @@ def test_suppressed_findings_are_reported_as_suppressed() -> None:
 
 def test_passing_report_has_no_results_but_is_valid() -> None:
     allowed = tuple(
-        dataclasses.replace(req, decision=Decision.ALLOWED, level=Level.REQUIRED)
+        replace(req, decision=Decision.ALLOWED, level=Level.REQUIRED)
         for req in sample_requirements()
     )
     log = sarif_log(make_report(allowed, (), verdict="pass"))
@@ -233,7 +231,7 @@ def test_lint_rules_get_rationale_fix_and_reference_from_their_catalogue() -> No
     from checker.lint.spec import load_rule_specs
 
     spec = load_rule_specs()[0]
-    finding = dataclasses.replace(make_report().findings[0], rule=spec.id, title=None)
+    finding = replace(make_report().findings[0], rule=spec.id, title=None)
     log = sarif_log(make_report((), (finding,)))
     assert_valid_sarif(log)
     (rule,) = log["runs"][0]["tool"]["driver"]["rules"]

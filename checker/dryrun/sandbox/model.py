@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from checker.matrix.expand import KeyChoice
 from checker.matrix.references import GroupRef
-from checker.records import record
+from checker.records import field, record
 
 
 @record
@@ -50,7 +48,7 @@ class SandboxArtifact:
         return f"(key of {self.uri})"
 
 
-@dataclass
+@record(frozen=False)
 class Sandbox:
     images: list[SandboxImage] = field(default_factory=list)
     artifacts: list[SandboxArtifact] = field(default_factory=list)
