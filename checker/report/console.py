@@ -13,11 +13,11 @@ from typing import IO
 from rich.console import Console
 from rich.markup import escape
 from rich.padding import Padding
-from rich.table import Table
 from rich.text import Text
 
 from checker.engine.verdict import FAILING_DECISIONS
 from checker.policy.decision import Decision
+from checker.records import record
 from checker.report.model import Fix, Level, Report, RequirementResult, Severity
 
 MAX_WIDTH = 100
@@ -61,13 +61,6 @@ def short_arn(arn: str) -> str:
     return arn
 
 
-def _mark(row: RequirementResult) -> Text:
-    symbol, style = _MARKS[row.decision]
-    if row.level is Level.DOCUMENTED and row.decision in FAILING_DECISIONS:
-        style = "yellow"
-    return Text(symbol, style=style)
-
-
 def _account_title(report: Report, owner: str) -> str:
     roles = {row.phase for row in report.requirements if row.resource_owner == owner}
     what = "owns the model package group" if "register" in roles else "owns images, artifacts, keys"
@@ -76,20 +69,60 @@ def _account_title(report: Report, owner: str) -> str:
     return f"Account {owner} ({what})"
 
 
-def _table(rows: list[RequirementResult]) -> Table:
-    table = Table(show_edge=False, pad_edge=False, box=None, show_header=False)
-    table.add_column("", width=3, no_wrap=True, justify="right")
-    table.add_column("action", min_width=28, no_wrap=True)
-    table.add_column("who", max_width=38, overflow="fold")
-    table.add_column("decision", no_wrap=True)
-    table.add_column("fix", no_wrap=True)
-    for row in rows:
-        decision = row.decision.value.replace("_", " ")
-        if row.level is Level.DOCUMENTED:
-            decision += "*"
-        fix = row.fix.id if row.fix is not None and row.decision in FAILING_DECISIONS else ""
-        table.add_row(_mark(row), row.action, short_arn(row.principal), decision, fix)
-    return table
+@record
+class _Columns:
+    """Widths of the access rows' columns, shared by every account so that they line up."""
+
+    action: int
+    who: int
+    decision: int
+
+
+_MARK_WIDTH = 3
+_GAP = "  "
+_WHO_MAX = 38
+
+
+def _decision_label(row: RequirementResult) -> str:
+    label = row.decision.value.replace("_", " ")
+    return label + "*" if row.level is Level.DOCUMENTED else label
+
+
+def _columns(rows: list[RequirementResult]) -> _Columns:
+    action = max([28, *(len(row.action) for row in rows)])
+    decision = max([0, *(len(_decision_label(row)) for row in rows)])
+    room = MAX_WIDTH - _MARK_WIDTH - action - decision - 4 * len(_GAP) - 3
+    who = max(12, min(_WHO_MAX, room, max([0, *(len(short_arn(row.principal)) for row in rows)])))
+    return _Columns(action, who, decision)
+
+
+def _access_lines(row: RequirementResult, columns: _Columns) -> list[Text]:
+    """One access as aligned columns (mark, action, who, decision, fix); a principal longer
+    than its column continues on the next lines, in its column."""
+    who = short_arn(row.principal)
+    pieces = [who[i : i + columns.who] for i in range(0, len(who), columns.who)] or [""]
+    fix = row.fix.id if row.fix is not None and row.decision in FAILING_DECISIONS else ""
+    symbol, style = _MARKS[row.decision]
+    if row.level is Level.DOCUMENTED and row.decision in FAILING_DECISIONS:
+        style = "yellow"
+    first = Text.assemble(
+        (symbol.rjust(_MARK_WIDTH), style),
+        _GAP,
+        row.action.ljust(columns.action),
+        _GAP,
+        pieces[0].ljust(columns.who),
+        _GAP,
+        _decision_label(row).ljust(columns.decision),
+        _GAP,
+        fix,
+    )
+    first.rstrip()
+    lead = " " * (_MARK_WIDTH + len(_GAP) + columns.action + len(_GAP))
+    return [first, *(Text(lead + piece) for piece in pieces[1:])]
+
+
+def _indented(text: Text, indent: int) -> Padding:
+    return Padding(text, (0, 0, 0, indent), expand=False)
 
 
 def _by_resource(rows: list[RequirementResult]) -> dict[str, list[RequirementResult]]:
@@ -126,7 +159,7 @@ def _print_fix(console: Console, fix: Fix) -> None:
         )
     )
     if fix.description:
-        console.print(Padding(Text(fix.description, style="dim"), (0, 0, 0, 2)))
+        console.print(_indented(Text(fix.description, style="dim"), 2))
     if fix.policy is not None:
         console.print(Text(f"  {fix.policy_file or 'policy.json'}:", style="bold"))
         console.print(Text(json.dumps(fix.policy, indent=2)), soft_wrap=True)
@@ -141,13 +174,16 @@ def print_console(report: Report, file: IO[str]) -> None:
     for row in report.requirements:
         if row.resource_owner not in owners:
             owners.append(row.resource_owner)
+    columns = _columns(list(report.requirements))
     for owner in owners:
         rows = [row for row in report.requirements if row.resource_owner == owner]
         console.print()
         console.print(Text(_account_title(report, owner), style="bold underline"))
         for resource, resource_rows in _by_resource(rows).items():
-            console.print(Padding(Text(resource, style="bold", overflow="fold"), (0, 0, 0, 1)))
-            console.print(_table(resource_rows))
+            console.print(_indented(Text(resource, style="bold", overflow="fold"), 1))
+            for row in resource_rows:
+                for line in _access_lines(row, columns):
+                    console.print(line, no_wrap=True, crop=False)
     console.print(
         Text("* documented: the AWS example asks for it, AWS does not need it", style="dim")
     )
@@ -164,10 +200,10 @@ def print_console(report: Report, file: IO[str]) -> None:
                 f"{symbol} {row.id}: {row.action} by {short_arn(row.principal)}", style=style
             )
             console.print(head)
-            console.print(Padding(Text(row.because, overflow="fold"), (0, 0, 0, 2)))
+            console.print(_indented(Text(row.because, overflow="fold"), 2))
             if row.fix is not None:
                 console.print(
-                    Padding(Text(f"fix {row.fix.id}: {row.fix.target}", style="dim"), (0, 0, 0, 2))
+                    _indented(Text(f"fix {row.fix.id}: {row.fix.target}", style="dim"), 2)
                 )
 
     fixes: list[Fix] = list(report.extra.get("fixes", []))
@@ -192,14 +228,14 @@ def print_console(report: Report, file: IO[str]) -> None:
                 Text(f"{finding.severity.value} {finding.rule}", style=style)
                 + Text(f" {where}{suppressed}", style="dim")
             )
-            console.print(Padding(Text(finding.message, overflow="fold"), (0, 0, 0, 2)))
+            console.print(_indented(Text(finding.message, overflow="fold"), 2))
             if finding.fix is not None:
                 fix = finding.fix
                 text = f"fix ({fix.target}, account {fix.account}): "
                 if fix.statement is not None:
                     text += json.dumps(fix.statement, separators=(", ", ": ")) + "; "
                 text += fix.command
-                console.print(Padding(Text(text, style="dim", overflow="fold"), (0, 0, 0, 2)))
+                console.print(_indented(Text(text, style="dim", overflow="fold"), 2))
 
     summary = report.summary
     console.print()

@@ -8,7 +8,8 @@ import shlex
 
 from checker.engine import CheckOptions, check_plan
 from checker.plan.loader import load_plan
-from checker.report.console import print_console, shell_lines
+from checker.records import replace
+from checker.report.console import print_console, shell_lines, short_arn
 from tests.conftest import FIXTURES
 
 
@@ -33,3 +34,30 @@ def test_the_printed_fix_document_is_the_fix_policy() -> None:
         assert json.dumps(fix.policy, indent=2) in text
         assert shell_lines(fix.command) in text
     assert all(len(line.rstrip()) <= 100 for line in text.splitlines())
+
+
+def test_access_rows_line_up_and_a_long_principal_stays_in_its_column() -> None:
+    report = check_plan(load_plan(FIXTURES / "aws-doc-sample" / "plan.yaml"), CheckOptions())
+    long_principal = "arn:aws:iam::111111111111:role/" + "deploy-" * 10
+    first = replace(report.requirements[0], principal=long_principal)
+    report = replace(report, requirements=(first, *report.requirements[1:]))
+    out = io.StringIO()
+    print_console(report, out)
+    lines = out.getvalue().splitlines()
+    accesses = lines[: lines.index("Gaps")]
+    columns = set()
+    for row in report.requirements:
+        who = short_arn(row.principal)
+        line = next(line for line in accesses if f" {row.action} " in line)
+        columns.add(line.index(who[:20]))
+    assert len(columns) == 1, "the principal column starts at one place in every row"
+    (column,) = columns
+    who = short_arn(long_principal)
+    at = next(i for i, line in enumerate(accesses) if who[:20] in line)
+    pieces = [accesses[at][column:].split("  ")[0]]
+    for line in accesses[at + 1 :]:
+        if line[:column].strip():
+            break
+        pieces.append(line[column:].strip())
+    assert "".join(pieces) == who
+    assert all(len(line.rstrip()) <= 100 for line in lines)
