@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from checker.errors import InputError, field_path
+from checker.paths import PACKAGE_DIR
 from checker.schema_subset import Unsupported, conforms
 
 
 @cache
 def packaged_schema(name: str) -> dict[str, Any]:
     """A schema shipped in ``checker/schemas/``."""
-    text = resources.files("checker.schemas").joinpath(name).read_text(encoding="utf-8")
+    text = (PACKAGE_DIR / "schemas" / name).read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 

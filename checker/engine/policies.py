@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
 from string import Template
 
+from checker.paths import PACKAGE_DIR
 from checker.plan.model import Identity, LoadedPolicy, ManagedPolicyRef, Plan
 from checker.policy import parse_policy
 from checker.policy.model import Policy, PolicyType
@@ -109,11 +109,7 @@ class PolicyIndex:
 
 @cache
 def _managed_key_template() -> str:
-    return (
-        resources.files("checker.data")
-        .joinpath("aws_managed_key_policy.json")
-        .read_text(encoding="utf-8")
-    )
+    return (PACKAGE_DIR / "data" / "aws_managed_key_policy.json").read_text(encoding="utf-8")
 
 
 def aws_managed_key_policy(

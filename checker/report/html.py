@@ -13,8 +13,8 @@ import functools
 import hashlib
 import json
 from html import escape
-from importlib import resources
 
+from checker.paths import PACKAGE_DIR
 from checker.report.html_matrix import render_matrix
 from checker.report.model import Finding, Fix, Location, Report, RequirementResult
 from checker.report.outcome import (
@@ -30,7 +30,7 @@ from checker.report.outcome import (
 
 @functools.cache
 def _asset(name: str) -> str:
-    return resources.files("checker.report").joinpath("assets", name).read_text(encoding="utf-8")
+    return (PACKAGE_DIR / "report" / "assets" / name).read_text(encoding="utf-8")
 
 
 def _csp_hash(text: str) -> str:
