@@ -26,13 +26,8 @@ values", "Single-valued vs. multivalued context keys"):
 
 from __future__ import annotations
 
-import base64
-import binascii
-import ipaddress
 import re
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from collections.abc import Sequence
 from typing import Final, cast
 
 from checker.policy.decision import Tri
@@ -128,73 +123,9 @@ TRUE_RESULT: Final = ConditionResult(Tri.TRUE)
 FALSE_RESULT: Final = ConditionResult(Tri.FALSE)
 
 
-class _Unparseable(Exception):
+class UnparseableValue(Exception):
     """A value that does not parse for its operator: the comparison is false."""
 
-
-def _number(text: str) -> Decimal:
-    try:
-        number = Decimal(text.strip())
-    except InvalidOperation as error:
-        raise _Unparseable from error
-    if not number.is_finite():
-        raise _Unparseable
-    return number
-
-
-_EPOCH = re.compile(r"^-?\d+(\.\d+)?$")
-
-
-def _date(text: str) -> Decimal:
-    """Seconds since the epoch, from epoch seconds or an ISO 8601 date / date-time (UTC when
-    no offset is given)."""
-    text = text.strip()
-    if _EPOCH.match(text):
-        return Decimal(text)
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError as error:
-        raise _Unparseable from error
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return Decimal(str(moment.timestamp()))
-
-
-def _bool(text: str) -> bool:
-    lowered = text.strip().lower()
-    if lowered not in ("true", "false"):
-        raise _Unparseable
-    return lowered == "true"
-
-
-def _binary(text: str) -> bytes:
-    try:
-        return base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError) as error:
-        raise _Unparseable from error
-
-
-def _network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
-    try:
-        return ipaddress.ip_network(text.strip(), strict=False)
-    except ValueError as error:
-        raise _Unparseable from error
-
-
-def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
-    try:
-        return ipaddress.ip_address(text.strip())
-    except ValueError as error:
-        raise _Unparseable from error
-
-
-_ORDERED: Final[dict[str, Callable[[Decimal, Decimal], bool]]] = {
-    "equals": lambda request, policy: request == policy,
-    "lt": lambda request, policy: request < policy,
-    "le": lambda request, policy: request <= policy,
-    "gt": lambda request, policy: request > policy,
-    "ge": lambda request, policy: request >= policy,
-}
 
 # A prepared policy value: what one request value is compared against.
 Prepared = object
@@ -232,10 +163,16 @@ def compile_condition(condition: Condition, *, variables: bool) -> CompiledCondi
         if any(has_variables(t) for t in templates):
             return CompiledCondition(condition, condition.key.lower(), parsed, templates, (), True)
         prepared = tuple(_prepare_text(parsed.spec, cast(Glob, t)) for t in templates)
+    elif family == "null":
+        prepared = tuple(condition.values)  # "true" / "false", checked when evaluated
     else:
+        # Numbers, dates, base64 and CIDRs are rare in the policies xreg reads: their
+        # parsers (decimal, datetime, base64) load only when a condition needs them.
+        from checker.policy.typed_values import prepare_typed
+
         try:
-            prepared = tuple(_prepare_value(family, value) for value in condition.values)
-        except _Unparseable:
+            prepared = tuple(prepare_typed(family, value) for value in condition.values)
+        except UnparseableValue:
             prepared = None
     return CompiledCondition(condition, condition.key.lower(), parsed, templates, prepared)
 
@@ -247,20 +184,6 @@ def _prepare_text(spec: OperatorSpec, glob: Glob) -> Prepared:
         return compile_glob(glob)
     text = "".join(str(token) for token in glob)
     return text.casefold() if spec.test == "equals_ignore_case" else text
-
-
-def _prepare_value(family: str, text: str) -> Prepared:
-    if family == "numeric":
-        return _number(text)
-    if family == "date":
-        return _date(text)
-    if family == "bool":
-        return _bool(text)
-    if family == "binary":
-        return _binary(text)
-    if family == "ip":
-        return _network(text)
-    return text  # null: "true" / "false", checked when evaluated
 
 
 def _matches_one(spec: OperatorSpec, request_value: str, policy_value: Prepared) -> bool:
@@ -276,19 +199,9 @@ def _matches_one(spec: OperatorSpec, request_value: str, policy_value: Prepared)
     if family == "arn":
         assert isinstance(policy_value, tuple)
         return glob_matches_arn(policy_value, request_value)
-    if family in ("numeric", "date"):
-        parse = _number if family == "numeric" else _date
-        assert isinstance(policy_value, Decimal)
-        return _ORDERED[spec.test](parse(request_value), policy_value)
-    if family == "bool":
-        return _bool(request_value) == policy_value
-    if family == "binary":
-        return _binary(request_value) == policy_value
-    if family == "ip":
-        address = _address(request_value)
-        assert isinstance(policy_value, ipaddress.IPv4Network | ipaddress.IPv6Network)
-        return address.version == policy_value.version and address in policy_value
-    raise AssertionError(family)
+    from checker.policy.typed_values import typed_matches
+
+    return typed_matches(family, spec.test, request_value, policy_value)
 
 
 def _value_holds(spec: OperatorSpec, request_value: str, prepared: Sequence[Prepared]) -> bool:
@@ -362,7 +275,7 @@ def evaluate_condition(condition: CompiledCondition, context: RequestContext) ->
             holds = all(_value_holds(operator.spec, value, prepared) for value in found)
         else:
             holds = any(_value_holds(operator.spec, value, prepared) for value in found)
-    except _Unparseable:
+    except UnparseableValue:
         return FALSE_RESULT
     return TRUE_RESULT if holds else FALSE_RESULT
 
