@@ -1,13 +1,14 @@
-"""Regenerate ``checker/data/lint_rules.json`` from ``rules/lint/*.yaml``.
+"""Regenerate the JSON indexes of xreg's YAML data: ``checker/data/lint_rules.json`` (from
+``rules/lint/*.yaml``) and ``checker/data/matrix.json`` (from ``rules/matrix.yaml``).
 
-The index is the rule files, validated against ``checker/schemas/lint-rule.schema.json``, as
-JSON with the digest of each file: ``xreg check`` reads it instead of parsing and validating
-the YAML on every run, as long as the digests match. Run this after editing a rule file;
-``tests/lint/test_rule_index.py`` fails while the index is stale.
+Each index is its files, validated against their schema, as JSON with the digest of each
+file: ``xreg check`` reads it instead of parsing and validating the YAML on every run, as long
+as the digests match. Run this after editing a rule file or the matrix;
+``tests/test_data_index.py`` fails while an index is stale.
 
 Usage::
 
-    python scripts/build_lint_rule_index.py
+    python scripts/build_data_indexes.py
 """
 
 from __future__ import annotations
@@ -15,14 +16,17 @@ from __future__ import annotations
 import json
 import sys
 
-from checker.lint.spec import INDEX, build_index
+from checker.data_index import build_index
+from checker.lint.spec import RULE_FILES
+from checker.matrix.spec import MATRIX_FILE
 
 
 def main() -> int:
-    index = build_index()
-    INDEX.write_text(json.dumps(index, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    rules = sum(len(entry["data"]["rules"]) for entry in index["files"])
-    print(f"{INDEX}: {rules} rules from {len(index['files'])} files")
+    for data_set in (RULE_FILES, MATRIX_FILE):
+        index = build_index(data_set)
+        text = json.dumps(index, indent=1, sort_keys=True) + "\n"
+        data_set.index.write_text(text, encoding="utf-8")
+        print(f"{data_set.index}: {len(index['files'])} files")
     return 0
 
 

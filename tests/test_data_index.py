@@ -1,4 +1,4 @@
-"""The JSON index of the rule files: fresh, and never used once a rule file has changed."""
+"""The JSON indexes of xreg's YAML data: fresh, and never used once a file has changed."""
 
 from __future__ import annotations
 
@@ -8,33 +8,57 @@ from pathlib import Path
 
 import pytest
 
+from checker.data_index import DataSet, build_index, load_documents, read_documents, read_index
 from checker.errors import InputError
-from checker.lint import spec
-from checker.lint.spec import INDEX, build_index, read_rule_files, rule_files
+from checker.lint.spec import RULE_FILES
+from checker.matrix.spec import MATRIX_FILE
+
+DATA_SETS = pytest.mark.parametrize("data_set", [RULE_FILES, MATRIX_FILE], ids=["lint", "matrix"])
 
 
-def test_shipped_index_is_fresh() -> None:
-    assert json.loads(INDEX.read_text()) == json.loads(json.dumps(build_index())), (
-        "checker/data/lint_rules.json is stale: run scripts/build_lint_rule_index.py"
-    )
+@DATA_SETS
+def test_shipped_index_is_fresh(data_set: DataSet) -> None:
+    assert json.loads(data_set.index.read_text()) == json.loads(
+        json.dumps(build_index(data_set))
+    ), f"{data_set.index.name} is stale: run scripts/build_data_indexes.py"
 
 
-def test_index_is_ignored_when_a_rule_file_changes(tmp_path: Path) -> None:
+@DATA_SETS
+def test_index_is_ignored_when_a_file_changes(data_set: DataSet, tmp_path: Path) -> None:
     copies = []
-    for path in rule_files():
+    for path in data_set.files():
         copy = tmp_path / path.name
         shutil.copy(path, copy)
         copies.append(copy)
-    assert spec._read_index(copies) is not None
+    assert read_index(data_set, copies) is not None
+    copies[0].write_text(copies[0].read_text().replace("level: required", "level: documented", 1))
     copies[0].write_text(copies[0].read_text().replace("severity: error", "severity: warning", 1))
-    assert spec._read_index(copies) is None
+    assert read_index(data_set, copies) is None
 
 
-def test_a_rule_file_that_breaks_the_schema_is_refused(tmp_path: Path) -> None:
+@DATA_SETS
+def test_a_changed_file_is_read_from_its_yaml(data_set: DataSet, tmp_path: Path) -> None:
+    copies = []
+    for path in data_set.files():
+        copy = tmp_path / path.name
+        shutil.copy(path, copy)
+        copies.append(copy)
+    indexed = load_documents(data_set, copies)
+    copies[0].write_text(copies[0].read_text() + "\n# edited\n")
+    assert read_index(data_set, copies) is None
+    assert load_documents(data_set, copies) == read_documents(data_set, copies) == indexed
+
+
+@DATA_SETS
+def test_a_file_that_breaks_the_schema_is_refused(data_set: DataSet, tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
-    original = rule_files()[0].read_text()
-    broken.write_text(original.replace("severity: error", "severity: fatal", 1))
+    original = data_set.files()[0].read_text()
+    changed = original.replace("severity: error", "severity: fatal", 1).replace(
+        "level: required", "level: sometimes", 1
+    )
+    assert changed != original
+    broken.write_text(changed)
     with pytest.raises(InputError) as raised:
-        read_rule_files([broken])
-    assert raised.value.path.endswith(".severity")
+        read_documents(data_set, [broken])
+    assert raised.value.path.endswith((".severity", ".level"))
     assert raised.value.source == str(broken)

@@ -7,19 +7,16 @@ under the same id (``checker/lint/registry.py``).
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from checker.data_index import DataSet, load_documents
 from checker.errors import InputError
 from checker.paths import PACKAGE_DIR, rules_dir
 from checker.records import record
 from checker.report.model import Severity
-from checker.schema_validation import check_against
-from checker.yaml_io import read_yaml
 
 # ``applies_to`` values that are not policy types.
 PLAN_TARGETS = frozenset({"plan", "request"})
@@ -49,62 +46,18 @@ def _one_paragraph(text: str) -> str:
     return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
 
 
-SCHEMA = "lint-rule.schema.json"
-# The rule files as JSON, with the digests of the files they came from: parsing and validating
-# the YAML costs ~35 ms, reading this ~1 ms. Used only while the digests match the files (an
-# edited rule is read from its YAML until scripts/build_lint_rule_index.py runs again; a test
-# keeps the shipped index fresh).
-INDEX = PACKAGE_DIR / "data" / "lint_rules.json"
-
-
-def rule_files() -> list[Path]:
-    return sorted((rules_dir() / "lint").glob("*.yaml"))
-
-
-def _digests(files: list[Path]) -> dict[str, str]:
-    digests = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
-    schema = PACKAGE_DIR / "schemas" / SCHEMA
-    digests[f"schema:{SCHEMA}"] = hashlib.sha256(schema.read_bytes()).hexdigest()
-    return digests
-
-
-def read_rule_files(files: list[Path] | None = None) -> list[tuple[str, Any]]:
-    """(file name, data) of every rule file, each validated against the schema."""
-    documents: list[tuple[str, Any]] = []
-    for path in rule_files() if files is None else files:
-        data = read_yaml(path)
-        check_against(SCHEMA, data, source=str(path))
-        documents.append((path.name, data))
-    return documents
-
-
-def build_index() -> dict[str, Any]:
-    """What ``checker/data/lint_rules.json`` holds: the validated rule files and their digests."""
-    files = rule_files()
-    documents = read_rule_files(files)
-    return {
-        "digests": _digests(files),
-        "files": [{"name": name, "data": data} for name, data in documents],
-    }
-
-
-def _read_index(files: list[Path]) -> list[tuple[str, Any]] | None:
-    try:
-        index = json.loads(INDEX.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(index, dict) or index.get("digests") != _digests(files):
-        return None
-    return [(entry["name"], entry["data"]) for entry in index["files"]]
+RULE_FILES = DataSet(
+    folder="lint",
+    pattern="*.yaml",
+    schema="lint-rule.schema.json",
+    index=PACKAGE_DIR / "data" / "lint_rules.json",
+)
 
 
 @cache
 def load_rule_specs() -> tuple[RuleSpec, ...]:
     """Every built-in rule, in file then document order."""
-    files = rule_files()
-    documents = _read_index(files)
-    if documents is None:
-        documents = read_rule_files(files)
+    documents = load_documents(RULE_FILES)
     folder = rules_dir() / "lint"
     specs: list[RuleSpec] = []
     seen: dict[str, str] = {}

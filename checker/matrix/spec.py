@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from functools import cache
 
-from checker.paths import rules_dir
+from checker.data_index import DataSet, load_documents
+from checker.paths import PACKAGE_DIR
 from checker.records import record
 from checker.report.model import Level
-from checker.schema_validation import check_against
-from checker.yaml_io import read_yaml
+
+MATRIX_FILE = DataSet(
+    folder="",
+    pattern="matrix.yaml",
+    schema="matrix.schema.json",
+    index=PACKAGE_DIR / "data" / "matrix.json",
+)
 
 
 @record
@@ -27,9 +33,7 @@ class RequirementSpec:
 
 @cache
 def load_matrix() -> tuple[RequirementSpec, ...]:
-    path = rules_dir() / "matrix.yaml"
-    data = read_yaml(path)
-    check_against("matrix.schema.json", data, source=str(path))
+    [(_name, data)] = load_documents(MATRIX_FILE)
     return tuple(
         RequirementSpec(
             id=row["id"],
