@@ -17,7 +17,6 @@ from typing import Any
 from checker.paths import PACKAGE_DIR, rules_dir
 from checker.records import record
 from checker.schema_validation import check_against
-from checker.yaml_io import read_yaml
 
 # (file name, parsed and validated document)
 Document = tuple[str, Any]
@@ -45,6 +44,8 @@ def _digests(data_set: DataSet, files: list[Path]) -> dict[str, str]:
 
 def read_documents(data_set: DataSet, files: list[Path] | None = None) -> list[Document]:
     """Every file of ``data_set`` (or ``files``) parsed from YAML and validated."""
+    from checker.yaml_io import read_yaml  # PyYAML only when an index is stale
+
     documents: list[Document] = []
     for path in data_set.files() if files is None else files:
         data = read_yaml(path)
