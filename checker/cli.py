@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -54,8 +55,38 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
+def _terminal_columns() -> int:
+    """The terminal's width as ``shutil.get_terminal_size`` finds it (COLUMNS, then the
+    terminal, then 80), without importing shutil and the compression modules it brings."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose help formatter is given the terminal's width.
+
+    argparse builds a formatter for every argument it adds, and without a width the formatter
+    imports shutil to measure the terminal: a cost every ``xreg check`` would pay.
+    """
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        formatter: argparse.HelpFormatter = self.formatter_class(
+            prog=self.prog,
+            width=_terminal_columns() - 2,  # type: ignore[call-arg]
+        )
+        return formatter
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="xreg",
         description="Check a cross-account Amazon SageMaker model registration before it fails.",
     )

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -72,6 +71,8 @@ def compact_service(prefix: str) -> dict[str, Any]:
 
 
 def _write_atomically(path: Path, data: dict[str, Any]) -> None:
+    import tempfile  # only when the cache is filled: tempfile brings shutil, random and more
+
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:

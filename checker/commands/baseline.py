@@ -7,10 +7,12 @@ reason and one expiry date. Point ``baseline:`` in ``.xreg.yaml`` at the file to
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # every command module is imported to build the parser: keep them light
+    import datetime as dt
 
 
 def register(subparsers: Any) -> None:
@@ -42,6 +44,8 @@ def register(subparsers: Any) -> None:
 
 
 def _expiry(text: str | None, today: dt.date) -> dt.date:
+    import datetime as dt
+
     from checker.errors import InputError
     from checker.lint.baseline import DEFAULT_DAYS
 
@@ -57,6 +61,8 @@ def _expiry(text: str | None, today: dt.date) -> dt.date:
 
 
 def run(args: argparse.Namespace) -> int:
+    import datetime as dt
+
     from checker.engine import check_plan
     from checker.errors import InputError
     from checker.lint.baseline import write_baseline

@@ -151,3 +151,15 @@ def test_image_outside_ecr_and_bad_s3_uri_are_findings_not_crashes(tmp_path: Pat
     assert "docker.io/library/python:3.11" in image["message"]
     uri = by_field["registration.InferenceSpecification.Containers[1].ModelDataUrl"]
     assert "Not_A_Bucket" in uri["message"] and uri["severity"] == "error"
+
+
+@pytest.mark.parametrize("columns", ["50", "120"])
+def test_help_wraps_to_the_terminal_width_from_columns(columns: str) -> None:
+    result = run_xreg("check", "--help", env={"COLUMNS": columns})
+    assert result.returncode == 0, result.stderr
+    lengths = [len(line) for line in result.stdout.splitlines()]
+    # argparse cannot break a single long option group or a group title; all else wraps
+    within = [length for length in lengths if length <= int(columns) - 2]
+    assert len(within) >= 0.9 * len(lengths)
+    if columns == "120":
+        assert max(lengths) > 78, "a wide terminal gets long help lines, not the default 80"
