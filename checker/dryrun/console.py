@@ -13,8 +13,9 @@ from rich.console import Console
 from rich.text import Text
 
 from checker.dryrun.trace import PROBE_PASSES
-from checker.report.console import make_console, short_arn
+from checker.report.console import short_arn
 from checker.report.model import Fix, Report, RequirementResult
+from checker.report.terminal import make_console
 
 _MARKS: dict[str, tuple[str, str]] = {
     "succeeded": ("✔", "green"),

@@ -1,26 +1,21 @@
 """The terminal view: every access per account, the gaps with their reason, then the fixes.
 
-Fits 100 columns; no colour when the output is not a terminal or ``NO_COLOR`` is set (rich
-honours both).
+Built as styled lines (``checker.report.lines``) wrapped to at most 100 columns. A terminal
+gets them coloured through rich; a pipe, a file, or ``NO_COLOR`` gets the same characters as
+plain text, and rich is then never imported.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from typing import IO
-
-from rich.console import Console
-from rich.markup import escape
-from rich.padding import Padding
-from rich.text import Text
 
 from checker.engine.verdict import FAILING_DECISIONS
 from checker.policy.decision import Decision
 from checker.records import record
+from checker.report.lines import Line, line, wrap, write_plain
 from checker.report.model import Fix, Level, Report, RequirementResult, Severity
-
-MAX_WIDTH = 100
+from checker.report.terminal import MAX_WIDTH, make_console, wants_colour, write_coloured
 
 _MARKS: dict[Decision, tuple[str, str]] = {
     Decision.ALLOWED: ("✔", "green"),
@@ -31,20 +26,6 @@ _MARKS: dict[Decision, tuple[str, str]] = {
     Decision.NOT_APPLICABLE: ("·", "dim"),
 }
 _SEVERITY_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-
-
-def make_console(file: IO[str]) -> Console:
-    is_tty = file.isatty()
-    console = Console(
-        file=file,
-        width=MAX_WIDTH,
-        no_color=bool(os.environ.get("NO_COLOR")) or not is_tty,
-        highlight=False,
-        soft_wrap=False,
-    )
-    if is_tty:
-        console.width = min(console.size.width, MAX_WIDTH)
-    return console
 
 
 def short_arn(arn: str) -> str:
@@ -88,15 +69,15 @@ def _decision_label(row: RequirementResult) -> str:
     return label + "*" if row.level is Level.DOCUMENTED else label
 
 
-def _columns(rows: list[RequirementResult]) -> _Columns:
+def _columns(rows: list[RequirementResult], width: int) -> _Columns:
     action = max([28, *(len(row.action) for row in rows)])
     decision = max([0, *(len(_decision_label(row)) for row in rows)])
-    room = MAX_WIDTH - _MARK_WIDTH - action - decision - 4 * len(_GAP) - 3
+    room = width - _MARK_WIDTH - action - decision - 4 * len(_GAP) - 3
     who = max(12, min(_WHO_MAX, room, max([0, *(len(short_arn(row.principal)) for row in rows)])))
     return _Columns(action, who, decision)
 
 
-def _access_lines(row: RequirementResult, columns: _Columns) -> list[Text]:
+def _access_lines(row: RequirementResult, columns: _Columns) -> list[Line]:
     """One access as aligned columns (mark, action, who, decision, fix); a principal longer
     than its column continues on the next lines, in its column."""
     who = short_arn(row.principal)
@@ -105,24 +86,17 @@ def _access_lines(row: RequirementResult, columns: _Columns) -> list[Text]:
     symbol, style = _MARKS[row.decision]
     if row.level is Level.DOCUMENTED and row.decision in FAILING_DECISIONS:
         style = "yellow"
-    first = Text.assemble(
-        (symbol.rjust(_MARK_WIDTH), style),
-        _GAP,
-        row.action.ljust(columns.action),
-        _GAP,
-        pieces[0].ljust(columns.who),
-        _GAP,
-        _decision_label(row).ljust(columns.decision),
-        _GAP,
-        fix,
+    rest = _GAP.join(
+        (
+            row.action.ljust(columns.action),
+            pieces[0].ljust(columns.who),
+            _decision_label(row).ljust(columns.decision),
+            fix,
+        )
     )
-    first.rstrip()
+    first = line((symbol.rjust(_MARK_WIDTH), style), (_GAP + rest).rstrip())
     lead = " " * (_MARK_WIDTH + len(_GAP) + columns.action + len(_GAP))
-    return [first, *(Text(lead + piece) for piece in pieces[1:])]
-
-
-def _indented(text: Text, indent: int) -> Padding:
-    return Padding(text, (0, 0, 0, indent), expand=False)
+    return [first, *(line(lead + piece) for piece in pieces[1:])]
 
 
 def _by_resource(rows: list[RequirementResult]) -> dict[str, list[RequirementResult]]:
@@ -150,107 +124,128 @@ def shell_lines(command: str, width: int = MAX_WIDTH) -> str:
     return " \\\n".join(lines)
 
 
-def _print_fix(console: Console, fix: Fix) -> None:
-    """A fix as text to copy: no borders or wrapping inside the document and the command, so
-    that what is selected in the terminal pastes back exactly."""
-    console.print(
-        Text.from_markup(
-            f"[bold]fix {fix.id}[/]: {escape(fix.target)} in account [bold]{fix.account}[/]"
-        )
-    )
+def _fix_lines(fix: Fix, width: int) -> list[Line]:
+    """A fix as text to copy: the document and the command are never wrapped, so that what is
+    selected in the terminal pastes back exactly."""
+    title = line((f"fix {fix.id}", "bold"), f": {fix.target} in account ", (fix.account, "bold"))
+    lines = wrap(title, width)
     if fix.description:
-        console.print(_indented(Text(fix.description, style="dim"), 2))
+        lines += wrap(fix.description, width, 2, "dim")
     if fix.policy is not None:
-        console.print(Text(f"  {fix.policy_file or 'policy.json'}:", style="bold"))
-        console.print(Text(json.dumps(fix.policy, indent=2)), soft_wrap=True)
-    console.print(Text("  apply with:", style="bold"))
-    console.print(Text(shell_lines(fix.command)), soft_wrap=True)
+        lines.append(line((f"  {fix.policy_file or 'policy.json'}:", "bold")))
+        lines += [line(text) for text in json.dumps(fix.policy, indent=2).split("\n")]
+    lines.append(line(("  apply with:", "bold")))
+    lines += [line(text) for text in shell_lines(fix.command).split("\n")]
+    return lines
 
 
-def print_console(report: Report, file: IO[str]) -> None:
-    console = make_console(file)
-    console.print(Text(f"xreg check {report.plan}", style="bold"))
+def _access_section(report: Report, width: int) -> list[Line]:
+    lines: list[Line] = [line((f"xreg check {report.plan}", "bold"))]
     owners: list[str] = []
     for row in report.requirements:
         if row.resource_owner not in owners:
             owners.append(row.resource_owner)
-    columns = _columns(list(report.requirements))
+    columns = _columns(list(report.requirements), width)
     for owner in owners:
         rows = [row for row in report.requirements if row.resource_owner == owner]
-        console.print()
-        console.print(Text(_account_title(report, owner), style="bold underline"))
+        lines.append(line())
+        lines.append(line((_account_title(report, owner), "bold underline")))
         for resource, resource_rows in _by_resource(rows).items():
-            console.print(_indented(Text(resource, style="bold", overflow="fold"), 1))
+            lines += wrap(resource, width, 1, "bold")
             for row in resource_rows:
-                for line in _access_lines(row, columns):
-                    console.print(line, no_wrap=True, crop=False)
-    console.print(
-        Text("* documented: the AWS example asks for it, AWS does not need it", style="dim")
-    )
+                lines += _access_lines(row, columns)
+    documented = "* documented: the AWS example asks for it, AWS does not need it"
+    lines.append(line((documented, "dim")))
+    return lines
 
+
+def _gap_section(report: Report, width: int) -> list[Line]:
     gaps = [row for row in report.requirements if row.decision in FAILING_DECISIONS]
-    if gaps:
-        console.print()
-        console.print(Text("Gaps", style="bold underline"))
-        for row in gaps:
-            symbol, style = _MARKS[row.decision]
-            if row.level is Level.DOCUMENTED:
-                style = "yellow"
-            head = Text(
-                f"{symbol} {row.id}: {row.action} by {short_arn(row.principal)}", style=style
-            )
-            console.print(head)
-            console.print(_indented(Text(row.because, overflow="fold"), 2))
-            if row.fix is not None:
-                console.print(
-                    _indented(Text(f"fix {row.fix.id}: {row.fix.target}", style="dim"), 2)
-                )
+    if not gaps:
+        return []
+    lines: list[Line] = [line(), line(("Gaps", "bold underline"))]
+    for row in gaps:
+        symbol, style = _MARKS[row.decision]
+        if row.level is Level.DOCUMENTED:
+            style = "yellow"
+        head = f"{symbol} {row.id}: {row.action} by {short_arn(row.principal)}"
+        lines += wrap(head, width, 0, style)
+        lines += wrap(row.because, width, 2)
+        if row.fix is not None:
+            lines += wrap(f"fix {row.fix.id}: {row.fix.target}", width, 2, "dim")
+    return lines
 
+
+def _fix_section(report: Report, width: int) -> list[Line]:
     fixes: list[Fix] = list(report.extra.get("fixes", []))
-    if fixes:
-        console.print()
-        console.print(Text("Fixes", style="bold underline"))
-        for fix in fixes:
-            _print_fix(console, fix)
+    if not fixes:
+        return []
+    lines: list[Line] = [line(), line(("Fixes", "bold underline"))]
+    for fix in fixes:
+        lines += _fix_lines(fix, width)
+    return lines
 
-    if report.findings:
-        console.print()
-        console.print(Text("Findings", style="bold underline"))
-        for finding in report.findings:
-            style = _SEVERITY_STYLE[finding.severity]
-            where = finding.location.source
-            if finding.location.line:
-                where += f":{finding.location.line}"
-            if finding.location.statement:
-                where += f" ({finding.location.statement})"
-            suppressed = f" [suppressed: {finding.suppressed}]" if finding.suppressed else ""
-            console.print(
-                Text(f"{finding.severity.value} {finding.rule}", style=style)
-                + Text(f" {where}{suppressed}", style="dim")
-            )
-            console.print(_indented(Text(finding.message, overflow="fold"), 2))
-            if finding.fix is not None:
-                fix = finding.fix
-                text = f"fix ({fix.target}, account {fix.account}): "
-                if fix.statement is not None:
-                    text += json.dumps(fix.statement, separators=(", ", ": ")) + "; "
-                text += fix.command
-                console.print(_indented(Text(text, style="dim", overflow="fold"), 2))
 
+def _finding_section(report: Report, width: int) -> list[Line]:
+    if not report.findings:
+        return []
+    lines: list[Line] = [line(), line(("Findings", "bold underline"))]
+    for finding in report.findings:
+        where = finding.location.source
+        if finding.location.line:
+            where += f":{finding.location.line}"
+        if finding.location.statement:
+            where += f" ({finding.location.statement})"
+        suppressed = f" [suppressed: {finding.suppressed}]" if finding.suppressed else ""
+        head = line(
+            (f"{finding.severity.value} {finding.rule}", _SEVERITY_STYLE[finding.severity]),
+            (f" {where}{suppressed}", "dim"),
+        )
+        lines += wrap(head, width)
+        lines += wrap(finding.message, width, 2)
+        if finding.fix is not None:
+            fix = finding.fix
+            text = f"fix ({fix.target}, account {fix.account}): "
+            if fix.statement is not None:
+                text += json.dumps(fix.statement, separators=(", ", ": ")) + "; "
+            text += fix.command
+            lines += wrap(text, width, 2, "dim")
+    return lines
+
+
+def _summary_section(report: Report, width: int) -> list[Line]:
     summary = report.summary
-    console.print()
     verdict_style = "bold green" if report.verdict == "pass" else "bold red"
     counts = (
         f"{summary.requirements} accesses: {summary.allowed} allowed, {summary.denied} denied, "
         f"{summary.unknown} unknown, {summary.unverified} unverified; "
         f"{summary.errors} errors, {summary.warnings} warnings"
     )
-    console.print(Text(report.verdict.upper(), style=verdict_style) + Text(f"  {counts}"))
+    lines = [line(), *wrap(line((report.verdict.upper(), verdict_style), f"  {counts}"), width)]
     if summary.unverified:
-        console.print(
-            Text(
-                "  unverified: the plan gives no identity policies for some principals; "
-                "--strict treats that as unknown",
-                style="dim",
-            )
+        note = (
+            "  unverified: the plan gives no identity policies for some principals; "
+            "--strict treats that as unknown"
         )
+        lines += wrap(note, width, 0, "dim")
+    return lines
+
+
+def console_lines(report: Report, width: int = MAX_WIDTH) -> list[Line]:
+    """The whole console view as styled lines at most ``width`` wide (fix documents and
+    commands excepted: they stay whole so that they paste back)."""
+    return [
+        *_access_section(report, width),
+        *_gap_section(report, width),
+        *_fix_section(report, width),
+        *_finding_section(report, width),
+        *_summary_section(report, width),
+    ]
+
+
+def print_console(report: Report, file: IO[str]) -> None:
+    if not wants_colour(file):
+        write_plain(console_lines(report), file)
+        return
+    console = make_console(file)
+    write_coloured(console_lines(report, console.width), console)

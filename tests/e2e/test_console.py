@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import re
 import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 
 from checker.engine import CheckOptions, check_plan
 from checker.plan.loader import load_plan
 from checker.records import replace
 from checker.report.console import print_console, shell_lines, short_arn
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, fixture_plans
 
 
 def test_long_commands_become_continuation_lines_that_mean_the_same() -> None:
@@ -61,3 +68,48 @@ def test_access_rows_line_up_and_a_long_principal_stays_in_its_column() -> None:
         pieces.append(line[column:].strip())
     assert "".join(pieces) == who
     assert all(len(line.rstrip()) <= 100 for line in lines)
+
+
+@pytest.mark.parametrize("plan_path", fixture_plans(), ids=lambda path: path.parent.name)
+def test_a_pipe_and_a_terminal_get_the_same_characters(
+    plan_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = check_plan(load_plan(plan_path), CheckOptions())
+    piped = io.StringIO()
+    print_console(report, piped)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    terminal = io.StringIO()
+    print_console(report, terminal)
+    coloured = terminal.getvalue()
+    assert "\x1b[" in coloured, "a terminal gets colour"
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == piped.getvalue()
+
+
+def test_no_color_wins_over_force_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    report = check_plan(load_plan(FIXTURES / "aws-doc-sample" / "plan.yaml"), CheckOptions())
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("NO_COLOR", "1")
+    out = io.StringIO()
+    print_console(report, out)
+    assert "\x1b[" not in out.getvalue()
+
+
+def test_a_piped_check_never_imports_rich(tmp_path: Path) -> None:
+    script = (
+        "import sys\n"
+        "from checker.cli import main\n"
+        "code = main(['check', sys.argv[1]])\n"
+        "assert code == 1, code\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'rich'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(FIXTURES / "aws-doc-sample" / "plan.yaml")],
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")},
+        cwd=tmp_path,
+        check=True,
+    )
+    assert done.stdout.splitlines()[-1] == "[]"
+    assert "Gaps" in done.stdout

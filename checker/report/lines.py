@@ -1,0 +1,85 @@
+"""Styled text lines, wrapped by xreg itself, that a terminal colours and a pipe takes as is.
+
+The console view is built as a list of ``Line``s, each a tuple of ``(text, style)`` spans with
+rich style names. Wrapping happens here, not in rich, so that the characters printed are the
+same whether the lines go to a terminal (coloured by rich, ``checker.report.terminal``) or to a
+pipe or file (written as plain text, without importing rich at all).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import IO
+
+Span = tuple[str, str]  # (text, rich style; "" for none)
+Line = tuple[Span, ...]
+
+
+def line(*spans: Span | str) -> Line:
+    """A line from spans; a bare string is an unstyled span."""
+    return tuple((span, "") if isinstance(span, str) else span for span in spans)
+
+
+def plain_text(one_line: Line) -> str:
+    return "".join(text for text, _style in one_line)
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while end > start and text[end - 1] == " ":
+        end -= 1
+    return start, end
+
+
+def _breaks(text: str, room: int) -> list[tuple[int, int]]:
+    """``(start, end)`` of each line of ``text`` wrapped at spaces to ``room`` columns, with no
+    spaces at the end of a line or the start of a continuation; a word longer than ``room`` is
+    cut (folded) at the column."""
+    ranges: list[tuple[int, int]] = []
+    start, length = 0, len(text)
+    while True:
+        if ranges:
+            while start < length and text[start] == " ":
+                start += 1
+        if length - start <= room:
+            ranges.append(_trimmed(text, start, length))
+            return ranges
+        cut = text.rfind(" ", start, start + room + 1)
+        if cut <= start:
+            ranges.append((start, start + room))
+            start += room
+        else:
+            ranges.append(_trimmed(text, start, cut))
+            start = cut + 1
+
+
+def _slice(spans: Sequence[Span], start: int, end: int) -> Line:
+    """The part of ``spans`` between character offsets ``start`` and ``end``."""
+    sliced: list[Span] = []
+    offset = 0
+    for text, style in spans:
+        span_start, span_end = offset, offset + len(text)
+        offset = span_end
+        low, high = max(start, span_start), min(end, span_end)
+        if low < high:
+            sliced.append((text[low - span_start : high - span_start], style))
+    return tuple(sliced)
+
+
+def wrap(spans: Line | str, width: int, indent: int = 0, style: str = "") -> list[Line]:
+    """``spans`` wrapped to ``width`` columns, every line after ``indent`` spaces. A string is
+    one span in ``style``. Newlines in the text start new lines."""
+    if isinstance(spans, str):
+        spans = ((spans, style),)
+    room = max(1, width - indent)
+    lead: Line = ((" " * indent, ""),) if indent else ()
+    wrapped: list[Line] = []
+    offset = 0
+    for paragraph in plain_text(spans).split("\n"):
+        for start, end in _breaks(paragraph, room):
+            wrapped.append(lead + _slice(spans, offset + start, offset + end))
+        offset += len(paragraph) + 1
+    return wrapped
+
+
+def write_plain(lines: Iterable[Line], file: IO[str]) -> None:
+    file.write("".join(plain_text(one_line) + "\n" for one_line in lines))

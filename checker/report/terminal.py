@@ -1,0 +1,55 @@
+"""The rich edge of the console views: colour for terminals, nothing for pipes.
+
+``wants_colour`` decides whether output goes through rich at all: only a terminal (or
+``FORCE_COLOR``) without ``NO_COLOR`` gets colour, and everything else is written as plain
+text without importing rich, whose import alone costs a fifth of an offline check.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import IO, TYPE_CHECKING
+
+from checker.report.lines import Line
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+MAX_WIDTH = 100
+
+
+def wants_colour(file: IO[str]) -> bool:
+    """Rich's own rule: ``NO_COLOR`` wins, then ``FORCE_COLOR``, then whether it is a tty."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or file.isatty()
+
+
+def make_console(file: IO[str]) -> Console:
+    """A rich console at most ``MAX_WIDTH`` wide, coloured only where ``wants_colour``."""
+    from rich.console import Console
+
+    is_tty = file.isatty()
+    console = Console(
+        file=file,
+        width=MAX_WIDTH,
+        no_color=not wants_colour(file),
+        highlight=False,
+        soft_wrap=False,
+    )
+    if is_tty:
+        console.width = min(console.size.width, MAX_WIDTH)
+    return console
+
+
+def write_coloured(lines: Sequence[Line], console: Console) -> None:
+    """Print lines already wrapped to ``console.width``, styles applied, nothing re-wrapped."""
+    from rich.text import Text
+
+    text = Text()
+    for one_line in lines:
+        for part, style in one_line:
+            text.append(part, style or None)
+        text.append("\n")
+    console.print(text, end="", soft_wrap=True)
