@@ -23,26 +23,32 @@ def test_shipped_index_is_fresh(data_set: DataSet) -> None:
     ), f"{data_set.index.name} is stale: run scripts/build_data_indexes.py"
 
 
-@DATA_SETS
-def test_index_is_ignored_when_a_file_changes(data_set: DataSet, tmp_path: Path) -> None:
+def _copies(data_set: DataSet, folder: Path) -> list[Path]:
+    """The data set's files copied to ``folder``, to be edited there."""
     copies = []
     for path in data_set.files():
-        copy = tmp_path / path.name
+        copy = folder / path.name
         shutil.copy(path, copy)
         copies.append(copy)
+    return copies
+
+
+@DATA_SETS
+def test_index_is_ignored_when_a_file_changes(data_set: DataSet, tmp_path: Path) -> None:
+    copies = _copies(data_set, tmp_path)
     assert read_index(data_set, copies) is not None
-    copies[0].write_text(copies[0].read_text().replace("level: required", "level: documented", 1))
-    copies[0].write_text(copies[0].read_text().replace("severity: error", "severity: warning", 1))
+    original = copies[0].read_text()
+    changed = original.replace("level: required", "level: documented", 1).replace(
+        "severity: error", "severity: warning", 1
+    )
+    assert changed != original
+    copies[0].write_text(changed)
     assert read_index(data_set, copies) is None
 
 
 @DATA_SETS
 def test_a_changed_file_is_read_from_its_yaml(data_set: DataSet, tmp_path: Path) -> None:
-    copies = []
-    for path in data_set.files():
-        copy = tmp_path / path.name
-        shutil.copy(path, copy)
-        copies.append(copy)
+    copies = _copies(data_set, tmp_path)
     indexed = load_documents(data_set, copies)
     copies[0].write_text(copies[0].read_text() + "\n# edited\n")
     assert read_index(data_set, copies) is None
