@@ -27,19 +27,19 @@ def wants_colour(file: IO[str]) -> bool:
 
 
 def make_console(file: IO[str]) -> Console:
-    """A rich console at most ``MAX_WIDTH`` wide, coloured only where ``wants_colour``."""
+    """A rich console as wide as the terminal but at most ``MAX_WIDTH``, coloured only where
+    ``wants_colour``; ``MAX_WIDTH`` wide when the output is not a terminal."""
     from rich.console import Console
 
     is_tty = file.isatty()
     console = Console(
         file=file,
-        width=MAX_WIDTH,
+        width=None if is_tty else MAX_WIDTH,  # None: rich measures the terminal (or COLUMNS)
         no_color=not wants_colour(file),
         highlight=False,
         soft_wrap=False,
     )
-    if is_tty:
-        console.width = min(console.size.width, MAX_WIDTH)
+    console.width = min(console.width, MAX_WIDTH)
     return console
 
 

@@ -113,3 +113,24 @@ def test_a_piped_check_never_imports_rich(tmp_path: Path) -> None:
     )
     assert done.stdout.splitlines()[-1] == "[]"
     assert "Gaps" in done.stdout
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("columns", "width"), [("60", 60), ("150", 100)])
+def test_a_terminal_narrower_than_100_columns_gets_lines_that_fit_it(
+    columns: str, width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = check_plan(load_plan(FIXTURES / "aws-doc-sample" / "plan.yaml"), CheckOptions())
+    monkeypatch.setenv("COLUMNS", columns)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    out = _Terminal()
+    print_console(report, out)
+    text = re.sub(r"\x1b\[[0-9;]*m", "", out.getvalue())
+    gaps = text[text.index("Gaps") : text.index("Fixes")]
+    lengths = [len(line) for line in gaps.splitlines()]
+    assert max(lengths) <= width
+    assert max(lengths) > width - 15, "the text fills the terminal's width"
