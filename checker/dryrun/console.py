@@ -1,7 +1,8 @@
 """The terminal view of a dry-run: the numbered trace, the sandbox, then how it ended.
 
 It reads the report's ``trace`` as the JSON report carries it, so both views say the same.
-Fits 100 columns; no colour off a terminal or with ``NO_COLOR`` (``make_console``).
+Built as styled lines (``checker.report.lines``) like the check's view: a terminal gets
+them coloured, a pipe or ``NO_COLOR`` the same characters as plain text.
 """
 
 from __future__ import annotations
@@ -9,13 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import IO, Any
 
-from rich.console import Console
-from rich.text import Text
-
 from checker.dryrun.trace import PROBE_PASSES
 from checker.report.console import short_arn
+from checker.report.lines import Line, line, wrap, write_plain
 from checker.report.model import Fix, Report, RequirementResult
-from checker.report.terminal import make_console
+from checker.report.terminal import MAX_WIDTH, make_console, wants_colour, write_coloured
 
 _MARKS: dict[str, tuple[str, str]] = {
     "succeeded": ("✔", "green"),
@@ -35,15 +34,21 @@ def _mark(step: Mapping[str, Any]) -> tuple[str, str]:
     return _MARKS[step["status"]]
 
 
-def _indented(console: Console, text: Text, indent: int) -> None:
-    """Wrap ``text`` to fit beside ``indent`` spaces, with no padding after it."""
-    for line in text.wrap(console, console.width - indent, overflow="fold"):
-        line.rstrip()
-        console.print(Text(" " * indent) + line, soft_wrap=True)
+class _View:
+    """The lines of a dry-run view as they are added, wrapped to one width."""
 
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.lines: list[Line] = []
 
-def _detail(console: Console, text: str, style: str = "") -> None:
-    _indented(console, Text(text, style=style), _INDENT)
+    def add(self, spans: Line | str = "", indent: int = 0, style: str = "") -> None:
+        if not spans:
+            self.lines.append(line())
+        else:
+            self.lines += wrap(spans, self.width, indent, style)
+
+    def detail(self, text: str, style: str = "") -> None:
+        self.add(text, _INDENT, style)
 
 
 def _evidence(step: Mapping[str, Any]) -> str:
@@ -62,55 +67,54 @@ def _row_for(report: Report, step: Mapping[str, Any]) -> RequirementResult | Non
     return None
 
 
-def _print_step(console: Console, report: Report, step: Mapping[str, Any]) -> None:
+def _add_step(view: _View, report: Report, step: Mapping[str, Any]) -> None:
     symbol, style = _mark(step)
-    head = Text(f"{step['step']:>3} ", style="bold")
-    head.append(f"{symbol} ", style=style)
-    head.append(step["call"], style="bold")
-    head.append(f"  as {short_arn(step['principal'])}")
+    head = line(
+        (f"{step['step']:>3} ", "bold"),
+        (f"{symbol} ", style),
+        (step["call"], "bold"),
+        f"  as {short_arn(step['principal'])}",
+    )
     if step["status"] == "not_reached":
-        head.append("  (not reached)", style="dim")
-        console.print(head)
+        view.add((*head, ("  (not reached)", "dim")))
         return
-    console.print(head)
+    view.add(head)
     target = f"on {step['target']}"
     if step.get("routed_to"):
         target += f" (sent to moto as {step['routed_to']})"
-    _detail(console, target)
+    view.detail(target)
     if step.get("error_code") or step.get("error_message"):
         error = ": ".join(
             part for part in (step.get("error_code"), step.get("error_message")) if part
         )
-        _detail(console, error, "red")
+        view.detail(error, "red")
     if step.get("decision"):
-        _detail(console, f"{step['decision'].replace('_', ' ')}: {step['because']}")
+        view.detail(f"{step['decision'].replace('_', ' ')}: {step['because']}")
     elif step.get("because"):
-        _detail(console, step["because"])
+        view.detail(step["because"])
     if step["evidence"]:
-        _detail(console, f"statements: {_evidence(step)}", "dim")
+        view.detail(f"statements: {_evidence(step)}", "dim")
     for note in step.get("notes", []):
-        _detail(console, f"not checked: {note}", "cyan")
-    _detail(console, " · ".join(step["checked_by"]), "dim")
+        view.detail(f"not checked: {note}", "cyan")
+    view.detail(" · ".join(step["checked_by"]), "dim")
     if step.get("result"):
-        _detail(console, f"= {step['result']}", "green")
+        view.detail(f"= {step['result']}", "green")
     if step["status"] in ("denied", "unknown"):
         row = _row_for(report, step)
         if row is not None and row.fix is not None:
-            _print_fix(console, row.fix)
+            _add_fix(view, row.fix)
 
 
-def _print_fix(console: Console, fix: Fix) -> None:
-    _detail(console, f"fix {fix.id}: {fix.target} in account {fix.account}", "yellow")
-    _detail(console, fix.command, "yellow")
+def _add_fix(view: _View, fix: Fix) -> None:
+    view.detail(f"fix {fix.id}: {fix.target} in account {fix.account}", "yellow")
+    view.detail(fix.command, "yellow")
 
 
-def _print_ending(
-    console: Console, trace: Mapping[str, Any], steps: Sequence[Mapping[str, Any]]
-) -> None:
+def _add_ending(view: _View, trace: Mapping[str, Any], steps: Sequence[Mapping[str, Any]]) -> None:
     arn = trace.get("model_package_arn")
-    console.print()
+    view.add()
     if trace["outcome"] == "succeeded":
-        _indented(console, Text(f"DRY-RUN SUCCEEDED  {arn}", style="bold green"), 0)
+        view.add(f"DRY-RUN SUCCEEDED  {arn}", 0, "bold green")
         unchecked = [str(s["step"]) for s in steps if "not checked" in s["checked_by"]]
         if unchecked:
             text = (
@@ -118,7 +122,7 @@ def _print_ending(
                 "something nobody checked (see the notes); --strict stops at a step whose "
                 "identity policies the plan does not give"
             )
-            _indented(console, Text(text), 2)
+            view.add(text, 2)
     else:
         stopped = next((s for s in steps if s["step"] == trace.get("stopped_at")), None)
         what = "DRY-RUN FAILED"
@@ -127,41 +131,50 @@ def _print_ending(
                 f" at step {stopped['step']}: {stopped['action']} by "
                 f"{short_arn(stopped['principal'])} is {stopped['status'].replace('_', ' ')}"
             )
-        _indented(console, Text(what, style="bold red"), 0)
+        view.add(what, 0, "bold red")
         if arn:
-            _indented(console, Text(f"the registration itself went through: {arn}"), 2)
+            view.add(f"the registration itself went through: {arn}", 2)
         hint = "xreg dry-run --with-fixes replays with xreg's fixes applied"
-        _indented(console, Text(hint, style="dim"), 2)
+        view.add(hint, 2, "dim")
     failed = [p for p in trace.get("probes", []) if p["status"] not in PROBE_PASSES]
     if failed:
         text = f"LIVE PROBES FAILED: {len(failed)} of {len(trace['probes'])} did not succeed"
-        _indented(console, Text(text, style="bold red"), 0)
+        view.add(text, 0, "bold red")
+
+
+def dry_run_lines(report: Report, width: int = MAX_WIDTH) -> list[Line]:
+    """The whole dry-run view as styled lines at most ``width`` wide."""
+    view = _View(width)
+    trace: Mapping[str, Any] = report.extra["trace"]
+    steps: Sequence[Mapping[str, Any]] = trace["steps"]
+    view.add(line((f"xreg dry-run {report.plan}  ({trace['emulator']})", "bold")))
+    for applied in trace.get("applied_fixes", []):
+        view.add(f"with fix {applied}", 2, "dim")
+    view.add()
+    for step in steps:
+        _add_step(view, report, step)
+    if trace.get("sandbox"):
+        view.add()
+        view.add(line(("Sandbox", "bold underline")))
+        for note in trace["sandbox"]:
+            view.add(f"- {note}", 1)
+    probes: Sequence[Mapping[str, Any]] = trace.get("probes", [])
+    if probes:
+        view.add()
+        view.add(line(("Live probes (read-only)", "bold underline")))
+        for probe in probes:
+            symbol, style = _MARKS.get(probe["status"], ("✘", "red"))
+            where = f"{probe['call']} as {short_arn(probe['principal'])} on {probe['target']}"
+            view.add(line((f"{symbol} ", style), where), 1)
+            if probe.get("detail"):
+                view.detail(probe["detail"])
+    _add_ending(view, trace, steps)
+    return view.lines
 
 
 def print_dry_run(report: Report, file: IO[str]) -> None:
+    if not wants_colour(file):
+        write_plain(dry_run_lines(report), file)
+        return
     console = make_console(file)
-    trace: Mapping[str, Any] = report.extra["trace"]
-    steps: Sequence[Mapping[str, Any]] = trace["steps"]
-    console.print(Text(f"xreg dry-run {report.plan}  ({trace['emulator']})", style="bold"))
-    for applied in trace.get("applied_fixes", []):
-        _indented(console, Text(f"with fix {applied}", style="dim"), 2)
-    console.print()
-    for step in steps:
-        _print_step(console, report, step)
-    if trace.get("sandbox"):
-        console.print()
-        console.print(Text("Sandbox", style="bold underline"))
-        for note in trace["sandbox"]:
-            _indented(console, Text(f"- {note}"), 1)
-    probes: Sequence[Mapping[str, Any]] = trace.get("probes", [])
-    if probes:
-        console.print()
-        console.print(Text("Live probes (read-only)", style="bold underline"))
-        for probe in probes:
-            symbol, style = _MARKS.get(probe["status"], ("✘", "red"))
-            line = Text(f"{symbol} ", style=style)
-            line.append(f"{probe['call']} as {short_arn(probe['principal'])} on {probe['target']}")
-            _indented(console, line, 1)
-            if probe.get("detail"):
-                _detail(console, probe["detail"])
-    _print_ending(console, trace, steps)
+    write_coloured(dry_run_lines(report, console.width), console)

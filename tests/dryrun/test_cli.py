@@ -113,3 +113,21 @@ def test_colour_only_on_a_terminal_without_no_color(
     assert COLOUR.search(coloured.getvalue())
     assert not COLOUR.search(plain.getvalue())
     assert "DRY-RUN FAILED at step 4" in plain.getvalue()
+
+
+def test_a_pipe_and_a_terminal_get_the_same_characters(
+    example_plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from checker.dryrun.console import print_dry_run
+    from tests.dryrun.conftest import replay
+
+    report = replay(example_plan)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("COLUMNS", "100")  # a terminal as wide as a pipe's lines
+    piped = io.StringIO()
+    print_dry_run(report, piped)
+    terminal = _Terminal()
+    print_dry_run(report, terminal)
+    assert COLOUR.search(terminal.getvalue())
+    assert re.sub(r"\x1b\[[0-9;]*m", "", terminal.getvalue()) == piped.getvalue()
+    assert all(len(text) <= 100 for text in piped.getvalue().splitlines())
