@@ -77,11 +77,23 @@ def _columns(rows: list[RequirementResult], width: int) -> _Columns:
     return _Columns(action, who, decision)
 
 
+def _fold_at_separators(text: str, width: int) -> list[str]:
+    """``text`` in pieces of at most ``width``, each cut after a ``:`` or ``/`` where one
+    falls in the piece, so that an ARN breaks between its parts rather than inside a name."""
+    pieces: list[str] = []
+    while len(text) > width:
+        cut = max(text.rfind(":", 0, width), text.rfind("/", 0, width)) + 1
+        cut = cut if cut > 0 else width
+        pieces.append(text[:cut])
+        text = text[cut:]
+    pieces.append(text)
+    return pieces
+
+
 def _access_lines(row: RequirementResult, columns: _Columns) -> list[Line]:
     """One access as aligned columns (mark, action, who, decision, fix); a principal longer
     than its column continues on the next lines, in its column."""
-    who = short_arn(row.principal)
-    pieces = [who[i : i + columns.who] for i in range(0, len(who), columns.who)] or [""]
+    pieces = _fold_at_separators(short_arn(row.principal), columns.who)
     fix = row.fix.id if row.fix is not None and row.decision in FAILING_DECISIONS else ""
     symbol, style = _MARKS[row.decision]
     if row.level is Level.DOCUMENTED and row.decision in FAILING_DECISIONS:
