@@ -2,8 +2,8 @@
 
 The question the lint rules ask is "can this Resource glob name any resource of this type?". A
 template variable is turned into a character class (most match anything; a few, such as an S3
-bucket name, are one path segment), and the glob and the template are intersected exactly by a
-small dynamic program over the two token lists, segment by segment as IAM matches ARNs (a
+bucket name, are one path segment), and the glob and the template are intersected exactly
+(``checker.policy.glob.sequences_intersect``), segment by segment as IAM matches ARNs (a
 wildcard before the resource part does not cross a ``:``).
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from checker.policy.glob import sequences_intersect
 from checker.records import record
 
 # Variables whose values never contain "/": the resource part of these types is one segment.
@@ -66,25 +67,17 @@ def _charsets_meet(left: str, right: str) -> bool:
     return left == right
 
 
+def _repeats(token: Token) -> bool:
+    return token[1]
+
+
+def _tokens_meet(left: Token, right: Token) -> bool:
+    return _charsets_meet(left[0], right[0])
+
+
 def _tokens_intersect(left: tuple[Token, ...], right: tuple[Token, ...]) -> bool:
-    """Whether some string matches both token lists (exact, O(len(left) * len(right)))."""
-    seen: set[tuple[int, int]] = set()
-    stack = [(0, 0)]
-    while stack:
-        state = stack.pop()
-        if state in seen:
-            continue
-        seen.add(state)
-        i, j = state
-        if i == len(left) and j == len(right):
-            return True
-        if i < len(left) and left[i][1]:
-            stack.append((i + 1, j))
-        if j < len(right) and right[j][1]:
-            stack.append((i, j + 1))
-        if i < len(left) and j < len(right) and _charsets_meet(left[i][0], right[j][0]):
-            stack.append((i if left[i][1] else i + 1, j if right[j][1] else j + 1))
-    return False
+    """Whether some string matches both token lists."""
+    return sequences_intersect(left, right, repeats=_repeats, meet=_tokens_meet)
 
 
 def _split_arn(text: str) -> list[str] | None:

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Callable, Sequence
 from functools import lru_cache
+from typing import TypeVar
 
 STAR = 0
 ONE = 1
 
 Token = str | int
 Glob = tuple[Token, ...]
+T = TypeVar("T")
 
 # Any character that is not a literal of either pattern behaves the same under both, so one
 # representative of "every other character" suffices; it must never be a literal itself.
@@ -127,15 +130,19 @@ def glob_covers(outer: Glob, inner: Glob) -> bool:
     return True
 
 
-def _consumes_together(left: Token, right: Token) -> bool:
-    if isinstance(left, str) and isinstance(right, str):
-        return left == right
-    return True
+def sequences_intersect(
+    left: Sequence[T],
+    right: Sequence[T],
+    *,
+    repeats: Callable[[T], bool],
+    meet: Callable[[T, T], bool],
+) -> bool:
+    """True iff some string is matched by both token sequences.
 
-
-@lru_cache(maxsize=8192)
-def globs_intersect(left: Glob, right: Glob) -> bool:
-    """True iff some string is matched by both patterns."""
+    A token either consumes exactly one character or, where ``repeats`` says so, any number;
+    ``meet`` says whether two tokens can consume the same character. Exact, in
+    O(len(left) * len(right)) states. Shared by globs here and by ARN templates in the catalog.
+    """
     seen: set[tuple[int, int]] = set()
     stack = [(0, 0)]
     while stack:
@@ -146,10 +153,28 @@ def globs_intersect(left: Glob, right: Glob) -> bool:
         i, j = pair
         if i == len(left) and j == len(right):
             return True
-        if i < len(left) and left[i] == STAR:
+        left_repeats = i < len(left) and repeats(left[i])
+        right_repeats = j < len(right) and repeats(right[j])
+        if left_repeats:
             stack.append((i + 1, j))
-        if j < len(right) and right[j] == STAR:
+        if right_repeats:
             stack.append((i, j + 1))
-        if i < len(left) and j < len(right) and _consumes_together(left[i], right[j]):
-            stack.append((i if left[i] == STAR else i + 1, j if right[j] == STAR else j + 1))
+        if i < len(left) and j < len(right) and meet(left[i], right[j]):
+            stack.append((i if left_repeats else i + 1, j if right_repeats else j + 1))
     return False
+
+
+def _is_star(token: Token) -> bool:
+    return token == STAR
+
+
+def _consumes_together(left: Token, right: Token) -> bool:
+    if isinstance(left, str) and isinstance(right, str):
+        return left == right
+    return True
+
+
+@lru_cache(maxsize=8192)
+def globs_intersect(left: Glob, right: Glob) -> bool:
+    """True iff some string is matched by both patterns."""
+    return sequences_intersect(left, right, repeats=_is_star, meet=_consumes_together)
