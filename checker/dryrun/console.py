@@ -12,9 +12,9 @@ from typing import IO, Any
 
 from checker.dryrun.trace import PROBE_PASSES
 from checker.report.console import short_arn
-from checker.report.lines import Line, line, wrap, write_plain
+from checker.report.lines import Line, line, wrap
 from checker.report.model import Fix, Report, RequirementResult
-from checker.report.terminal import MAX_WIDTH, make_console, wants_colour, write_coloured
+from checker.report.terminal import MAX_WIDTH, print_view
 
 _MARKS: dict[str, tuple[str, str]] = {
     "succeeded": ("✔", "green"),
@@ -173,8 +173,4 @@ def dry_run_lines(report: Report, width: int = MAX_WIDTH) -> list[Line]:
 
 
 def print_dry_run(report: Report, file: IO[str]) -> None:
-    if not wants_colour(file):
-        write_plain(dry_run_lines(report), file)
-        return
-    console = make_console(file)
-    write_coloured(dry_run_lines(report, console.width), console)
+    print_view(lambda width: dry_run_lines(report, width), file)

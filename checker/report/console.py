@@ -13,9 +13,9 @@ from typing import IO
 from checker.engine.verdict import FAILING_DECISIONS
 from checker.policy.decision import Decision
 from checker.records import record
-from checker.report.lines import Line, line, wrap, write_plain
+from checker.report.lines import Line, line, wrap
 from checker.report.model import Fix, Level, Report, RequirementResult, Severity
-from checker.report.terminal import MAX_WIDTH, make_console, wants_colour, write_coloured
+from checker.report.terminal import MAX_WIDTH, print_view
 
 _MARKS: dict[Decision, tuple[str, str]] = {
     Decision.ALLOWED: ("✔", "green"),
@@ -256,8 +256,4 @@ def console_lines(report: Report, width: int = MAX_WIDTH) -> list[Line]:
 
 
 def print_console(report: Report, file: IO[str]) -> None:
-    if not wants_colour(file):
-        write_plain(console_lines(report), file)
-        return
-    console = make_console(file)
-    write_coloured(console_lines(report, console.width), console)
+    print_view(lambda width: console_lines(report, width), file)

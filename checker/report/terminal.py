@@ -8,10 +8,10 @@ text without importing rich, whose import alone costs a fifth of an offline chec
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import IO, TYPE_CHECKING
 
-from checker.report.lines import Line
+from checker.report.lines import Line, write_plain
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -53,3 +53,13 @@ def write_coloured(lines: Sequence[Line], console: Console) -> None:
             text.append(part, style or None)
         text.append("\n")
     console.print(text, end="", soft_wrap=True)
+
+
+def print_view(view: Callable[[int], Sequence[Line]], file: IO[str]) -> None:
+    """Write the lines ``view(width)`` builds: coloured on a terminal as wide as it (at most
+    ``MAX_WIDTH``), else as plain text ``MAX_WIDTH`` wide without importing rich."""
+    if not wants_colour(file):
+        write_plain(view(MAX_WIDTH), file)
+        return
+    console = make_console(file)
+    write_coloured(view(console.width), console)
