@@ -54,3 +54,11 @@ def test_examples_cover_every_format_and_are_valid() -> None:
     console = (EXAMPLES / "xreg-report.txt").read_text(encoding="utf-8")
     assert "\x1b[" not in console  # no terminal colour codes in the example
     assert "GetDownloadUrlForLayer" in console
+
+
+def test_the_readme_excerpt_is_what_the_check_prints() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    excerpt = readme.split("```text\n", 1)[1].split("```", 1)[0]
+    printed = (EXAMPLES / "xreg-report.txt").read_text(encoding="utf-8").splitlines()
+    missing = [line for line in excerpt.splitlines() if line and line not in printed]
+    assert not missing, f"README's console excerpt is out of date: {missing}"
