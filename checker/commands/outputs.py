@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import IO
 
 from checker.errors import InputError
+from checker.report import FAIL_ON_VALUES
 from checker.report.model import Report
 
 CONSOLE = "console"
@@ -36,7 +37,7 @@ def add_output_arguments(parser: argparse.ArgumentParser, *, fail_on: bool = Tru
     if fail_on:
         parser.add_argument(
             "--fail-on",
-            choices=("error", "warning", "never"),
+            choices=FAIL_ON_VALUES,
             default=None,
             help="the finding severity that fails the run (default error; never: always exit 0)",
         )

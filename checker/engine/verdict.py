@@ -5,30 +5,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from checker.policy.decision import Decision
-from checker.report.model import Finding, Level, RequirementResult, Severity, Summary
-
-FAILING_DECISIONS = frozenset({Decision.IMPLICIT_DENY, Decision.EXPLICIT_DENY, Decision.UNKNOWN})
+from checker.report import outcome
+from checker.report.model import Finding, RequirementResult, Severity, Summary
+from checker.report.outcome import FAILING_DECISIONS as FAILING_DECISIONS
+from checker.report.outcome import finding_fails
 
 
 def requirement_fails(row: RequirementResult) -> bool:
-    return row.level is Level.REQUIRED and row.decision in FAILING_DECISIONS
-
-
-def finding_fails(finding: Finding, fail_on: str) -> bool:
-    if finding.suppressed or fail_on == "never":
-        return False
-    threshold = Severity.WARNING if fail_on == "warning" else Severity.ERROR
-    return finding.severity.rank >= threshold.rank
+    """Whether ``row`` fails the verdict whatever ``--fail-on`` says: a required access
+    that is not allowed."""
+    return outcome.requirement_fails(row, "error")
 
 
 def verdict(rows: Sequence[RequirementResult], findings: Sequence[Finding], fail_on: str) -> str:
     """``fail_on`` sets the failing severity of findings; a required access that is not
     allowed fails whatever it says (``never`` changes only the exit status, see the CLI)."""
-    if any(requirement_fails(row) for row in rows):
-        return "fail"
-    if fail_on == "warning" and any(
-        row.level is Level.DOCUMENTED and row.decision in FAILING_DECISIONS for row in rows
-    ):
+    if any(outcome.requirement_fails(row, fail_on) for row in rows):
         return "fail"
     if any(finding_fails(finding, fail_on) for finding in findings):
         return "fail"

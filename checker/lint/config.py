@@ -23,12 +23,13 @@ from typing import TYPE_CHECKING, Any
 
 from checker.errors import InputError
 from checker.records import field, record
+from checker.report import FAIL_ON_VALUES
 from checker.report.model import Finding, Severity
+from checker.report.outcome import finding_fails
 
 if TYPE_CHECKING:
     from checker.lint.org_rules import OrgRule
 
-FAIL_ON = ("error", "warning", "never")
 CONFIG_NAMES = (".xreg.yaml", ".xreg.yml")
 KEYS = ("fail-on", "disable", "severity", "baseline", "organization-rules")
 
@@ -50,10 +51,7 @@ class LintConfig:
 
     def fails(self, finding: Finding) -> bool:
         """Whether ``finding`` reaches the failing severity (suppressed ones never do)."""
-        if finding.suppressed or self.fail_on == "never":
-            return False
-        threshold = Severity.WARNING if self.fail_on == "warning" else Severity.ERROR
-        return Severity(finding.severity).rank >= threshold.rank
+        return finding_fails(finding, self.fail_on)
 
 
 def find_config_file(start: Path) -> tuple[Path, Mapping[str, Any]] | None:
@@ -132,9 +130,9 @@ def load_config(start: Path, cli_fail_on: str | None = None) -> LintConfig:
         prefix = "tool.xreg." if path.name == "pyproject.toml" else ""
         config = parse_config(table, source=path, prefix=prefix)
     if cli_fail_on is not None:
-        if cli_fail_on not in FAIL_ON:
+        if cli_fail_on not in FAIL_ON_VALUES:
             raise InputError(
-                "--fail-on", "$", f"must be one of {', '.join(FAIL_ON)}, not {cli_fail_on!r}"
+                "--fail-on", "$", f"must be one of {', '.join(FAIL_ON_VALUES)}, not {cli_fail_on!r}"
             )
         config = LintConfig(
             disabled=config.disabled,
@@ -166,8 +164,8 @@ def parse_config(table: Mapping[str, Any], *, source: Path, prefix: str = "") ->
             raise fail(str(key), f"unknown key (known: {', '.join(KEYS)}){hint}")
 
     fail_on = table.get("fail-on", "error")
-    if fail_on not in FAIL_ON:
-        raise fail("fail-on", f"must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
+    if fail_on not in FAIL_ON_VALUES:
+        raise fail("fail-on", f"must be one of {', '.join(FAIL_ON_VALUES)}, not {fail_on!r}")
 
     organization_rules = load_org_rules(
         table.get("organization-rules", []), source=source, prefix=f"{prefix}organization-rules"

@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from typing import IO
 
-from checker.engine.verdict import FAILING_DECISIONS
 from checker.policy.decision import Decision
 from checker.records import record
 from checker.report.lines import Line, line, wrap
 from checker.report.model import Fix, Level, Report, RequirementResult, Severity
+from checker.report.outcome import FAILING_DECISIONS, decision_label
 from checker.report.terminal import MAX_WIDTH, print_view
 
 _MARKS: dict[Decision, tuple[str, str]] = {
@@ -65,7 +65,8 @@ _WHO_MAX = 38
 
 
 def _decision_label(row: RequirementResult) -> str:
-    label = row.decision.value.replace("_", " ")
+    """The decision, starred when only the documentation asks for the access."""
+    label = decision_label(row.decision)
     return label + "*" if row.level is Level.DOCUMENTED else label
 
 

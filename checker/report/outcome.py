@@ -13,9 +13,8 @@ from enum import StrEnum
 from typing import Any
 
 from checker.policy.decision import Decision
+from checker.report import FAIL_ON_VALUES as FAIL_ON_VALUES
 from checker.report.model import Finding, Fix, Level, Location, Report, RequirementResult, Severity
-
-FAIL_ON_VALUES = ("error", "warning", "never")
 
 
 class CellState(StrEnum):
