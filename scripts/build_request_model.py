@@ -4,7 +4,7 @@
 importing botocore and loading that model costs hundreds of milliseconds. This script keeps just
 the CreateModelPackage input shape tree (types, required members, lengths, enums, patterns),
 without documentation, so the offline path reads a small JSON file instead.
-``tests/lint/test_request_model_data.py`` regenerates it and compares, so it cannot drift.
+``tests/lint/test_request_model.py`` regenerates it and compares, so it cannot drift.
 
 Usage::
 
