@@ -17,6 +17,7 @@ from functools import cache
 from checker.catalog import store
 from checker.catalog.arn_templates import template_may_match
 from checker.paths import PACKAGE_DIR
+from checker.policy.glob import compile_glob, parse_glob
 from checker.records import record
 
 
@@ -104,12 +105,6 @@ def action(name: str) -> ActionInfo | None:
     return service.actions.get(parts[1].lower()) if service else None
 
 
-@cache
-def _glob_regex(glob: str) -> re.Pattern[str]:
-    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in glob)
-    return re.compile(body, re.IGNORECASE)
-
-
 def expand_action(pattern: str) -> tuple[ActionInfo, ...]:
     """Every action that ``service:Pat*ern`` grants, by name. A wildcard in the service part
     (or ``*`` alone) is not expanded: that is every action of many services."""
@@ -119,7 +114,7 @@ def expand_action(pattern: str) -> tuple[ActionInfo, ...]:
     service = _service(parts[0])
     if service is None:
         return ()
-    regex = _glob_regex(parts[1])
+    regex = compile_glob(parse_glob(parts[1]), ignore_case=True)
     return tuple(info for key, info in sorted(service.actions.items()) if regex.fullmatch(key))
 
 
