@@ -6,14 +6,18 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from checker.errors import InputError
 from checker.report import FAIL_ON_VALUES
-from checker.report.model import Report
+
+if TYPE_CHECKING:
+    # For the hints only: the report model loads the policy model, which building the
+    # parser (--help, --version, merge) has no use for.
+    from checker.report.model import Report
 
 CONSOLE = "console"
-ConsolePrinter = Callable[[Report, IO[str]], None]
+ConsolePrinter = Callable[["Report", IO[str]], None]
 
 
 def add_output_arguments(parser: argparse.ArgumentParser, *, fail_on: bool = True) -> None:
