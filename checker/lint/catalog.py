@@ -113,11 +113,7 @@ def _unknown_action_hit(
     fix = None
     if suggestions:
         fixed = _replace_action(unit, statement, element, pattern, [suggestions[0]])
-        fix = unit.fix(
-            statement=fixed,
-            policy=unit.with_statement(statement, fixed),
-            description=f"use {suggestions[0]}",
-        )
+        fix = unit.statement_fix(statement, fixed, f"use {suggestions[0]}")
     return unit.hit(
         f"{pattern} in statement {statement.label} of the {unit.target} {reason}"
         f"{_did_you_mean(suggestions)}",
@@ -215,10 +211,8 @@ def action_resource_mismatch(context: LintContext, spec: RuleSpec) -> Iterator[H
                 if additions:
                     fixed = dict(unit.raw_statement(statement))
                     fixed["Resource"] = [*resources, *additions]
-                    fix = unit.fix(
-                        statement=fixed,
-                        policy=unit.with_statement(statement, fixed),
-                        description=f"add {', '.join(additions)} to the statement's Resource",
+                    fix = unit.statement_fix(
+                        statement, fixed, f"add {', '.join(additions)} to the statement's Resource"
                     )
                 yield unit.hit(
                     message,
@@ -294,10 +288,8 @@ def repository_registry_action(context: LintContext, spec: RuleSpec) -> Iterator
                 keep = [info.full_name for info in expanded if _repository_level(info)]
                 fixed = _replace_action(unit, statement, "Action", pattern, keep)
                 fix = (
-                    unit.fix(
-                        statement=fixed,
-                        policy=unit.with_statement(statement, fixed),
-                        description=f"list the repository actions {pattern} was meant for",
+                    unit.statement_fix(
+                        statement, fixed, f"list the repository actions {pattern} was meant for"
                     )
                     if keep
                     else None

@@ -118,6 +118,14 @@ class PolicyUnit:
             description=description,
         )
 
+    def statement_fix(
+        self, statement: Statement, fixed: Mapping[str, Any], description: str
+    ) -> Fix:
+        """The fix that replaces ``statement`` with ``fixed``, in the whole corrected policy."""
+        return self.fix(
+            statement=fixed, policy=self.with_statement(statement, fixed), description=description
+        )
+
     def with_statement(
         self, statement: Statement, replacement: Mapping[str, Any]
     ) -> dict[str, Any]:

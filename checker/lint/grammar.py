@@ -14,8 +14,10 @@ from checker.errors import parse_field_path
 from checker.lint.context import Hit, LintContext, PolicyUnit
 from checker.lint.registry import rule
 from checker.lint.spec import RuleSpec
+from checker.lint.statements import with_condition
 from checker.plan.model import FieldPath
 from checker.policy.model import PolicyType, Statement
+from checker.report.model import Fix
 
 CURRENT_VERSION = "2012-10-17"
 
@@ -81,14 +83,12 @@ def policy_sid(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
                 first_index[sid] = statement.index
 
 
-def _sid_fix(unit: PolicyUnit, statement: Statement, new_sid: str | None) -> Any:
-    fixed = {k: v for k, v in unit.raw_statement(statement).items() if k != "Sid"}
+def _sid_fix(unit: PolicyUnit, statement: Statement, new_sid: str | None) -> Fix:
+    fixed = _without(unit, statement, "Sid")
     if new_sid is not None:
         fixed = {"Sid": new_sid, **fixed}
-    return unit.fix(
-        statement=fixed,
-        policy=unit.with_statement(statement, fixed),
-        description="give the statement a unique Sid" if new_sid else "remove the empty Sid",
+    return unit.statement_fix(
+        statement, fixed, "give the statement a unique Sid" if new_sid else "remove the empty Sid"
     )
 
 
@@ -179,19 +179,15 @@ def principal_wildcard_arn(context: LintContext, spec: RuleSpec) -> Iterator[Hit
 
 def _wildcard_principal_fix(
     unit: PolicyUnit, statement: Statement, element: str, entry: str
-) -> Any:
+) -> Fix | None:
     parts = entry.split(":")
     if element != "Principal" or len(parts) < 6 or not re.fullmatch(r"\d{12}", parts[4]):
         return None
-    fixed = dict(unit.raw_statement(statement))
-    fixed["Principal"] = {"AWS": f"arn:{parts[1]}:iam::{parts[4]}:root"}
-    condition = {k: dict(v) for k, v in dict(fixed.get("Condition", {})).items()}
-    condition.setdefault("ArnLike", {})["aws:PrincipalArn"] = entry
-    fixed["Condition"] = condition
-    return unit.fix(
-        statement=fixed,
-        policy=unit.with_statement(statement, fixed),
-        description="name the account; match the pattern with ArnLike on aws:PrincipalArn",
+    root = f"arn:{parts[1]}:iam::{parts[4]}:root"
+    named = {**unit.raw_statement(statement), "Principal": {"AWS": root}}
+    fixed = with_condition(named, "ArnLike", "aws:PrincipalArn", entry)
+    return unit.statement_fix(
+        statement, fixed, "name the account; match the pattern with ArnLike on aws:PrincipalArn"
     )
 
 
@@ -238,10 +234,8 @@ def missing_resource(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
             fix = None
             if resources is not None:
                 fixed = {**unit.raw_statement(statement), "Resource": resources}
-                fix = unit.fix(
-                    statement=fixed,
-                    policy=unit.with_statement(statement, fixed),
-                    description="name the resources the statement is about",
+                fix = unit.statement_fix(
+                    statement, fixed, "name the resources the statement is about"
                 )
             yield unit.hit(
                 f"statement {statement.label} of the {unit.target} has no Resource: AWS refuses "
@@ -260,9 +254,5 @@ def _refused_element_hit(
         f"statement {statement.label} of the {unit.target} has a {element}: {why}",
         statement,
         path=(*unit.statement_path(statement), element),
-        fix=unit.fix(
-            statement=fixed,
-            policy=unit.with_statement(statement, fixed),
-            description=f"remove {element}",
-        ),
+        fix=unit.statement_fix(statement, fixed, f"remove {element}"),
     )

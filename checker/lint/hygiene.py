@@ -14,6 +14,7 @@ from checker.lint.statements import (
     is_public,
     is_restricted,
     other_accounts,
+    with_condition,
 )
 from checker.policy.model import PolicyType, Statement
 
@@ -75,10 +76,8 @@ def public_principal(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
                 "callers included",
                 statement,
                 path=(*unit.statement_path(statement), "Principal"),
-                fix=unit.fix(
-                    statement=fixed,
-                    policy=unit.with_statement(statement, fixed),
-                    description=f"name account {reader} instead of everyone",
+                fix=unit.statement_fix(
+                    statement, fixed, f"name account {reader} instead of everyone"
                 ),
             )
 
@@ -136,11 +135,7 @@ def broad_cross_account(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
             fixed = _narrowed(unit, statement, broad, all_resources)
             fix = None
             if fixed is not None:
-                fix = unit.fix(
-                    statement=fixed,
-                    policy=unit.with_statement(statement, fixed),
-                    description="grant only what the registration needs",
-                )
+                fix = unit.statement_fix(statement, fixed, "grant only what the registration needs")
             yield unit.hit(
                 f"statement {statement.label} of the {unit.target} grants {' '.join(what)} to "
                 f"account {', '.join(accounts)}: far more than a cross-account registration needs",
@@ -161,19 +156,16 @@ def missing_org_condition(context: LintContext, spec: RuleSpec) -> Iterator[Hit]
             accounts = other_accounts(statement, unit.owner)
             if not accounts or has_organization_condition(statement):
                 continue
-            fixed = dict(unit.raw_statement(statement))
-            condition = {k: dict(v) for k, v in dict(fixed.get("Condition", {})).items()}
-            condition.setdefault("StringEquals", {})["aws:PrincipalOrgID"] = organization
-            fixed["Condition"] = condition
+            fixed = with_condition(
+                unit.raw_statement(statement), "StringEquals", "aws:PrincipalOrgID", organization
+            )
             yield unit.hit(
                 f"statement {statement.label} of the {unit.target} allows account "
                 f"{', '.join(accounts)} without an aws:PrincipalOrgID condition, though the plan "
                 f"names the organization {organization}",
                 statement,
-                fix=unit.fix(
-                    statement=fixed,
-                    policy=unit.with_statement(statement, fixed),
-                    description=f"allow the account only while it is in {organization}",
+                fix=unit.statement_fix(
+                    statement, fixed, f"allow the account only while it is in {organization}"
                 ),
             )
 

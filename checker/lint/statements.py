@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from checker.policy.conditions import parse_operator
 from checker.policy.model import Statement
 
@@ -36,6 +39,18 @@ ORGANIZATION_KEYS = frozenset({"aws:principalorgid", "aws:principalorgpaths"})
 def arn_account(arn: str) -> str | None:
     parts = arn.split(":")
     return parts[4] if len(parts) >= 6 and parts[0] == "arn" else None
+
+
+def with_condition(
+    statement: Mapping[str, Any], operator: str, key: str, value: Any
+) -> dict[str, Any]:
+    """A copy of a raw ``statement`` whose Condition also tests ``key`` with ``operator``
+    (the statement's own Condition is left as it was)."""
+    fixed = dict(statement)
+    condition = {k: dict(v) for k, v in dict(fixed.get("Condition", {})).items()}
+    condition.setdefault(operator, {})[key] = value
+    fixed["Condition"] = condition
+    return fixed
 
 
 def principal_arns(statement: Statement) -> tuple[str, ...]:
