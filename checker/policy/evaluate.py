@@ -75,18 +75,6 @@ class PolicyEvaluation(NamedTuple):
     denies: tuple[StatementOutcome, ...]
     unknown_keys: tuple[str, ...]
 
-    def allow_where(self, *, scope: PrincipalScope | None = None, exact: bool | None = None) -> Tri:
-        """OR of the allowing statements that reached the requester with ``scope`` (and,
-        when given, with ``exact``)."""
-        result = Tri.FALSE
-        for outcome in self.allows:
-            if scope is not None and outcome.scope is not scope:
-                continue
-            if exact is not None and outcome.exact is not exact:
-                continue
-            result = result | outcome.applies
-        return result
-
     @property
     def principal_scope(self) -> PrincipalScope | None:
         """``specific`` if a statement that surely allows named the requester itself,

@@ -12,7 +12,7 @@ from functools import lru_cache
 from checker.policy.compiled import CompiledPolicy, NearMiss, compiled, remember
 from checker.policy.conditions import evaluate_condition
 from checker.policy.decision import Evidence, Tri
-from checker.policy.evaluate import StatementOutcome, principal_part, requester_of, resource_part
+from checker.policy.evaluate import principal_part, requester_of, resource_part
 from checker.policy.model import Policy, PolicyType, Principal, Statement
 from checker.policy.request import Request
 from checker.records import record
@@ -57,10 +57,6 @@ def evidence_of(policy: Policy, statement: Statement) -> Evidence:
 @lru_cache(maxsize=16384)
 def _evidence(source: str, label: str) -> Evidence:
     return Evidence(source, label)
-
-
-def outcomes_evidence(policy: Policy, outcomes: tuple[StatementOutcome, ...]) -> list[Evidence]:
-    return [evidence_of(policy, o.statement) for o in outcomes]
 
 
 def _quote(items: tuple[str, ...]) -> str:

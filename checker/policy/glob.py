@@ -67,10 +67,6 @@ def compile_glob(glob: Glob, *, ignore_case: bool = False) -> re.Pattern[str]:
     return re.compile(regex_source(glob, "."), flags)
 
 
-def glob_matches(glob: Glob, text: str, *, ignore_case: bool = False) -> bool:
-    return compile_glob(glob, ignore_case=ignore_case).fullmatch(text) is not None
-
-
 def _closure(glob: Glob, positions: set[int]) -> frozenset[int]:
     """Add the positions reachable by letting stars match the empty string."""
     stack = list(positions)

@@ -21,7 +21,6 @@ from checker.policy.glob import (
     parse_glob,
     regex_source,
 )
-from checker.records import record
 
 _SEGMENTS = 6
 
@@ -39,18 +38,6 @@ def action_matches(pattern: str, action: str) -> bool:
     return _action_regex(pattern).fullmatch(action) is not None
 
 
-@record
-class ArnGlob:
-    """A resource pattern split into ARN segments when it is ARN-shaped."""
-
-    whole: Glob
-    segments: tuple[Glob, ...] | None
-
-    @property
-    def matches_everything(self) -> bool:
-        return self.whole == (STAR,)
-
-
 def split_arn_glob(glob: Glob) -> tuple[Glob, ...] | None:
     """The six segments of an ARN-shaped pattern (``arn`` then five ``:``), else ``None``."""
     if glob[:4] != ("a", "r", "n", ":"):
@@ -65,11 +52,6 @@ def split_arn_glob(glob: Glob) -> tuple[Glob, ...] | None:
         return None
     segments.append(glob[start:])
     return tuple(segments)
-
-
-@lru_cache(maxsize=16384)
-def arn_glob(glob: Glob) -> ArnGlob:
-    return ArnGlob(glob, split_arn_glob(glob))
 
 
 @lru_cache(maxsize=16384)
