@@ -98,26 +98,13 @@ def _without(unit: PolicyUnit, statement: Statement, *keys: str) -> dict[str, An
 
 @rule("IDENTITY-PRINCIPAL")
 def identity_principal(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
-    for unit, policy in context.policies_for(spec.applies_to):
-        for statement in policy.statements:
-            raw = unit.raw_statement(statement)
-            element = (
-                "Principal"
-                if "Principal" in raw
-                else "NotPrincipal"
-                if "NotPrincipal" in raw
-                else None
-            )
-            if element is None:
-                continue
-            yield _refused_element_hit(
-                unit,
-                statement,
-                element,
-                ("Principal", "NotPrincipal"),
-                "an identity policy applies to the principal it is attached to, and AWS "
-                "refuses the element",
-            )
+    yield from _refused_elements(
+        context,
+        spec,
+        ("Principal", "NotPrincipal"),
+        "an identity policy applies to the principal it is attached to, and AWS refuses the "
+        "element",
+    )
 
 
 @rule("RESOURCE-POLICY-PRINCIPAL")
@@ -193,24 +180,12 @@ def _wildcard_principal_fix(
 
 @rule("ECR-RESOURCE-ELEMENT")
 def ecr_resource_element(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
-    for unit, policy in context.policies_for(spec.applies_to):
-        for statement in policy.statements:
-            element = (
-                "Resource"
-                if statement.resource is not None
-                else "NotResource"
-                if statement.not_resource is not None
-                else None
-            )
-            if element is None:
-                continue
-            yield _refused_element_hit(
-                unit,
-                statement,
-                element,
-                ("Resource", "NotResource"),
-                "a repository policy applies to its repository and ECR refuses the element",
-            )
+    yield from _refused_elements(
+        context,
+        spec,
+        ("Resource", "NotResource"),
+        "a repository policy applies to its repository and ECR refuses the element",
+    )
 
 
 def _default_resources(unit: PolicyUnit) -> list[str] | str | None:
@@ -245,14 +220,21 @@ def missing_resource(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
             )
 
 
-def _refused_element_hit(
-    unit: PolicyUnit, statement: Statement, element: str, removed: tuple[str, str], why: str
-) -> Hit:
-    """A statement element this policy type refuses, fixed by removing it."""
-    fixed = _without(unit, statement, *removed)
-    return unit.hit(
-        f"statement {statement.label} of the {unit.target} has a {element}: {why}",
-        statement,
-        path=(*unit.statement_path(statement), element),
-        fix=unit.statement_fix(statement, fixed, f"remove {element}"),
-    )
+def _refused_elements(
+    context: LintContext, spec: RuleSpec, pair: tuple[str, str], why: str
+) -> Iterator[Hit]:
+    """Statements with either element of ``pair``, which this policy type refuses; each is
+    fixed by removing both."""
+    for unit, policy in context.policies_for(spec.applies_to):
+        for statement in policy.statements:
+            raw = unit.raw_statement(statement)
+            element = next((name for name in pair if name in raw), None)
+            if element is None:
+                continue
+            fixed = _without(unit, statement, *pair)
+            yield unit.hit(
+                f"statement {statement.label} of the {unit.target} has a {element}: {why}",
+                statement,
+                path=(*unit.statement_path(statement), element),
+                fix=unit.statement_fix(statement, fixed, f"remove {element}"),
+            )
