@@ -6,11 +6,47 @@ import json
 from functools import cache
 from string import Template
 
+from checker.matrix.expand import Requirement
 from checker.paths import PACKAGE_DIR
 from checker.plan.model import Identity, LoadedPolicy, ManagedPolicyRef, Plan
 from checker.policy import parse_policy
 from checker.policy.model import Policy, PolicyType
 from checker.records import field, record
+
+
+@record
+class ResourcePolicyTarget:
+    """The plan's resource whose policy decides a requirement's resource side."""
+
+    loaded: LoadedPolicy | None  # None: the plan gives the resource without a policy
+    policy_type: PolicyType
+    arn: str  # what the policy is attached to: the bucket, not the object the access is on
+    name: str  # how fixes name the resource: a bucket by its name, the others by their ARN
+
+
+def resource_policy_target(requirement: Requirement, partition: str) -> ResourcePolicyTarget | None:
+    """The group, repository, bucket or customer managed key a requirement is on, as the plan
+    gives it; ``None`` when the plan does not give it (or the requirement has no resource)."""
+    kind = requirement.spec.resource
+    if kind == "group_versions" and requirement.group is not None:
+        group = requirement.group
+        return ResourcePolicyTarget(
+            group.policy, PolicyType.MODEL_PACKAGE_GROUP, group.arn, group.arn
+        )
+    if kind == "repository" and requirement.repository is not None:
+        repository = requirement.repository
+        return ResourcePolicyTarget(
+            repository.policy, PolicyType.REPOSITORY, repository.arn, repository.arn
+        )
+    if kind in ("object", "bucket") and requirement.bucket is not None:
+        bucket = requirement.bucket
+        return ResourcePolicyTarget(
+            bucket.policy, PolicyType.BUCKET, bucket.arn(partition), bucket.name
+        )
+    if kind == "artifact_key" and requirement.key is not None and requirement.key.key is not None:
+        key = requirement.key.key
+        return ResourcePolicyTarget(key.policy, PolicyType.KEY, key.arn, key.arn)
+    return None
 
 
 @record(frozen=False)
@@ -49,8 +85,7 @@ class PolicyIndex:
                 self.parse(repository.policy, PolicyType.REPOSITORY, repository.arn)
         for bucket in plan.s3_buckets:
             if bucket.policy:
-                arn = f"arn:{plan.partition}:s3:::{bucket.name}"
-                self.parse(bucket.policy, PolicyType.BUCKET, arn)
+                self.parse(bucket.policy, PolicyType.BUCKET, bucket.arn(plan.partition))
         for key in plan.kms_keys:
             if key.policy:
                 self.parse(key.policy, PolicyType.KEY, key.arn)

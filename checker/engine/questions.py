@@ -6,10 +6,10 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
-from checker.engine.policies import PolicyIndex, aws_managed_key_policy
+from checker.engine.policies import PolicyIndex, aws_managed_key_policy, resource_policy_target
 from checker.engine.snapshot import missing_reasons, unreadable_notes
 from checker.matrix.expand import Requirement, account_of
-from checker.plan.model import Identity, OrganizationKind, Plan
+from checker.plan.model import Identity, KmsKey, OrganizationKind, Plan
 from checker.policy import parse_policy
 from checker.policy.context import request_context
 from checker.policy.model import Policy, PolicyType
@@ -95,6 +95,60 @@ def _unknown_document(kind: PolicyType, partition: str) -> Policy:
     )
 
 
+@record
+class _ResourceSide:
+    policy: Policy | None
+    state_known: bool  # False: the plan does not give the resource, so its policy is unknown
+    applies: bool = True
+    grants: tuple[Grant, ...] = ()
+
+
+def _resource_side(
+    plan: Plan, index: PolicyIndex, requirement: Requirement, notes: list[str]
+) -> _ResourceSide:
+    """The resource's side of ``requirement``; why it is unknown goes to ``notes``."""
+    kind = requirement.spec.resource
+    choice = requirement.key
+    if kind == "any" or (kind == "repository" and requirement.aws_owned_image):
+        return _ResourceSide(None, requirement.resource_owner is not None, applies=False)
+    if kind == "artifact_key":
+        if choice is None or choice.arn is None:
+            if choice is not None:
+                notes.append(choice.reason)
+            return _ResourceSide(None, state_known=False)
+        if choice.aws_managed:
+            service = "sagemaker" if "aws/sagemaker" in choice.arn else "s3"
+            managed = aws_managed_key_policy(
+                choice.arn,
+                service=service,
+                account=account_of(choice.arn),
+                region=plan.region,
+                partition=plan.partition,
+            )
+            return _ResourceSide(managed, state_known=True)
+    target = resource_policy_target(requirement, plan.partition)
+    if target is None:
+        return _ResourceSide(None, state_known=False)
+    policy: Policy | None = None
+    if target.loaded is not None:
+        policy = index.parse(target.loaded, target.policy_type, target.arn)
+    key = choice.key if kind == "artifact_key" and choice is not None else None
+    return _ResourceSide(policy, True, grants=_grants(key) if key is not None else ())
+
+
+def _grants(key: KmsKey) -> tuple[Grant, ...]:
+    return tuple(
+        Grant(
+            grantee_principal=grant.grantee_principal,
+            operations=grant.operations,
+            source=grant.plan_field,
+            grant_id=grant.grant_id,
+            constraints=grant.constraints,
+        )
+        for grant in key.grants
+    )
+
+
 def build_question(plan: Plan, index: PolicyIndex, requirement: Requirement) -> Question:
     principal = requirement.principal
     principal_account = account_of(principal)
@@ -121,68 +175,7 @@ def build_question(plan: Plan, index: PolicyIndex, requirement: Requirement) -> 
     rcps, rcps_unknown = _levels(index, plan, resource_account, PolicyType.RCP)
     organization_unknown = "; ".join(filter(None, (scps_unknown, rcps_unknown))) or None
 
-    resource_policy: Policy | None = None
-    state_known = requirement.resource_owner is not None
-    side_applies = True
-    grants: tuple[Grant, ...] = ()
-    kind = requirement.spec.resource
-
-    if kind == "group_versions":
-        group = requirement.group
-        state_known = group is not None
-        if group is not None and group.policy is not None:
-            resource_policy = index.parse(group.policy, PolicyType.MODEL_PACKAGE_GROUP, group.arn)
-    elif kind == "repository":
-        if requirement.aws_owned_image:
-            side_applies = False
-        else:
-            repository = requirement.repository
-            state_known = repository is not None
-            if repository is not None and repository.policy is not None:
-                resource_policy = index.parse(
-                    repository.policy, PolicyType.REPOSITORY, repository.arn
-                )
-    elif kind == "any":
-        side_applies = False
-    elif kind in ("object", "bucket"):
-        bucket = requirement.bucket
-        state_known = bucket is not None
-        if bucket is not None and bucket.policy is not None:
-            bucket_arn = f"arn:{plan.partition}:s3:::{bucket.name}"
-            resource_policy = index.parse(bucket.policy, PolicyType.BUCKET, bucket_arn)
-    elif kind == "artifact_key":
-        choice = requirement.key
-        key = choice.key if choice else None
-        if choice is None or choice.arn is None:
-            state_known = False
-            if choice is not None:
-                notes.append(choice.reason)
-        elif choice.aws_managed:
-            owner = account_of(choice.arn)
-            service = "sagemaker" if "aws/sagemaker" in choice.arn else "s3"
-            resource_policy = aws_managed_key_policy(
-                choice.arn,
-                service=service,
-                account=owner,
-                region=plan.region,
-                partition=plan.partition,
-            )
-            state_known = True
-        else:
-            state_known = key is not None
-            if key is not None:
-                if key.policy is not None:
-                    resource_policy = index.parse(key.policy, PolicyType.KEY, key.arn)
-                grants = tuple(
-                    Grant(
-                        grantee_principal=grant.grantee_principal,
-                        operations=grant.operations,
-                        source=grant.plan_field,
-                        grant_id=grant.grant_id,
-                        constraints=grant.constraints,
-                    )
-                    for grant in key.grants
-                )
+    side = _resource_side(plan, index, requirement, notes)
 
     context = request_context(
         principal,
@@ -194,14 +187,14 @@ def build_question(plan: Plan, index: PolicyIndex, requirement: Requirement) -> 
         request=Request(principal, requirement.action, requirement.resource, context),
         resource_account=resource_account,
         principal_account=principal_account,
-        resource_policy=resource_policy,
-        resource_state_known=state_known,
-        resource_side_applies=side_applies,
+        resource_policy=side.policy,
+        resource_state_known=side.state_known,
+        resource_side_applies=side.applies,
         identity_policies=identity_policies,
         permissions_boundary=boundary,
         scps=scps,
         rcps=rcps,
-        grants=grants,
+        grants=side.grants,
         organization_unknown=organization_unknown,
     )
     notes.extend(unreadable_notes(plan, requirement))

@@ -101,7 +101,7 @@ def _attach_new_policy(plan: Plan, fix: Fix) -> Plan:
         ),
         s3_buckets=tuple(
             replace(b, policy=_new_policy(fix, f"{b.plan_field}.policy"))
-            if f"arn:{plan.partition}:s3:::{b.name}" == resource and b.policy is None
+            if b.arn(plan.partition) == resource and b.policy is None
             else b
             for b in plan.s3_buckets
         ),

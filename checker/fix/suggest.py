@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from checker.engine.policies import PolicyIndex
+from checker.engine.policies import PolicyIndex, resource_policy_target
 from checker.fix.statements import (
     allow_statement,
     exclude_principal,
@@ -28,6 +28,14 @@ from checker.records import field, record
 from checker.report.model import Fix
 
 IDENTITY_POLICY_NAME = "xreg-cross-account-access"
+
+# How a fix names the policy it changes, before the resource's name.
+_RESOURCE_POLICY_NOUNS = {
+    PolicyType.MODEL_PACKAGE_GROUP: "resource policy of model package group",
+    PolicyType.REPOSITORY: "repository policy",
+    PolicyType.BUCKET: "bucket policy",
+    PolicyType.KEY: "key policy",
+}
 
 
 @record(frozen=False)
@@ -106,17 +114,17 @@ class FixPlanner:
         if key_choice is not None and key_choice.aws_managed:
             self._manual_managed_key(requirement)
             return
-        target = self._resource_target(requirement)
+        target = resource_policy_target(requirement, self.plan.partition)
         if target is None:
             return
-        loaded, policy_type, target_text, command_key = target
+        loaded, policy_type = target.loaded, target.policy_type
         edit = self.edit(
-            ("resource", command_key),
+            ("resource", target.name),
             kind="resource_policy",
             policy_type=policy_type,
             account=requirement.resource_owner or "",
-            resource=_resource_arn(requirement),
-            target=target_text,
+            resource=target.arn,
+            target=f"{_RESOURCE_POLICY_NOUNS[policy_type]} of {target.name}",
             loaded=loaded,
         )
         policy = question.resource_policy
@@ -310,38 +318,6 @@ class FixPlanner:
             )
         self.note(requirement, key)
 
-    def _resource_target(
-        self, requirement: Requirement
-    ) -> tuple[LoadedPolicy | None, PolicyType, str, str] | None:
-        kind = requirement.spec.resource
-        if kind == "group_versions" and requirement.group is not None:
-            group = requirement.group
-            return (
-                group.policy,
-                PolicyType.MODEL_PACKAGE_GROUP,
-                f"resource policy of model package group {group.arn}",
-                group.arn,
-            )
-        if kind == "repository" and requirement.repository is not None:
-            repository = requirement.repository
-            return (
-                repository.policy,
-                PolicyType.REPOSITORY,
-                f"repository policy of {repository.arn}",
-                repository.arn,
-            )
-        if kind in ("object", "bucket") and requirement.bucket is not None:
-            bucket = requirement.bucket
-            return bucket.policy, PolicyType.BUCKET, f"bucket policy of {bucket.name}", bucket.name
-        if (
-            kind == "artifact_key"
-            and requirement.key is not None
-            and requirement.key.key is not None
-        ):
-            key = requirement.key.key
-            return key.policy, PolicyType.KEY, f"key policy of {key.arn}", key.arn
-        return None
-
     def _loaded_by_source(self, source: str) -> LoadedPolicy | None:
         return self.loaded_policies.get(source)
 
@@ -375,15 +351,6 @@ def _with_id(fix: Fix, fix_id: str) -> Fix:
     from checker.records import replace
 
     return replace(fix, id=fix_id)
-
-
-def _resource_arn(requirement: Requirement) -> str:
-    """The ARN of the resource whose policy changes (not the ARN the access is on)."""
-    if requirement.spec.resource in ("object", "bucket") and requirement.bucket is not None:
-        return f"arn:aws:s3:::{requirement.bucket.name}"
-    if requirement.spec.resource == "group_versions" and requirement.group is not None:
-        return requirement.group.arn
-    return requirement.resource
 
 
 def _policy_noun(policy_type: PolicyType) -> str:

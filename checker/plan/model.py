@@ -67,6 +67,10 @@ class S3Bucket:
     encryption: BucketEncryption | None = None
     object_ownership: str | None = None
 
+    def arn(self, partition: str) -> str:
+        """The bucket's ARN: bucket ARNs carry the partition, but no region or account."""
+        return f"arn:{partition}:s3:::{self.name}"
+
 
 @record
 class KmsGrant:
