@@ -16,8 +16,6 @@ from checker.report.model import Report
 from tests.conftest import FIXTURES
 from tests.moto_server import MotoServer
 
-PIPELINE = FIXTURES / "pipeline-three-containers"
-
 
 def replay(plan_path: Path, **options: Any) -> Report:
     return dry_run(load_plan(plan_path), DryRunOptions(**options))

@@ -13,7 +13,6 @@ from tests.dryrun.conftest import pipeline_plan, replay, stopped_step, trace_of
 
 REGISTRY_PACKAGE = "arn:aws:sagemaker:us-east-2:111111111111:model-package/{group}/1"
 REPOSITORY = "arn:aws:ecr:us-east-2:222222222222:repository/decision-trees-sample"
-DEPLOY_ROLE = "arn:aws:iam::111111111111:role/SageMakerDeployRole"
 
 # fixture -> (call that stops the replay, its target, error code, end of the AWS message)
 FAILING = {

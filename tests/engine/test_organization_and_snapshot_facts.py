@@ -30,7 +30,6 @@ REGISTRAR = f"arn:aws:iam::{TRAINING}:role/TrainingPipelineRole"
 KEY = "arn:aws:kms:us-east-2:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 OTHER_KEY = "arn:aws:kms:us-east-2:222222222222:key/99999999-8888-7777-6666-555555555555"
 IMAGE = "222222222222.dkr.ecr.us-east-2.amazonaws.com/decision-trees-sample:latest"
-REPOSITORY = "arn:aws:ecr:us-east-2:222222222222:repository/decision-trees-sample"
 ARTIFACT = "s3://my-bucket/model.tar.gz"
 
 # An OU's allow-list SCP: everything the consumer needs except ecr:BatchGetImage.

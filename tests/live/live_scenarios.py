@@ -238,7 +238,7 @@ def add_group(endpoint_url: str, name: str, *, register_principal: str | None) -
 def populate_audit(endpoint_url: str) -> AuditWorld:
     """The seed (group iris, whose image cannot be pulled) plus a group that works, one with
     a rejected version, and one without a policy."""
-    seed = populate_seed(endpoint_url)
+    populate_seed(endpoint_url)
     key_arn = populate_good_training(endpoint_url)
     good_image = f"{TRAINING}.dkr.ecr.{REGION}.amazonaws.com/{GOOD_REPOSITORY}:v1"
     training_root = f"arn:aws:iam::{TRAINING}:root"
@@ -250,5 +250,4 @@ def populate_audit(endpoint_url: str) -> AuditWorld:
     add_group(endpoint_url, "old", register_principal=training_root)
     add_version(endpoint_url, "old", IMAGE, f"s3://{BUCKET}/model.tar.gz", status="Rejected")
     add_group(endpoint_url, "unshared", register_principal=None)
-    del seed
     return AuditWorld(key_arn=key_arn, groups=("churn", GROUP, "old", "unshared"))

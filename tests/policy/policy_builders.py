@@ -17,7 +17,6 @@ from checker.policy import (
 
 T = "111111111111"  # training account: owns bucket, key, repository
 R = "222222222222"  # registry account: its roles deploy
-ROLE_T = f"arn:aws:iam::{T}:role/Trainer"
 ROLE_R = f"arn:aws:iam::{R}:role/Deployer"
 SESSION_R = f"arn:aws:sts::{R}:assumed-role/Deployer/run-1"
 BUCKET = "arn:aws:s3:::my-bucket"
