@@ -147,11 +147,15 @@ def _managed_key_template() -> str:
     return (PACKAGE_DIR / "data" / "aws_managed_key_policy.json").read_text(encoding="utf-8")
 
 
+@cache
 def aws_managed_key_policy(
     key_arn: str, *, service: str, account: str, region: str, partition: str
 ) -> Policy:
     """The policy AWS gives every AWS managed key (aws/s3, aws/sagemaker): it cannot be
-    changed, and only lets the owning account use the key through the service."""
+    changed, and only lets the owning account use the key through the service.
+
+    Cached: every requirement on the key then gets the same Policy, so the evaluator's
+    compiled form of it (kept by identity) is built once."""
     text = Template(_managed_key_template()).substitute(
         service=service, account=account, region=region, partition=partition
     )
