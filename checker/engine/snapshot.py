@@ -16,10 +16,6 @@ from checker.policy.decision import AccessDecision, Decision, SideResult
 from checker.records import replace
 from checker.refs import parse_arn, parse_ecr_image, parse_principal_arn, parse_s3_uri
 
-# Decisions that a missing resource does not change: the access fails either way, and the
-# policy that refuses it still has to be fixed.
-_KEPT = frozenset({Decision.EXPLICIT_DENY, Decision.IMPLICIT_DENY})
-
 
 def _named_resources(resource: str, partition: str) -> set[str]:
     """The requirement resources (ARNs) that a snapshot entry's ``resource`` names."""
@@ -94,7 +90,9 @@ def unknown_when_missing(
     decides nothing), unless it is denied anyway; then the reasons become notes."""
     if not reasons:
         return decision, ()
-    if decision.decision in _KEPT:
+    # A denial stands: the access fails either way, and the policy that refuses it still has
+    # to be fixed.
+    if decision.decision.is_denied:
         return decision, reasons
     because = "; ".join(reasons)
     unknown = replace(

@@ -98,7 +98,7 @@ class FixPlanner:
     def plan_requirement(
         self, requirement: Requirement, question: AccessQuestion, decision: AccessDecision
     ) -> None:
-        if decision.decision not in (Decision.IMPLICIT_DENY, Decision.EXPLICIT_DENY):
+        if not decision.decision.is_denied:
             return
         self._resource_side(requirement, question, decision)
         self._identity_side(requirement, question, decision)
@@ -108,7 +108,7 @@ class FixPlanner:
         self, requirement: Requirement, question: AccessQuestion, decision: AccessDecision
     ) -> None:
         side = decision.resource_policy
-        if side.decision not in (Decision.IMPLICIT_DENY, Decision.EXPLICIT_DENY):
+        if not side.decision.is_denied:
             return
         key_choice = requirement.key
         if key_choice is not None and key_choice.aws_managed:
@@ -141,7 +141,7 @@ class FixPlanner:
         self, requirement: Requirement, question: AccessQuestion, decision: AccessDecision
     ) -> None:
         side = decision.identity_policy
-        if side.decision not in (Decision.IMPLICIT_DENY, Decision.EXPLICIT_DENY):
+        if not side.decision.is_denied:
             return
         principal = requirement.principal
         if side.decision is Decision.EXPLICIT_DENY:
@@ -209,7 +209,7 @@ class FixPlanner:
         self, requirement: Requirement, question: AccessQuestion, decision: AccessDecision
     ) -> None:
         side = decision.organization
-        if side.decision not in (Decision.IMPLICIT_DENY, Decision.EXPLICIT_DENY):
+        if not side.decision.is_denied:
             return
         levels = [
             (PolicyType.SCP, question.scps, question.principal_account),
