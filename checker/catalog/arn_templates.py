@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from checker.policy.glob import sequences_intersect
+from checker.policy.glob import ONE, STAR, parse_glob, sequences_intersect
+from checker.policy.glob import Token as GlobToken
 from checker.records import record
 
 # Variables whose values never contain "/": the resource part of these types is one segment.
@@ -32,17 +33,17 @@ NOT_SLASH = "not/"
 Token = tuple[str, bool]
 
 
+def _as_token(token: GlobToken) -> Token:
+    if token == STAR:
+        return (ANY, True)
+    if token == ONE:
+        return (ANY, False)
+    assert isinstance(token, str)
+    return (token, False)
+
+
 def _glob_tokens(glob: str) -> tuple[Token, ...]:
-    tokens: list[Token] = []
-    for char in glob:
-        if char == "*":
-            if not (tokens and tokens[-1] == (ANY, True)):
-                tokens.append((ANY, True))
-        elif char == "?":
-            tokens.append((ANY, False))
-        else:
-            tokens.append((char, False))
-    return tuple(tokens)
+    return tuple(_as_token(token) for token in parse_glob(glob))
 
 
 def _template_tokens(template: str) -> tuple[Token, ...]:

@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 from typing import Final, cast
 
-from checker.policy.glob import ONE, STAR, Glob, Token
+from checker.policy.glob import Glob, Token, parse_glob
 from checker.policy.request import RequestContext
 from checker.records import record
 
@@ -60,14 +60,9 @@ def parse_template(text: str, *, variables: bool, wildcards: bool) -> Template:
     pieces: list[Piece] = []
 
     def add_text(chunk: str) -> None:
-        for char in chunk:
-            if wildcards and char == "*":
-                if not pieces or pieces[-1] != STAR:
-                    pieces.append(STAR)
-            elif wildcards and char == "?":
-                pieces.append(ONE)
-            else:
-                pieces.append(char)
+        # Chunks are separated by a variable or an escape, so stars never need collapsing
+        # across two chunks.
+        pieces.extend(parse_glob(chunk) if wildcards else chunk)
 
     if not variables or "${" not in text:
         add_text(text)
