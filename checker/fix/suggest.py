@@ -215,55 +215,71 @@ class FixPlanner:
             (PolicyType.SCP, question.scps, question.principal_account),
             (PolicyType.RCP, question.rcps, question.resource_account),
         ]
-        sources = {evidence.source for evidence in side.evidence}
         for policy_type, policy_levels, account in levels:
             for level in policy_levels or ():
-                for policy in level:
-                    loaded = self._loaded_by_source(policy.source)
-                    if loaded is None:
-                        continue
-                    noun = "SCP" if policy_type is PolicyType.SCP else "RCP"
-                    key = ("org", policy.source)
-                    if side.decision is Decision.EXPLICIT_DENY and policy.source in sources:
-                        edit = self.edit(
-                            key,
-                            kind=policy_type.value,
-                            policy_type=policy_type,
-                            account=account,
-                            resource=policy.source,
-                            target=f"{noun} {policy.source} (applies to {account})",
-                            loaded=loaded,
-                        )
-                        evidence = tuple(e for e in side.evidence if e.source == policy.source)
-                        self._narrow(edit, policy, evidence, requirement.principal)
-                        self.note(requirement, key)
-                if side.decision is Decision.IMPLICIT_DENY and not _level_allows(level, question):
+                if side.decision is Decision.EXPLICIT_DENY:
+                    self._narrow_level(requirement, side.evidence, level, policy_type, account)
+                elif not _level_allows(level, question):
                     # Only a level that allows nothing for the request needs an Allow: every
                     # level must allow, and one policy of the level allowing is enough.
-                    found = next(
-                        (
-                            (policy, loaded)
-                            for policy in level
-                            if (loaded := self._loaded_by_source(policy.source)) is not None
-                        ),
-                        None,
-                    )
-                    if found is None:
-                        continue
-                    first, loaded = found
-                    noun = "SCP" if policy_type is PolicyType.SCP else "RCP"
-                    edit = self.edit(
-                        ("org", first.source),
-                        kind=policy_type.value,
-                        policy_type=policy_type,
-                        account=account,
-                        resource=first.source,
-                        target=f"{noun} {first.source} (applies to {account})",
-                        loaded=loaded,
-                    )
-                    principal = "*" if policy_type is PolicyType.RCP else ""
-                    edit.allow(principal, requirement.action, requirement.resource)
-                    self.note(requirement, edit.key)
+                    self._allow_in_level(requirement, level, policy_type, account)
+
+    def _narrow_level(
+        self,
+        requirement: Requirement,
+        evidence: Sequence[Evidence],
+        level: Sequence[Policy],
+        policy_type: PolicyType,
+        account: str,
+    ) -> None:
+        """Narrow the Denies of the level's policies that refused the request."""
+        for policy in level:
+            denying = tuple(item for item in evidence if item.source == policy.source)
+            loaded = self._loaded_by_source(policy.source)
+            if not denying or loaded is None:
+                continue
+            edit = self._organization_edit(policy_type, policy, loaded, account)
+            self._narrow(edit, policy, denying, requirement.principal)
+            self.note(requirement, edit.key)
+
+    def _allow_in_level(
+        self,
+        requirement: Requirement,
+        level: Sequence[Policy],
+        policy_type: PolicyType,
+        account: str,
+    ) -> None:
+        """Add the Allow to the level's first policy whose document the plan gives."""
+        found = next(
+            (
+                (policy, loaded)
+                for policy in level
+                if (loaded := self._loaded_by_source(policy.source)) is not None
+            ),
+            None,
+        )
+        if found is None:
+            return
+        first, loaded = found
+        edit = self._organization_edit(policy_type, first, loaded, account)
+        principal = "*" if policy_type is PolicyType.RCP else ""
+        edit.allow(principal, requirement.action, requirement.resource)
+        self.note(requirement, edit.key)
+
+    def _organization_edit(
+        self, policy_type: PolicyType, policy: Policy, loaded: LoadedPolicy, account: str
+    ) -> PolicyEdit:
+        """The edit of an SCP or RCP: ``account`` is the account it applies to."""
+        noun = "SCP" if policy_type is PolicyType.SCP else "RCP"
+        return self.edit(
+            ("org", policy.source),
+            kind=policy_type.value,
+            policy_type=policy_type,
+            account=account,
+            resource=policy.source,
+            target=f"{noun} {policy.source} (applies to {account})",
+            loaded=loaded,
+        )
 
     # -- helpers ---------------------------------------------------------------------------
     def _narrow(
