@@ -21,8 +21,9 @@ from checker.lint import lint_plan
 from checker.plan.loader import load_plan
 from checker.plan.model import Plan
 from checker.report.model import Report, RequirementResult
+from tests.conftest import FIXTURES
 
-FIXED = Path(__file__).resolve().parents[2] / "fixtures" / "aws-doc-sample-fixed"
+FIXED = FIXTURES / "aws-doc-sample-fixed"
 TRAINING = "222222222222"
 REGISTRY = "111111111111"
 CONSUMER = f"arn:aws:iam::{REGISTRY}:role/SageMakerDeployRole"

@@ -22,6 +22,7 @@ import yaml
 from checker.lint import LintConfig, lint_plan
 from checker.plan.loader import load_plan
 from checker.report.model import Finding
+from tests.conftest import ROOT
 
 TRAINING = "222222222222"
 REGISTRY = "111111111111"
@@ -32,6 +33,8 @@ REPOSITORY_ARN = f"arn:aws:ecr:{REGION}:{TRAINING}:repository/{REPOSITORY}"
 GROUP_ARN = f"arn:aws:sagemaker:{REGION}:{REGISTRY}:model-package-group/iris"
 REGISTRAR = f"arn:aws:iam::{TRAINING}:role/TrainingPipelineRole"
 CONSUMER = f"arn:aws:iam::{REGISTRY}:role/SageMakerDeployRole"
+# The AWS documentation's sample plan and policies, as the page gives them.
+SEED = Path(__file__).resolve().parent / "data" / "seed"
 
 
 def _allow(
@@ -220,7 +223,7 @@ def lint_example(
     return lint_plan(load_plan(path), {}, config or LintConfig())
 
 
-SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
+SCRIPTS = ROOT / "scripts"
 
 
 def load_script(name: str) -> ModuleType:

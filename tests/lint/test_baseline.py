@@ -20,8 +20,8 @@ from checker.lint.baseline import (
 from checker.lint.config import LintConfig
 from checker.plan.loader import load_plan
 from checker.report.model import Finding
+from tests.lint.harness import SEED
 
-SEED = Path(__file__).parent / "data" / "seed"
 TODAY = dt.date(2026, 6, 1)
 
 

@@ -12,8 +12,7 @@ import yaml
 
 from checker.cli import main
 from checker.lint.spec import load_rule_specs
-
-SEED = Path(__file__).parent / "data" / "seed"
+from tests.lint.harness import SEED
 
 
 def test_rules_lists_every_rule(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -12,8 +12,7 @@ from checker.lint import lint_plan
 from checker.lint.config import LintConfig, load_config
 from checker.plan.loader import load_plan
 from checker.report.model import Finding, Location, Severity
-
-SEED = Path(__file__).parent / "data" / "seed"
+from tests.lint.harness import SEED
 
 
 @pytest.fixture

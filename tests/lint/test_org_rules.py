@@ -13,9 +13,10 @@ import yaml
 
 from checker.errors import InputError
 from checker.lint.config import LintConfig, parse_config
+from tests.conftest import ROOT
 from tests.lint.harness import GOOD_POLICIES, POLICY_FIELDS, lint_example
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "lint.md"
+DOCS = ROOT / "docs" / "lint.md"
 
 
 def _blocks(language: str) -> list[str]:

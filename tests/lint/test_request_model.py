@@ -4,12 +4,12 @@ what SageMaker refuses (including what botocore's own validator lets through).""
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from checker.lint.request_model import ascii_pattern, request_model, validate_request
+from tests.conftest import ROOT
 from tests.lint.harness import base_registration, load_script
 
 
@@ -150,7 +150,6 @@ def test_ascii_requests_do_not_import_regex() -> None:
         "r = base_registration(); r['CustomerMetadataProperties'] = {'team': 'vision'}; "
         "assert validate_request(r) == []; print('regex' in sys.modules)"
     )
-    root = Path(__file__).resolve().parents[2]
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"

@@ -12,8 +12,7 @@ import yaml
 from checker.lint import LintConfig, lint_plan
 from checker.plan.loader import load_plan
 from checker.report.model import Finding, Severity
-
-SEED = Path(__file__).parent / "data" / "seed"
+from tests.lint.harness import SEED
 
 
 @pytest.fixture

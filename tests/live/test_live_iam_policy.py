@@ -16,8 +16,9 @@ import pytest
 from checker.aws.readonly import IAM_ACTION_OVERRIDES, READ_OPERATIONS, iam_actions
 from checker.policy import AccessQuestion, Request, decide_access, parse_policy
 from checker.policy.model import PolicyType
+from tests.conftest import FIXTURES, ROOT
 
-DOC = Path(__file__).resolve().parents[2] / "README.md"
+DOC = ROOT / "README.md"
 ACCOUNT = "111111111111"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/xreg-checker"
 READ_PREFIXES = ("Get", "List", "Describe", "Head", "BatchGet", "Lookup", "Search", "Select")
@@ -88,7 +89,7 @@ def test_lint_finds_no_error_or_warning_in_the_documented_policy(tmp_path: Path)
     from checker.lint.hooks import check_options
     from checker.plan.loader import load_plan
 
-    fixture = Path(__file__).resolve().parents[2] / "fixtures" / "aws-doc-sample-fixed"
+    fixture = FIXTURES / "aws-doc-sample-fixed"
     target = tmp_path / "plan"
     shutil.copytree(fixture, target)
     (target / "policies" / "checker-role.json").write_text(json.dumps(documented_policy()))

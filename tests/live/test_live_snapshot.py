@@ -21,7 +21,9 @@ from live_scenarios import (
 )
 from moto_server import MotoServer
 
-FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "aws-doc-sample"
+from tests.conftest import FIXTURES
+
+FIXTURE = FIXTURES / "aws-doc-sample"
 
 
 def read_plan(path: Path) -> dict:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -16,9 +15,9 @@ from hypothesis import strategies as st
 
 from checker.plan.schema import plan_schema
 from checker.schema_subset import Unsupported, conforms
+from tests.conftest import ROOT
 from tests.plan.plan_files import VALID_PLAN, minimal_plan
 
-ROOT = Path(__file__).resolve().parents[2]
 VALIDATOR = jsonschema.Draft202012Validator(plan_schema())
 EXAMPLE = yaml.safe_load(VALID_PLAN.read_text())
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import functools
 import json
-from pathlib import Path
 from typing import Any
 
 import jsonschema
 
-REPO = Path(__file__).resolve().parents[2]
-SARIF_SCHEMA = REPO / "checker" / "schemas" / "sarif-2.1.0.json"
+from tests.conftest import ROOT
+
+SARIF_SCHEMA = ROOT / "checker" / "schemas" / "sarif-2.1.0.json"
 
 
 @functools.cache

@@ -13,19 +13,19 @@ from checker.cli import main
 from checker.report.markdown import GITHUB_COMMENT_LIMIT, comment_size
 from report.sarif_schema import assert_valid_sarif
 from report.test_html import Elements
+from tests.conftest import ROOT, fixture_plans
 
-REPO = Path(__file__).resolve().parents[2]
-FIXTURES = sorted(path.parent for path in (REPO / "fixtures").glob("*/plan.yaml"))
+FIXTURES = [plan.parent for plan in fixture_plans()]
 FORMATS = ("json", "sarif", "junit", "markdown", "html")
 NOT_ALLOWED = {"implicit_deny", "explicit_deny", "unknown", "unverified"}
 
 
 def run_check(plan: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, dict[str, str]]:
     files = {name: out / f"report.{name}" for name in FORMATS}
-    argv = ["check", str(plan.relative_to(REPO)), "--format", ",".join(FORMATS)]
+    argv = ["check", str(plan.relative_to(ROOT)), "--format", ",".join(FORMATS)]
     for name in FORMATS:
         argv += ["-o", str(files[name])]
-    monkeypatch.chdir(REPO)
+    monkeypatch.chdir(ROOT)
     status = main(argv)
     return status, {name: path.read_text(encoding="utf-8") for name, path in files.items()}
 
@@ -53,7 +53,7 @@ def test_every_format_agrees_with_the_json_report(
     assert len(results) == len(problems) + len(report["findings"])
     for result in results:
         uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-        assert (REPO / uri).is_file(), uri
+        assert (ROOT / uri).is_file(), uri
     errors = [result for result in results if result["level"] == "error"]
     if report["verdict"] == "pass":
         assert not errors

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from checker.report.markdown import GITHUB_COMMENT_LIMIT, comment_size
 from report.sarif_schema import assert_valid_sarif
+from tests.conftest import ROOT
 
-REPO = Path(__file__).resolve().parents[2]
-EXAMPLES = REPO / "reports" / "examples"
-SCRIPT = REPO / "scripts" / "make_report_examples.py"
+EXAMPLES = ROOT / "reports" / "examples"
+SCRIPT = ROOT / "scripts" / "make_report_examples.py"
 REGENERATE = "python scripts/make_report_examples.py"
 
 
@@ -43,7 +43,7 @@ def test_examples_cover_every_format_and_are_valid() -> None:
         result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
         for result in sarif["runs"][0]["results"]
     }
-    assert uris and all((REPO / uri).is_file() for uri in uris)  # they open from the repo root
+    assert uris and all((ROOT / uri).is_file() for uri in uris)  # they open from the repo root
     junit = ET.fromstring((EXAMPLES / "xreg-junit.xml").read_text(encoding="utf-8"))
     assert int(junit.attrib["tests"]) >= len(report["requirements"])
     markdown = (EXAMPLES / "xreg-report.md").read_text(encoding="utf-8")
@@ -57,7 +57,7 @@ def test_examples_cover_every_format_and_are_valid() -> None:
 
 
 def test_the_readme_excerpt_is_what_the_check_prints() -> None:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     excerpt = readme.split("```text\n", 1)[1].split("```", 1)[0]
     printed = (EXAMPLES / "xreg-report.txt").read_text(encoding="utf-8").splitlines()
     missing = [line for line in excerpt.splitlines() if line and line not in printed]

@@ -13,10 +13,10 @@ from checker.report.html import render_html
 from report.chromium import HeadlessChromium, Page
 from report.factories import make_report
 from report.test_html import hostile_report
+from tests.conftest import ROOT
 
-REPO = Path(__file__).resolve().parents[2]
 SAMPLE_PLAN = Path("fixtures/aws-doc-sample/plan.yaml")
-SCREENSHOT = REPO / "reports" / "html-screenshot.png"
+SCREENSHOT = ROOT / "reports" / "html-screenshot.png"
 WIDTH = 1280
 
 
@@ -31,7 +31,7 @@ def sample_page(browser: HeadlessChromium, tmp_path_factory: pytest.TempPathFact
     """The report `xreg check` writes for the AWS-documentation example."""
     output = tmp_path_factory.mktemp("html") / "xreg-report.html"
     with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(REPO)
+        patch.chdir(ROOT)
         status = main(["check", str(SAMPLE_PLAN), "--format", "html", "-o", str(output)])
     assert status == 1  # the documented example does not work as written
     return browser.open_page(output.as_uri(), WIDTH)

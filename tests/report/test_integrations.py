@@ -21,12 +21,12 @@ import yaml
 from checker.cli import build_parser, main
 from checker.commands.outputs import requested_formats
 from report.sarif_schema import assert_valid_sarif
+from tests.conftest import FIXTURES, ROOT
 
-REPO = Path(__file__).resolve().parents[2]
-GITHUB_WORKFLOW = REPO / "integrations" / "github-actions" / "xreg.yml"
-GITLAB_JOB = REPO / "integrations" / "gitlab" / "xreg.gitlab-ci.yml"
-PRE_COMMIT_HOOKS = REPO / ".pre-commit-hooks.yaml"
-SAMPLE_PLAN = REPO / "fixtures" / "aws-doc-sample" / "plan.yaml"
+GITHUB_WORKFLOW = ROOT / "integrations" / "github-actions" / "xreg.yml"
+GITLAB_JOB = ROOT / "integrations" / "gitlab" / "xreg.gitlab-ci.yml"
+PRE_COMMIT_HOOKS = ROOT / ".pre-commit-hooks.yaml"
+SAMPLE_PLAN = FIXTURES / "aws-doc-sample" / "plan.yaml"
 # The languages pre-commit knows (its `language:` values).
 PRE_COMMIT_LANGUAGES = {
     "conda", "coursier", "dart", "docker", "docker_image", "dotnet", "fail", "golang",
@@ -70,7 +70,7 @@ def check_outputs(workdir: Path, sarif: str, junit: str, markdown: str) -> None:
 
 
 def project_name_and_scripts() -> tuple[str, dict[str, str]]:
-    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     return project["name"], project["scripts"]
 
 
@@ -151,7 +151,7 @@ def test_pre_commit_hook_is_valid_and_runs_the_check(
     argv = [*arguments, str(SAMPLE_PLAN)]  # what a user's `args: [plan]` adds
     parsed = build_parser().parse_args(argv)
     assert requested_formats(parsed) == ["console"]  # writes no file into the work tree
-    monkeypatch.chdir(REPO)
+    monkeypatch.chdir(ROOT)
     status = main(argv)
     output = capsys.readouterr().out
     assert status == 1
