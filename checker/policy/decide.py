@@ -24,21 +24,16 @@ from checker.policy.facts import AccessFacts
 from checker.policy.principals import PrincipalScope
 from checker.policy.request import AccessQuestion
 from checker.policy.sides import (
-    closest_hint,
+    denied_with_hint,
     depends,
     first_applying,
     identity_side,
     organization_side,
+    preferred_allow,
     resource_side,
+    subject,
 )
 from checker.policy.trilogic import both, either
-
-_ACCOUNT = PrincipalScope.ACCOUNT
-
-
-def _subject(facts: AccessFacts) -> str:
-    request = facts.question.request
-    return f"{request.action} on {request.resource}"
 
 
 def _granted(facts: AccessFacts) -> Tri | Decision:
@@ -66,13 +61,10 @@ def _allowed_because(facts: AccessFacts) -> tuple[str, tuple[Evidence, ...]]:
             evidence.append(evidence_of(evaluation.policy, outcome.statement))
             break
     if facts.resource is not None:
-        outcome = next(
-            (o for o in facts.resource.allows if o.applies is Tri.TRUE and o.scope is not _ACCOUNT),
-            first_applying(facts.resource.allows),
-        )
+        outcome = preferred_allow(facts.resource)
         if outcome is not None:
             through = ""
-            if outcome.scope is _ACCOUNT:
+            if outcome.scope is PrincipalScope.ACCOUNT:
                 through = f" (granted to account {facts.requester.account})"
             refs.append(statement_ref(facts.resource.policy, outcome.statement) + through)
             evidence.append(evidence_of(facts.resource.policy, outcome.statement))
@@ -82,7 +74,7 @@ def _allowed_because(facts: AccessFacts) -> tuple[str, tuple[Evidence, ...]]:
             evidence.append(grant.evidence)
             break
     principal = facts.question.request.principal
-    because = f"{principal} may {_subject(facts)}"
+    because = f"{principal} may {subject(facts)}"
     if refs:
         because += ": allowed by " + " and ".join(refs)
     return because, tuple(evidence)
@@ -94,16 +86,14 @@ def _same_account_because(facts: AccessFacts, identity: SideResult) -> SideResul
     noun = policy_noun(facts.resource.policy) if facts.resource else "a resource policy"
     reason = (
         f"neither an identity policy of {facts.question.request.principal} nor {noun} "
-        f"allows {_subject(facts)}"
+        f"allows {subject(facts)}"
     )
     if facts.resource_account_scope is Tri.TRUE:
         reason += f" ({noun} names only the account root, which delegates to IAM)"
         return SideResult(Decision.IMPLICIT_DENY, reason, identity.evidence)
     evaluations = [facts.resource] if facts.resource is not None else []
-    hint = closest_hint([*evaluations, *(facts.identity or ())], facts)
-    if hint is None:
-        return SideResult(Decision.IMPLICIT_DENY, reason, identity.evidence)
-    return SideResult(Decision.IMPLICIT_DENY, f"{reason} ({hint[0]})", (hint[1],))
+    candidates = [*evaluations, *(facts.identity or ())]
+    return denied_with_hint(reason, candidates, facts, identity.evidence)
 
 
 def _kms_because(facts: AccessFacts, identity: SideResult, resource: SideResult) -> SideResult:
@@ -113,7 +103,7 @@ def _kms_because(facts: AccessFacts, identity: SideResult, resource: SideResult)
     if facts.same_account and key_account is Tri.FALSE:
         reason = (
             f"the key policy does not name {facts.question.request.principal} and does not let "
-            f"the IAM policies of account {facts.requester.account} allow {_subject(facts)} "
+            f"the IAM policies of account {facts.requester.account} allow {subject(facts)} "
             f"(no statement allows {facts.requester.root_arn})"
         )
         return SideResult(Decision.IMPLICIT_DENY, reason, resource.evidence)
@@ -163,14 +153,14 @@ def _unknown_because(
         if outcome is not None:
             because = (
                 f"{statement_ref(evaluation.policy, outcome.statement)} may deny "
-                f"{_subject(facts)}: {depends(outcome.unknown_keys, outcome.note)}"
+                f"{subject(facts)}: {depends(outcome.unknown_keys, outcome.note)}"
             )
             return (
                 because,
                 (evidence_of(evaluation.policy, outcome.statement),),
                 tuple(sorted(keys)),
             )
-    return f"whether {_subject(facts)} is allowed is unknown", (), tuple(sorted(keys))
+    return f"whether {subject(facts)} is allowed is unknown", (), tuple(sorted(keys))
 
 
 def decide_access(question: AccessQuestion, *, strict: bool = False) -> AccessDecision:
@@ -206,7 +196,7 @@ def decide_access(question: AccessQuestion, *, strict: bool = False) -> AccessDe
     if granted is Decision.UNVERIFIED:
         because = (
             f"the identity policies of {principal} are not given, and they alone decide "
-            f"{_subject(facts)}"
+            f"{subject(facts)}"
         )
         return result(Decision.UNVERIFIED, because)
     if granted is Tri.FALSE:

@@ -12,8 +12,6 @@ from checker.policy.facts import AccessFacts
 from checker.policy.principals import PrincipalScope
 from checker.policy.trilogic import any_of, both
 
-_ACCOUNT = PrincipalScope.ACCOUNT
-
 
 def first_applying(
     outcomes: tuple[StatementOutcome, ...], tri: Tri = Tri.TRUE
@@ -30,9 +28,23 @@ def depends(keys: Sequence[str], note: str | None) -> str:
     return note or "it depends on facts the plan does not give"
 
 
-def _subject(facts: AccessFacts) -> str:
+def subject(facts: AccessFacts) -> str:
+    """``ecr:BatchGetImage on arn:…``: what the request asks, for reasons."""
     request = facts.question.request
     return f"{request.action} on {request.resource}"
+
+
+def preferred_allow(evaluation: PolicyEvaluation) -> StatementOutcome | None:
+    """The Allow to quote: prefer a statement that names the requester over one that names
+    its account."""
+    return next(
+        (
+            o
+            for o in evaluation.allows
+            if o.applies is Tri.TRUE and o.scope is not PrincipalScope.ACCOUNT
+        ),
+        first_applying(evaluation.allows),
+    )
 
 
 def deny_side(evaluations: Sequence[PolicyEvaluation], facts: AccessFacts) -> SideResult | None:
@@ -47,7 +59,7 @@ def deny_side(evaluations: Sequence[PolicyEvaluation], facts: AccessFacts) -> Si
     if first is None:
         return None
     reason = f"{statement_ref(first[0].policy, first[1].statement)} explicitly denies "
-    return SideResult(Decision.EXPLICIT_DENY, reason + _subject(facts), tuple(evidence))
+    return SideResult(Decision.EXPLICIT_DENY, reason + subject(facts), tuple(evidence))
 
 
 def unknown_side(evaluations: Sequence[PolicyEvaluation], facts: AccessFacts) -> SideResult:
@@ -57,11 +69,11 @@ def unknown_side(evaluations: Sequence[PolicyEvaluation], facts: AccessFacts) ->
     keys = tuple(sorted({k for _, o in found for k in o.unknown_keys}))
     evidence = tuple(evidence_of(e.policy, o.statement) for e, o in found)
     if not found:
-        return SideResult(Decision.UNKNOWN, f"whether {_subject(facts)} is allowed is unknown")
+        return SideResult(Decision.UNKNOWN, f"whether {subject(facts)} is allowed is unknown")
     evaluation, outcome = found[0]
     verb = "deny" if outcome.statement.effect == "Deny" else "allow"
     reason = (
-        f"{statement_ref(evaluation.policy, outcome.statement)} may {verb} {_subject(facts)}: "
+        f"{statement_ref(evaluation.policy, outcome.statement)} may {verb} {subject(facts)}: "
         f"{depends(keys, outcome.note)}"
     )
     return SideResult(Decision.UNKNOWN, reason, evidence, keys)
@@ -90,12 +102,16 @@ def closest_hint(
 
 
 def denied_with_hint(
-    reason: str, evaluations: Sequence[PolicyEvaluation], facts: AccessFacts
+    reason: str,
+    evaluations: Sequence[PolicyEvaluation],
+    facts: AccessFacts,
+    evidence: tuple[Evidence, ...] = (),
 ) -> SideResult:
-    """IMPLICIT_DENY, with the closest Allow statement appended when there is one."""
+    """IMPLICIT_DENY, with the closest Allow statement appended when there is one (its
+    statement is then the evidence, else ``evidence``)."""
     hint = closest_hint(evaluations, facts)
     if hint is None:
-        return SideResult(Decision.IMPLICIT_DENY, reason)
+        return SideResult(Decision.IMPLICIT_DENY, reason, evidence)
     return SideResult(Decision.IMPLICIT_DENY, f"{reason} ({hint[0]})", (hint[1],))
 
 
@@ -121,14 +137,14 @@ def identity_side(facts: AccessFacts) -> SideResult:
             (e.policy, o) for e in facts.identity if (o := first_applying(e.allows)) is not None
         ]
         policy, outcome = allowing[0]
-        reason = f"{statement_ref(policy, outcome.statement)} allows {_subject(facts)}"
+        reason = f"{statement_ref(policy, outcome.statement)} allows {subject(facts)}"
         evidence = tuple(evidence_of(p, o.statement) for p, o in allowing)
         return SideResult(Decision.ALLOWED, reason, evidence)
     if raw is Tri.FALSE:
-        reason = f"no identity policy of {principal} allows {_subject(facts)}"
+        reason = f"no identity policy of {principal} allows {subject(facts)}"
         return denied_with_hint(reason, facts.identity, facts)
     if raw is Tri.TRUE and facts.boundary_allow is Tri.FALSE:
-        reason = f"the permissions boundary does not allow {_subject(facts)}"
+        reason = f"the permissions boundary does not allow {subject(facts)}"
         return denied_with_hint(reason, boundary, facts)
     return unknown_side(evaluations, facts)
 
@@ -162,7 +178,7 @@ def resource_side(facts: AccessFacts) -> SideResult:
     unsure_grants = [g for g in facts.grants if g.applies is Tri.UNKNOWN]
     if not side.evidence and unsure_grants:
         grant = unsure_grants[0]
-        reason = f"{grant.evidence.statement} may give {_subject(facts)}: {grant.note}"
+        reason = f"{grant.evidence.statement} may give {subject(facts)}: {grant.note}"
         return SideResult(Decision.UNKNOWN, reason, tuple(g.evidence for g in unsure_grants))
     return side
 
@@ -170,22 +186,16 @@ def resource_side(facts: AccessFacts) -> SideResult:
 def _resource_allowed(facts: AccessFacts) -> SideResult:
     principal = facts.question.request.principal
     evaluation = facts.resource
-    outcome = None
-    if evaluation is not None:
-        # Prefer a statement that names the requester over one that names its account.
-        outcome = next(
-            (o for o in evaluation.allows if o.applies is Tri.TRUE and o.scope is not _ACCOUNT),
-            first_applying(evaluation.allows),
-        )
+    outcome = preferred_allow(evaluation) if evaluation is not None else None
     if evaluation is not None and outcome is not None:
         ref = statement_ref(evaluation.policy, outcome.statement)
-        if outcome.scope is _ACCOUNT:
+        if outcome.scope is PrincipalScope.ACCOUNT:
             account = facts.requester.account
-            reason = f"{ref} allows account {account} {_subject(facts)}"
+            reason = f"{ref} allows account {account} {subject(facts)}"
             if facts.same_account or facts.kms:
                 reason += f", leaving it to the IAM policies of {account}"
         else:
-            reason = f"{ref} allows {principal} {_subject(facts)}"
+            reason = f"{ref} allows {principal} {subject(facts)}"
         evidence = tuple(
             evidence_of(evaluation.policy, o.statement)
             for o in evaluation.allows
@@ -193,7 +203,7 @@ def _resource_allowed(facts: AccessFacts) -> SideResult:
         )
         return SideResult(Decision.ALLOWED, reason, evidence + grant_evidence(facts))
     evidence = grant_evidence(facts)
-    reason = f"{evidence[0].statement} gives {principal} {_subject(facts)}"
+    reason = f"{evidence[0].statement} gives {principal} {subject(facts)}"
     return SideResult(Decision.ALLOWED, reason, evidence)
 
 
@@ -205,7 +215,7 @@ def _resource_denied(facts: AccessFacts) -> SideResult:
         if not facts.same_account and not facts.kms:
             reason += f", which access from account {facts.requester.account} needs"
         return SideResult(Decision.IMPLICIT_DENY, reason + grant_remark(facts))
-    reason = f"no statement of {policy_noun(evaluation.policy)} allows {_subject(facts)}"
+    reason = f"no statement of {policy_noun(evaluation.policy)} allows {subject(facts)}"
     side = denied_with_hint(reason, [evaluation], facts)
     remark = grant_remark(facts)
     return SideResult(side.decision, side.reason + remark, side.evidence) if remark else side
@@ -236,7 +246,7 @@ def organization_side(facts: AccessFacts) -> SideResult:
                 sources = ", ".join(e.policy.source for e in level) or "none"
                 reason = (
                     f"no {kind} at level {number} of the organization ({sources}) allows "
-                    f"{_subject(facts)}"
+                    f"{subject(facts)}"
                 )
                 return SideResult(Decision.IMPLICIT_DENY, reason)
     deny = any_of(e.deny for e in evaluations)
@@ -246,6 +256,6 @@ def organization_side(facts: AccessFacts) -> SideResult:
             for e in evaluations
             if (outcome := first_applying(e.allows)) is not None
         )
-        reason = f"every level of the organization's SCPs and RCPs allows {_subject(facts)}"
+        reason = f"every level of the organization's SCPs and RCPs allows {subject(facts)}"
         return SideResult(Decision.ALLOWED, reason, evidence)
     return unknown_side(evaluations, facts)
