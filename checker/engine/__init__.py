@@ -52,7 +52,7 @@ def decide_requirements(
     requirement; the lint rules report them."""
     index = PolicyIndex(plan)
     index.parse_all()
-    references = collect_references(plan, plan.registrar_arn.split(":")[4])
+    references = collect_references(plan)
     requirements = expand(
         plan, references, load_matrix(), is_aws_owned_image=options.is_aws_owned_image
     )

@@ -11,6 +11,7 @@ from checker.refs import (
     parse_arn,
     parse_ecr_image,
     parse_s3_uri,
+    principal_account,
 )
 
 
@@ -88,7 +89,11 @@ def _group_ref(plan: Plan, registrar_account: str) -> GroupRef | ReferenceProble
     return GroupRef(group_arn, registrar_account, value, GROUP_FIELD, True)
 
 
-def collect_references(plan: Plan, registrar_account: str) -> References:
+def collect_references(plan: Plan, registrar_account: str | None = None) -> References:
+    """What ``plan.registration`` references. A bare group name resolves to
+    ``registrar_account``, by default the account of the plan's registrar."""
+    if registrar_account is None:
+        registrar_account = principal_account(plan.registrar_arn)
     problems: list[ReferenceProblem] = []
     group: GroupRef | None = None
     resolved = _group_ref(plan, registrar_account)
