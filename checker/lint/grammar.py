@@ -6,7 +6,6 @@ one) and a key policy's ``"Resource": "*"`` means "this key", so neither is flag
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,9 +13,10 @@ from checker.errors import parse_field_path
 from checker.lint.context import Hit, LintContext, PolicyUnit
 from checker.lint.registry import rule
 from checker.lint.spec import RuleSpec
-from checker.lint.statements import with_condition
+from checker.lint.statements import arn_account, with_condition
 from checker.plan.model import FieldPath
 from checker.policy.model import PolicyType, Statement
+from checker.refs import is_account_id
 from checker.report.model import Fix
 
 CURRENT_VERSION = "2012-10-17"
@@ -167,10 +167,11 @@ def principal_wildcard_arn(context: LintContext, spec: RuleSpec) -> Iterator[Hit
 def _wildcard_principal_fix(
     unit: PolicyUnit, statement: Statement, element: str, entry: str
 ) -> Fix | None:
-    parts = entry.split(":")
-    if element != "Principal" or len(parts) < 6 or not re.fullmatch(r"\d{12}", parts[4]):
+    account = arn_account(entry)
+    if element != "Principal" or account is None or not is_account_id(account):
         return None
-    root = f"arn:{parts[1]}:iam::{parts[4]}:root"
+    partition = entry.split(":", 2)[1]
+    root = f"arn:{partition}:iam::{account}:root"
     named = {**unit.raw_statement(statement), "Principal": {"AWS": root}}
     fixed = with_condition(named, "ArnLike", "aws:PrincipalArn", entry)
     return unit.statement_fix(

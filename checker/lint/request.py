@@ -4,21 +4,27 @@ encrypted and shared."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import suppress
 
-from checker.errors import parse_field_path
+from checker.errors import field_path, parse_field_path
 from checker.lint.context import Hit, LintContext
 from checker.lint.registry import rule
 from checker.lint.request_model import validate_request
 from checker.lint.spec import RuleSpec
+from checker.lint.statements import arn_account
 from checker.plan.model import FieldPath, KmsKey, Plan
-from checker.refs import NotInEcr, find_images, find_s3_uris, parse_ecr_image, parse_s3_uri
+from checker.refs import (
+    NotInEcr,
+    find_images,
+    find_s3_uris,
+    is_account_id,
+    parse_ecr_image,
+    parse_s3_uri,
+)
 from checker.report.model import Fix
 
 ROOT: FieldPath = ("registration",)
-_ACCOUNT_ID = re.compile(r"[0-9]{12}")
 
 
 def _group_reference(plan: Plan) -> str:
@@ -31,17 +37,11 @@ def request_invalid(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
     for problem in validate_request(context.plan.registration):
         path = (*ROOT, *problem.path)
         yield context.plan_hit(
-            f"{_text(path)} {problem.message}",
+            f"{field_path(path)} {problem.message}",
             path,
             resource=_group_reference(context.plan),
             detail=problem.kind,
         )
-
-
-def _text(path: FieldPath) -> str:
-    from checker.errors import field_path
-
-    return field_path(path)
 
 
 @rule("GROUP-NAME-CROSS-ACCOUNT")
@@ -50,9 +50,7 @@ def group_name_cross_account(context: LintContext, spec: RuleSpec) -> Iterator[H
     name = plan.registration.get("ModelPackageGroupName")
     if not isinstance(name, str) or name.startswith("arn:"):
         return
-    registrar_account = (
-        plan.registrar_arn.split(":")[4] if plan.registrar_arn.count(":") >= 5 else ""
-    )
+    registrar_account = arn_account(plan.registrar_arn) or ""
     if registrar_account == plan.registry_account:
         return
     arn = (
@@ -61,7 +59,7 @@ def group_name_cross_account(context: LintContext, spec: RuleSpec) -> Iterator[H
     )
     path = (*ROOT, "ModelPackageGroupName")
     yield context.plan_hit(
-        f"{_text(path)} is the bare name {name!r}, but the registrar is in account "
+        f"{field_path(path)} is the bare name {name!r}, but the registrar is in account "
         f"{registrar_account} and the group in {plan.registry_account}: a name resolves to the "
         f"caller's own account, so the version would be registered (or a new group created) in "
         f"{registrar_account}; use the group's ARN {arn}",
@@ -69,7 +67,7 @@ def group_name_cross_account(context: LintContext, spec: RuleSpec) -> Iterator[H
         resource=name,
         fix=Fix(
             account=registrar_account,
-            target=_text(path),
+            target=field_path(path),
             command=f'ModelPackageGroupName="{arn}"',
             kind="request",
             description="pass the group's ARN, not its name",
@@ -205,13 +203,11 @@ def kms_grant_grantee(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
                 continue
             path = (*parse_field_path(grant.plan_field), "grantee_principal")
             fix = None
-            if _ACCOUNT_ID.fullmatch(grantee):
+            if is_account_id(grantee):
                 arn = f"arn:{plan.partition}:iam::{grantee}:root"
                 operations = " ".join(grant.operations)
                 fix = Fix(
-                    account=key.arn.split(":")[4]
-                    if key.arn.count(":") >= 5
-                    else plan.training_account,
+                    account=arn_account(key.arn) or plan.training_account,
                     target=f"grants of key {key.arn}",
                     command=(
                         f"aws kms create-grant --key-id {key.arn} --grantee-principal {arn} "

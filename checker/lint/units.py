@@ -11,28 +11,26 @@ from checker.lint.context import PolicyUnit
 from checker.plan.model import LoadedPolicy, ManagedPolicyRef, OrganizationKind, Plan
 from checker.policy import parse_policy
 from checker.policy.model import Policy, PolicyType
-from checker.refs import parse_arn, parse_principal_arn
+from checker.refs import IamPrincipal, parse_arn, parse_principal_arn
 
 
-def _account_of(arn: str) -> str:
+def _region_and_account(arn: str) -> tuple[str, str]:
+    """The ARN's region and account; empty when it is not an ARN."""
     try:
-        return parse_arn(arn).account
+        parsed = parse_arn(arn)
     except ValueError:
-        return ""
+        return "", ""
+    return parsed.region, parsed.account
 
 
-def _principal_account(arn: str) -> str:
+def _principal(arn: str) -> IamPrincipal | None:
     try:
-        return parse_principal_arn(arn).account
+        return parse_principal_arn(arn)
     except ValueError:
-        return ""
+        return None
 
 
-def _identity_command(principal: str, policy_name: str) -> str:
-    try:
-        parsed = parse_principal_arn(principal)
-    except ValueError:
-        parsed = None
+def _identity_command(parsed: IamPrincipal | None, policy_name: str) -> str:
     name = shlex.quote(parsed.name) if parsed and parsed.name else "NAME"
     kind = "user" if parsed and parsed.kind == "user" else "role"
     return (
@@ -91,7 +89,7 @@ class _Builder:
     def build(self) -> list[PolicyUnit]:
         plan = self.plan
         for repository in plan.ecr_repositories:
-            region, account = _region_of(repository.arn), _account_of(repository.arn)
+            region, account = _region_and_account(repository.arn)
             name = repository.arn.split(":repository/", 1)[-1]
             self.add(
                 repository.policy,
@@ -114,32 +112,35 @@ class _Builder:
                 command=f"aws s3api put-bucket-policy --bucket {bucket.name} --policy file://{{file}}",
             )
         for key in plan.kms_keys:
+            region, account = _region_and_account(key.arn)
             self.add(
                 key.policy,
                 PolicyType.KEY,
-                owner=_account_of(key.arn),
+                owner=account,
                 attached_to=key.arn,
                 target=f"key policy of {key.arn}",
                 command=(
                     f"aws kms put-key-policy --key-id {key.arn} --policy-name default "
-                    f"--policy file://{{file}} --region {_region_of(key.arn)}"
+                    f"--policy file://{{file}} --region {region}"
                 ),
             )
         for group in plan.model_package_groups:
             name = group.arn.split(":model-package-group/", 1)[-1]
+            region, account = _region_and_account(group.arn)
             self.add(
                 group.policy,
                 PolicyType.MODEL_PACKAGE_GROUP,
-                owner=_account_of(group.arn),
+                owner=account,
                 attached_to=group.arn,
                 target=f"model package group policy of {name}",
                 command=(
                     "aws sagemaker put-model-package-group-policy --model-package-group-name "
-                    f"{name} --resource-policy file://{{file}} --region {_region_of(group.arn)}"
+                    f"{name} --resource-policy file://{{file}} --region {region}"
                 ),
             )
         for identity in plan.identities:
-            owner = _principal_account(identity.principal)
+            principal = _principal(identity.principal)
+            owner = principal.account if principal else ""
             for index, loaded in enumerate(identity.policies):
                 self.add(
                     loaded,
@@ -147,7 +148,7 @@ class _Builder:
                     owner=owner,
                     attached_to=identity.principal,
                     target=f"identity policy of {identity.principal}",
-                    command=_identity_command(identity.principal, f"xreg-fix-{index + 1}"),
+                    command=_identity_command(principal, f"xreg-fix-{index + 1}"),
                 )
             self.add(
                 identity.permissions_boundary,
@@ -193,13 +194,6 @@ def _level_name(number: int, count: int, account: str) -> str:
     if number == count - 1:
         return f"attached to account {account}"
     return f"attached to the OU at level {number} above account {account}"
-
-
-def _region_of(arn: str) -> str:
-    try:
-        return parse_arn(arn).region
-    except ValueError:
-        return ""
 
 
 def build_units(plan: Plan, policies: Mapping[str, Policy]) -> list[PolicyUnit]:
