@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from checker.errors import parse_field_path
 from checker.paths import display_path
-from checker.plan.model import LoadedPolicy, Plan
+from checker.plan.model import LoadedPolicy, Plan, nearest_position
 from checker.policy.model import Policy
 from checker.records import field, record
 from checker.report.model import Location
@@ -43,12 +43,7 @@ class Locator:
         )
 
     def plan_field(self, field_text: str) -> Location:
-        path = parse_field_path(field_text)
-        position = None
-        for end in range(len(path), -1, -1):
-            position = self.plan.positions.get(path[:end])
-            if position is not None:
-                break
+        position = nearest_position(parse_field_path(field_text), self.plan.positions)
         return Location(
             source=self.plan.source,
             field=field_text,

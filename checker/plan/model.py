@@ -15,6 +15,16 @@ FieldPath = tuple[str | int, ...]
 Positions = Mapping[FieldPath, tuple[int, int]]
 
 
+def nearest_position(path: FieldPath, positions: Positions) -> tuple[int, int] | None:
+    """The position of ``path``, else of its nearest ancestor that has one (a value built
+    from defaults, or a key the file does not spell out, has no position of its own)."""
+    for end in range(len(path), -1, -1):
+        position = positions.get(path[:end])
+        if position is not None:
+            return position
+    return None
+
+
 @record
 class LoadedPolicy:
     """A policy document from a file or inline in the plan.

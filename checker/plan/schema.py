@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.errors import InputError, field_path, json_type_name
-from checker.plan.model import FieldPath, Positions
+from checker.plan.model import FieldPath, Positions, nearest_position
 from checker.schema_subset import Unsupported, conforms
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "plan.schema.json"
@@ -60,18 +60,10 @@ def validate_plan(data: Mapping[str, Any], *, source: str, positions: Positions)
 
     def rank(indexed: tuple[int, tuple[FieldPath, str]]) -> tuple[int, tuple[int, int], int]:
         index, (path, _) = indexed
-        return (-len(path), _nearest_position(path, positions), index)
+        return (-len(path), nearest_position(path, positions) or (0, 0), index)
 
     _, (path, reason) = min(enumerate(described), key=rank)
     raise InputError(source, field_path(path), reason)
-
-
-def _nearest_position(path: FieldPath, positions: Positions) -> tuple[int, int]:
-    for end in range(len(path), -1, -1):
-        position = positions.get(path[:end])
-        if position is not None:
-            return position
-    return (0, 0)
 
 
 def _describe(error: Any) -> tuple[FieldPath, str]:
