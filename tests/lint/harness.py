@@ -17,12 +17,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import yaml
-
 from checker.lint import LintConfig, lint_plan
 from checker.plan.loader import load_plan
 from checker.report.model import Finding
 from tests.conftest import ROOT
+from tests.plan.plan_files import write_plan
 
 TRAINING = "222222222222"
 REGISTRY = "111111111111"
@@ -208,12 +207,6 @@ def repeated(statements: Any, times: int) -> list[dict[str, Any]]:
                 statement["Sid"] = f"{statement['Sid']}{round_ + 1}"
             copies.append(statement)
     return copies
-
-
-def write_plan(folder: Path, plan: Mapping[str, Any]) -> Path:
-    path = folder / "plan.yaml"
-    path.write_text(yaml.safe_dump(dict(plan), sort_keys=False), encoding="utf-8")
-    return path
 
 
 def lint_example(

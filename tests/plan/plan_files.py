@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
+
+from checker.errors import InputError
+from checker.plan.loader import load_plan
+from checker.plan.model import Plan
 
 DATA = Path(__file__).resolve().parent / "data"
 VALID_PLAN = DATA / "valid" / "plan.yaml"
@@ -47,13 +53,31 @@ def minimal_plan() -> dict[str, Any]:
     return copy.deepcopy(_MINIMAL)
 
 
-def write_plan(folder: Path, plan: dict[str, Any], name: str = "plan.yaml") -> Path:
+def write_plan(folder: Path, plan: Mapping[str, Any], name: str = "plan.yaml") -> Path:
     path = folder / name
     if name.endswith(".json"):
-        path.write_text(json.dumps(plan, indent=2), encoding="utf-8")
+        path.write_text(json.dumps(dict(plan), indent=2), encoding="utf-8")
     else:
-        path.write_text(yaml.safe_dump(plan, sort_keys=False), encoding="utf-8")
+        path.write_text(yaml.safe_dump(dict(plan), sort_keys=False), encoding="utf-8")
     return path
+
+
+def loaded_with(folder: Path, change: Callable[[dict[str, Any]], None]) -> Plan:
+    """The minimal plan, changed, written to ``folder`` and loaded by its relative name
+    (the test runs in ``folder``: see the ``in_tmp`` fixture)."""
+    plan = minimal_plan()
+    change(plan)
+    write_plan(folder, plan)
+    return load_plan("plan.yaml")
+
+
+def refused(folder: Path, change: Callable[[dict[str, Any]], None]) -> str:
+    """The one-line message with which the loader refuses the changed minimal plan."""
+    with pytest.raises(InputError) as error:
+        loaded_with(folder, change)
+    text = str(error.value)
+    assert "\n" not in text
+    return text
 
 
 def write_policy(folder: Path, relative: str, document: Any = None) -> Path:

@@ -20,28 +20,10 @@ from tests.plan.plan_files import (
     SIMPLE_POLICY,
     VALID_PLAN,
     minimal_plan,
+    refused,
     write_plan,
     write_policy,
 )
-
-
-@pytest.fixture
-def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Run in a fresh folder, so that messages name ``plan.yaml`` as a user would type it."""
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def refused(folder: Path, change: Callable[[dict[str, Any]], None], name: str = "plan.yaml") -> str:
-    plan = minimal_plan()
-    change(plan)
-    write_plan(folder, plan, name)
-    with pytest.raises(InputError) as error:
-        load_plan(name)
-    text = str(error.value)
-    assert "\n" not in text
-    return text
-
 
 # --- a valid plan -----------------------------------------------------------------------------
 

@@ -8,37 +8,14 @@ from typing import Any
 
 import pytest
 
-from checker.errors import InputError
-from checker.plan.loader import load_plan
 from checker.plan.model import LoadedPolicy, ManagedPolicyRef
 from checker.plan.snapshot_facts import NO_FACTS, ObjectFact
-from tests.plan.plan_files import KEY_ARN, SIMPLE_POLICY, TRAINING, minimal_plan, write_plan
+from tests.plan.plan_files import KEY_ARN, SIMPLE_POLICY, TRAINING, loaded_with, refused
 
 ALLOW_LIST = {
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}],
 }
-
-
-@pytest.fixture
-def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def loaded_with(folder: Path, change: Callable[[dict[str, Any]], None]) -> Any:
-    plan = minimal_plan()
-    change(plan)
-    write_plan(folder, plan)
-    return load_plan("plan.yaml")
-
-
-def refused(folder: Path, change: Callable[[dict[str, Any]], None]) -> str:
-    with pytest.raises(InputError) as error:
-        loaded_with(folder, change)
-    text = str(error.value)
-    assert "\n" not in text
-    return text
 
 
 # --- organization levels ----------------------------------------------------------------------
