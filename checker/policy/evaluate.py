@@ -34,7 +34,7 @@ from checker.policy.principals import (
 from checker.policy.request import Request, RequestContext
 from checker.policy.trilogic import both
 from checker.policy.variables import ABSENT, UnknownKey, resolve
-from checker.records import record
+from checker.records import record, replace
 
 SESSION_NOTE: Final = "the statement names a specific session of the role"
 ACCOUNT_NOTE: Final = (
@@ -211,9 +211,7 @@ def principal_part(
 def requester_of(request: Request, principal_account: str | None) -> RequestPrincipal:
     requester = parse_principal(request.principal)
     if not requester.account and principal_account:
-        requester = RequestPrincipal(
-            requester.arn, requester.kind, requester.partition, principal_account, requester.name
-        )
+        requester = replace(requester, account=principal_account)
     return requester
 
 
