@@ -153,6 +153,15 @@ def parse_model_package_group_arn(text: str) -> Arn:
     return arn
 
 
+def group_versions_arn(group_arn: str) -> str:
+    """Every version of a model package group, present and future: ``…:model-package-group/NAME``
+    → ``…:model-package/NAME/*`` (versions are model packages named after their group)."""
+    prefix, found, name = group_arn.partition(":model-package-group/")
+    if not found:
+        raise ValueError(f"{group_arn!r} is not a model package group ARN")
+    return f"{prefix}:model-package/{name}/*"
+
+
 @record
 class IamPrincipal:
     """An IAM principal ARN: ``kind`` is root, role, user or assumed-role."""

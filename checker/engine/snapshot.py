@@ -14,7 +14,13 @@ from checker.matrix.expand import Requirement
 from checker.plan.model import Plan
 from checker.policy.decision import AccessDecision, Decision, SideResult
 from checker.records import replace
-from checker.refs import parse_arn, parse_ecr_image, parse_principal_arn, parse_s3_uri
+from checker.refs import (
+    group_versions_arn,
+    parse_arn,
+    parse_ecr_image,
+    parse_principal_arn,
+    parse_s3_uri,
+)
 
 
 def _named_resources(resource: str, partition: str) -> set[str]:
@@ -27,8 +33,7 @@ def _named_resources(resource: str, partition: str) -> set[str]:
         with suppress(ValueError):
             names.add(parse_ecr_image(resource).repository_arn)
     elif ":model-package-group/" in resource:
-        prefix, _, name = resource.partition(":model-package-group/")
-        names.add(f"{prefix}:model-package/{name}/*")
+        names.add(group_versions_arn(resource))
     return names
 
 

@@ -8,6 +8,7 @@ from checker.matrix.references import ArtifactRef, References
 from checker.matrix.spec import RequirementSpec
 from checker.plan.model import EcrRepository, KmsKey, ModelPackageGroup, Plan, S3Bucket
 from checker.records import field, record
+from checker.refs import group_versions_arn
 
 
 @record
@@ -153,8 +154,7 @@ def _targets(
     out: list[tuple[Requirement, str]] = []
     if spec.resource == "group_versions" and references.group is not None:
         group = references.group
-        group_arn_prefix = group.arn.split(":model-package-group/")[0]
-        resource = f"{group_arn_prefix}:model-package/{group.name}/*"
+        resource = group_versions_arn(group.arn)
         plan_group = next((g for g in plan.model_package_groups if g.arn == group.arn), None)
         out.append((row(resource, group.account, group=plan_group), group.field))
     elif spec.resource == "repository":
