@@ -22,18 +22,11 @@ from checker.records import field, record
 K = TypeVar("K")
 V = TypeVar("V")
 
-# Policy types whose statements name principals (resource-based policies, and RCPs, which
-# must say ``"Principal": "*"``). Identity policies, boundaries and SCPs apply to the
-# principal they are attached to.
-_PRINCIPAL_TYPES: Final = frozenset(
-    {
-        PolicyType.BUCKET,
-        PolicyType.REPOSITORY,
-        PolicyType.KEY,
-        PolicyType.MODEL_PACKAGE_GROUP,
-        PolicyType.RCP,
-    }
-)
+
+def _names_principals(policy_type: PolicyType) -> bool:
+    """Resource-based policies and RCPs (which must say ``"Principal": "*"``) name principals;
+    identity policies, boundaries and SCPs apply to the principal they are attached to."""
+    return policy_type.is_resource_policy or policy_type is PolicyType.RCP
 
 
 def _actions_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
@@ -136,7 +129,7 @@ def _compile(policy: Policy) -> CompiledPolicy:
     return CompiledPolicy(
         policy=policy,
         statements=statements,
-        names_principals=policy.type in _PRINCIPAL_TYPES,
+        names_principals=_names_principals(policy.type),
         resource_variables=any(cs.resource_variables for cs in statements),
     )
 
