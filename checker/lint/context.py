@@ -18,6 +18,7 @@ from checker.paths import display_path
 from checker.plan.model import FieldPath, LoadedPolicy, Plan
 from checker.policy.model import Policy, PolicyType, Statement
 from checker.records import field, record
+from checker.refs import EcrImage, find_images, parse_ecr_image
 from checker.report.model import Fix, Location
 
 
@@ -163,11 +164,39 @@ class Hit:
     fix: Fix | None = None
 
 
+@record
+class ImageReference:
+    """A container image the request names: where, and what parsing its URI gave."""
+
+    uri: str
+    path_text: str  # the field path of the request that holds it
+    image: EcrImage | None  # None when the URI does not parse
+    problem: ValueError | None  # NotInEcr: it is in another registry; else the URI is malformed
+
+
+def _image_reference(uri: str, path_text: str) -> ImageReference:
+    try:
+        return ImageReference(uri, path_text, parse_ecr_image(uri), None)
+    except ValueError as problem:
+        return ImageReference(uri, path_text, None, problem)
+
+
 @record(frozen=False)
 class LintContext:
     plan: Plan
     units: list[PolicyUnit]
     _plan_file: str | None = field(default=None, init=False)
+    _images: tuple[ImageReference, ...] | None = field(default=None, init=False)
+
+    @property
+    def images(self) -> tuple[ImageReference, ...]:
+        """The request's images, in document order; parsed once for the rules that read them."""
+        if self._images is None:
+            self._images = tuple(
+                _image_reference(uri, path_text)
+                for uri, path_text in find_images(self.plan.registration)
+            )
+        return self._images
 
     def policies_for(self, types: frozenset[str]) -> Iterator[tuple[PolicyUnit, Policy]]:
         """The parsed policies of the given types (unparsable ones have only POLICY-INVALID)."""

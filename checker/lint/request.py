@@ -16,10 +16,8 @@ from checker.lint.statements import arn_account
 from checker.plan.model import FieldPath, KmsKey, Plan
 from checker.refs import (
     NotInEcr,
-    find_images,
     find_s3_uris,
     is_account_id,
-    parse_ecr_image,
     parse_s3_uri,
 )
 from checker.report.model import Fix
@@ -77,53 +75,43 @@ def group_name_cross_account(context: LintContext, spec: RuleSpec) -> Iterator[H
 
 @rule("IMAGE-NOT-ECR")
 def image_not_ecr(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
-    for uri, path_text in find_images(context.plan.registration):
-        try:
-            parse_ecr_image(uri)
-        except NotInEcr as problem:
-            path = parse_field_path(path_text)
+    for reference in context.images:
+        # Only images elsewhere: a malformed URI is URI-MALFORMED's to report.
+        if isinstance(reference.problem, NotInEcr):
             yield context.plan_hit(
-                f"{path_text} {uri!r} is not in Amazon ECR ({problem}): SageMaker model packages "
-                "take images from ECR only",
-                path,
-                resource=uri,
+                f"{reference.path_text} {reference.uri!r} is not in Amazon ECR "
+                f"({reference.problem}): SageMaker model packages take images from ECR only",
+                parse_field_path(reference.path_text),
+                resource=reference.uri,
             )
-        except ValueError:
-            continue  # malformed: URI-MALFORMED says so
 
 
 @rule("IMAGE-REGION")
 def image_region(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
     plan = context.plan
-    for uri, path_text in find_images(plan.registration):
-        try:
-            image = parse_ecr_image(uri)
-        except ValueError:
-            continue
-        if image.region == plan.region:
+    for reference in context.images:
+        image = reference.image
+        if image is None or image.region == plan.region:
             continue
         yield context.plan_hit(
-            f"{path_text} {uri!r} is in {image.region}, but the registry is in {plan.region}: "
-            "SageMaker pulls images from the registry's own region",
-            parse_field_path(path_text),
-            resource=uri,
+            f"{reference.path_text} {reference.uri!r} is in {image.region}, but the registry is "
+            f"in {plan.region}: SageMaker pulls images from the registry's own region",
+            parse_field_path(reference.path_text),
+            resource=reference.uri,
         )
 
 
 @rule("URI-MALFORMED")
 def uri_malformed(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
-    registration = context.plan.registration
-    for uri, path_text in find_images(registration):
-        try:
-            parse_ecr_image(uri)
-        except NotInEcr:
-            continue
-        except ValueError as problem:
+    for reference in context.images:
+        problem = reference.problem
+        if problem is not None and not isinstance(problem, NotInEcr):
             yield context.plan_hit(
-                f"{path_text} is not a valid image URI: {problem}",
-                parse_field_path(path_text),
-                resource=uri,
+                f"{reference.path_text} is not a valid image URI: {problem}",
+                parse_field_path(reference.path_text),
+                resource=reference.uri,
             )
+    registration = context.plan.registration
     for uri, path_text, _is_prefix in find_s3_uris(registration):
         try:
             parse_s3_uri(uri)
@@ -228,31 +216,34 @@ def kms_grant_grantee(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
             )
 
 
-def _naming_field(plan: Plan, resource: str) -> FieldPath | None:
-    """The request field that names ``resource`` (an image, S3 URI, group or repository)."""
+def _naming_fields(context: LintContext) -> dict[str, FieldPath]:
+    """The request field that names each resource (an image, S3 URI, group or repository);
+    the first field that names it, in the order group, images, S3 locations."""
+    plan = context.plan
     registration = plan.registration
-    if registration.get("ModelPackageGroupName") == resource:
-        return (*ROOT, "ModelPackageGroupName")
-    for uri, path_text in find_images(registration):
-        repository = None
-        with suppress(ValueError):
-            repository = parse_ecr_image(uri).repository_arn
-        if resource in (uri, repository):
-            return parse_field_path(path_text)
+    fields: dict[str, FieldPath] = {}
+    group = registration.get("ModelPackageGroupName")
+    if isinstance(group, str):
+        fields[group] = (*ROOT, "ModelPackageGroupName")
+    for reference in context.images:
+        path = parse_field_path(reference.path_text)
+        fields.setdefault(reference.uri, path)
+        if reference.image is not None:
+            fields.setdefault(reference.image.repository_arn, path)
     for uri, path_text, _is_prefix in find_s3_uris(registration):
-        bucket_arn = None
+        path = parse_field_path(path_text)
+        fields.setdefault(uri, path)
         with suppress(ValueError):
-            bucket_arn = parse_s3_uri(uri).bucket_arn(plan.partition)
-        if resource in (uri, bucket_arn):
-            return parse_field_path(path_text)
-    return None
+            fields.setdefault(parse_s3_uri(uri).bucket_arn(plan.partition), path)
+    return fields
 
 
 @rule("SNAPSHOT-MISSING")
 def snapshot_missing(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
     plan = context.plan
+    naming_fields = _naming_fields(context) if plan.snapshot.missing else {}
     for fact in plan.snapshot.missing:
-        path = _naming_field(plan, fact.resource) or ("x-snapshot", "missing", fact.index)
+        path = naming_fields.get(fact.resource) or ("x-snapshot", "missing", fact.index)
         yield context.plan_hit(
             f"the snapshot did not find {fact.resource} ({fact.reason}): the registration cannot "
             "work until it exists or the request names one that does",
