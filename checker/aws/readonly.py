@@ -88,13 +88,14 @@ def iam_actions() -> list[str]:
     return sorted(actions)
 
 
-def guard_client(client: Any) -> Any:
-    """Make ``client`` refuse every operation not on the allow-list; returns the client."""
+def guard_client(client: Any, allowed: Mapping[str, frozenset[str]] = READ_OPERATIONS) -> Any:
+    """Make ``client`` refuse every operation not on the allow-list ``allowed`` (by service);
+    returns the client."""
     service = client.meta.service_model.service_name
-    allowed = READ_OPERATIONS.get(service, frozenset())
+    operations = allowed.get(service, frozenset())
 
     def refuse_writes(model: Any, **_: Any) -> None:
-        if model.name not in allowed:
+        if model.name not in operations:
             raise WriteRefused(service, model.name)
 
     event = f"before-call.{client.meta.service_model.service_id.hyphenize()}"

@@ -9,6 +9,7 @@ use a moto server).
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
 
@@ -22,7 +23,7 @@ from checker.aws.boto import (
     boto3,
     botocore,
 )
-from checker.aws.readonly import guard_client
+from checker.aws.readonly import READ_OPERATIONS, guard_client
 from checker.errors import InputError
 from checker.records import record
 
@@ -100,10 +101,16 @@ def client_config(access: AccountAccess) -> Config:
 
 
 class AwsAccount:
-    """One connected account: its boto3 session, its guarded clients, its id and partition."""
+    """One connected account: its boto3 session, its guarded clients, its id and partition.
 
-    def __init__(self, access: AccountAccess) -> None:
+    ``reads``: the operations its clients may send, by service (default: a snapshot's).
+    """
+
+    def __init__(
+        self, access: AccountAccess, reads: Mapping[str, frozenset[str]] = READ_OPERATIONS
+    ) -> None:
         self.access = access
+        self.reads = reads
         self._lock = threading.Lock()
         self._clients: dict[str, Any] = {}
         try:
@@ -131,7 +138,7 @@ class AwsAccount:
             endpoint_url=self.access.endpoint_url,
             config=client_config(self.access),
         )
-        return guard_client(client)
+        return guard_client(client, self.reads)
 
     def client(self, service: str, region: str | None = None) -> Any:
         """A guarded client for ``region`` (default: the account's), created once and shared

@@ -13,12 +13,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from checker.aws.boto import BotoCoreError, ClientError
-from checker.aws.readonly import READ_OPERATIONS, WriteRefused
-from checker.aws.session import AccountAccess, AwsAccount, client_config
+from checker.aws.readonly import READ_OPERATIONS, guard_client
+from checker.aws.session import AccountAccess, AwsAccount
 from checker.matrix.expand import account_of
 from checker.matrix.references import References, collect_references
 from checker.plan.model import Plan
-from checker.records import record
 
 # Reads a probe makes beyond the snapshot's allow-list. BatchGetImage only reads a manifest.
 PROBE_READS: Mapping[str, frozenset[str]] = {"ecr": frozenset({"BatchGetImage"})}
@@ -30,45 +29,26 @@ MANIFEST_TYPES = [
 ]
 
 
-def allowed_operations(service: str) -> frozenset[str]:
-    return READ_OPERATIONS.get(service, frozenset()) | PROBE_READS.get(service, frozenset())
+# Every operation a probe client may send: the snapshot's reads and the probe's own.
+PROBE_OPERATIONS: Mapping[str, frozenset[str]] = {
+    service: READ_OPERATIONS.get(service, frozenset()) | PROBE_READS.get(service, frozenset())
+    for service in {*READ_OPERATIONS, *PROBE_READS}
+}
 
 
 def guard_probe_client(client: Any) -> Any:
     """Refuse, before anything is signed or sent, every operation a probe does not read."""
-    service = client.meta.service_model.service_name
-    allowed = allowed_operations(service)
-
-    def refuse_writes(model: Any, **_: Any) -> None:
-        if model.name not in allowed:
-            raise WriteRefused(service, model.name)
-
-    event = f"before-call.{client.meta.service_model.service_id.hyphenize()}"
-    client.meta.events.register(event, refuse_writes, unique_id="xreg-probe-read-only")
-    return client
+    return guard_client(client, PROBE_OPERATIONS)
 
 
-@record(frozen=False)
 class ProbeAccount:
     """One live principal's session, with clients that can only read."""
 
-    access: AccountAccess
-
-    def __post_init__(self) -> None:
-        self.account = AwsAccount(self.access)
-        self._clients: dict[tuple[str, str], Any] = {}
+    def __init__(self, access: AccountAccess) -> None:
+        self.account = AwsAccount(access, reads=PROBE_OPERATIONS)
 
     def client(self, service: str, region: str) -> Any:
-        key = (service, region)
-        if key not in self._clients:
-            client = self.account.session.client(
-                service,
-                region_name=region,
-                endpoint_url=self.access.endpoint_url,
-                config=client_config(self.access),
-            )
-            self._clients[key] = guard_probe_client(client)
-        return self._clients[key]
+        return self.account.client(service, region)
 
     @property
     def caller(self) -> str:
