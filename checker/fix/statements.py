@@ -13,11 +13,11 @@ from checker.policy.model import PolicyType
 _EXCLUDING_OPERATORS = ("ArnNotEquals", "ArnNotLike", "StringNotEquals", "StringNotLike")
 
 
-def sid_for(principal: str, prefix: str = "XregAllow") -> str:
+def sid_for(principal: str) -> str:
     """A readable, valid Sid naming whom the statement is for (``XregAllowDeployRole``)."""
     name = principal.rsplit(":", 1)[-1]
     name = "Account" + principal.split(":")[4] if name == "root" else name.rsplit("/", 1)[-1]
-    return prefix + re.sub(r"[^A-Za-z0-9]", "", name)
+    return "XregAllow" + re.sub(r"[^A-Za-z0-9]", "", name)
 
 
 def unique_sid(sid: str, taken: set[str]) -> str:

@@ -24,7 +24,7 @@ from checker.policy import evaluate_policy
 from checker.policy.decision import AccessDecision, Decision, Evidence, Tri
 from checker.policy.model import Policy, PolicyType
 from checker.policy.request import AccessQuestion
-from checker.records import field, record
+from checker.records import field, record, replace
 from checker.report.model import Fix
 
 IDENTITY_POLICY_NAME = "xreg-cross-account-access"
@@ -364,8 +364,6 @@ class FixPlanner:
 
 
 def _with_id(fix: Fix, fix_id: str) -> Fix:
-    from checker.records import replace
-
     return replace(fix, id=fix_id)
 
 

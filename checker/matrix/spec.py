@@ -49,7 +49,3 @@ def load_matrix() -> tuple[RequirementSpec, ...]:
         )
         for row in data["requirements"]
     )
-
-
-def requirement_spec(requirement_id: str) -> RequirementSpec | None:
-    return next((spec for spec in load_matrix() if spec.id == requirement_id), None)

@@ -108,7 +108,7 @@ class _Reader:
 def parse_snapshot_facts(
     data: Mapping[str, Any],
     source: str,
-    check_kms_key: Callable[[str, FieldPath], None] | None = None,
+    check_kms_key: Callable[[str, FieldPath], None],
 ) -> SnapshotFacts:
     """The ``x-snapshot`` of a plan document (``NO_FACTS`` when it has none).
 
@@ -159,7 +159,6 @@ def parse_snapshot_facts(
                 raise reader.refuse(
                     (*path, "kms_key"), f"a KMS key needs sse aws:kms or aws:kms:dsse, not {sse}"
                 )
-            if check_kms_key is not None:
-                check_kms_key(kms_key, (SNAPSHOT_KEY, *path, "kms_key"))
+            check_kms_key(kms_key, (SNAPSHOT_KEY, *path, "kms_key"))
         objects.append(ObjectFact(uri, sse, kms_key))
     return SnapshotFacts(tuple(unreadable), tuple(missing), tuple(objects))
