@@ -16,6 +16,37 @@ from checker.report.model import Report
 from tests.conftest import FIXTURES
 from tests.moto_server import MotoServer
 
+REGISTRY_PACKAGE = "arn:aws:sagemaker:us-east-2:111111111111:model-package/{group}/1"
+REPOSITORY = "arn:aws:ecr:us-east-2:222222222222:repository/decision-trees-sample"
+
+# fixture -> (call that stops the replay, its target, error code, end of the AWS message)
+FAILING = {
+    "aws-doc-sample": (
+        "ecr.get_download_url_for_layer",
+        REPOSITORY,
+        "AccessDeniedException",
+        "because no resource-based policy allows the ecr:GetDownloadUrlForLayer action",
+    ),
+    "explicit-deny": (
+        "s3.get_object",
+        "arn:aws:s3:::my-bucket/model.tar.gz",
+        "AccessDenied",
+        "with an explicit deny in a resource-based policy",
+    ),
+    "identity-denies": (
+        "ecr.batch_get_image",
+        REPOSITORY,
+        "AccessDeniedException",
+        "because no identity-based policy allows the ecr:BatchGetImage action",
+    ),
+}
+PASSING = {
+    "aws-doc-sample-fixed": "iris",
+    "kms-grant-only": "iris",
+    "org-principal-star": "iris",
+    "pipeline-three-containers": "churn",
+}
+
 
 def replay(plan_path: Path, **options: Any) -> Report:
     return dry_run(load_plan(plan_path), DryRunOptions(**options))

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from checker.cli import main
-from tests.conftest import FIXTURES, ROOT, assert_valid_report
-from tests.e2e.test_cli import ANSI, run_xreg
+from tests.conftest import ANSI, FIXTURES, ROOT, Terminal, assert_valid_report, run_xreg
 
 
 def test_the_seed_exits_1_and_says_where_and_why(example_plan: Path) -> None:
@@ -91,11 +90,6 @@ def test_registering_the_command_imports_neither_boto3_nor_moto() -> None:
 COLOUR = re.compile(r"\x1b\[(?:[0-9]+;)*(?:3[0-8]|9[0-7])[;m]")
 
 
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
 def test_colour_only_on_a_terminal_without_no_color(
     example_plan: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -104,10 +98,10 @@ def test_colour_only_on_a_terminal_without_no_color(
 
     report = replay(example_plan)
     monkeypatch.delenv("NO_COLOR", raising=False)
-    coloured = _Terminal()
+    coloured = Terminal()
     print_dry_run(report, coloured)
     monkeypatch.setenv("NO_COLOR", "1")
-    plain = _Terminal()
+    plain = Terminal()
     print_dry_run(report, plain)
     # NO_COLOR takes the colours away; bold and dim are not colours and stay
     assert COLOUR.search(coloured.getvalue())
@@ -126,7 +120,7 @@ def test_a_pipe_and_a_terminal_get_the_same_characters(
     monkeypatch.setenv("COLUMNS", "100")  # a terminal as wide as a pipe's lines
     piped = io.StringIO()
     print_dry_run(report, piped)
-    terminal = _Terminal()
+    terminal = Terminal()
     print_dry_run(report, terminal)
     assert COLOUR.search(terminal.getvalue())
     assert re.sub(r"\x1b\[[0-9;]*m", "", terminal.getvalue()) == piped.getvalue()

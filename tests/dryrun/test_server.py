@@ -7,8 +7,15 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES
-from tests.dryrun.conftest import client_as, replay, stopped_step, trace_of
-from tests.dryrun.test_replay import FAILING, PASSING, REGISTRY_PACKAGE
+from tests.dryrun.conftest import (
+    FAILING,
+    PASSING,
+    REGISTRY_PACKAGE,
+    client_as,
+    replay,
+    stopped_step,
+    trace_of,
+)
 from tests.moto_server import MotoServer
 
 

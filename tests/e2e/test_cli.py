@@ -3,29 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from checker.cli import main
-from tests.conftest import FIXTURES, ROOT, assert_valid_report
-
-ANSI = re.compile(r"\x1b\[")
-
-
-def run_xreg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "checker.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        check=False,
-    )
+from tests.conftest import ANSI, FIXTURES, assert_valid_report, run_xreg
 
 
 def test_failing_plan_exits_1_and_names_the_gaps(example_plan: Path) -> None:

@@ -17,7 +17,7 @@ from checker.engine import CheckOptions, check_plan
 from checker.plan.loader import load_plan
 from checker.records import replace
 from checker.report.console import print_console, shell_lines, short_arn
-from tests.conftest import FIXTURES, fixture_plans
+from tests.conftest import FIXTURES, Terminal, fixture_plans
 
 
 def test_long_commands_become_continuation_lines_that_mean_the_same() -> None:
@@ -116,11 +116,6 @@ def test_a_piped_check_never_imports_rich(tmp_path: Path) -> None:
     assert "Gaps" in done.stdout
 
 
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
 @pytest.mark.parametrize(("columns", "width"), [("60", 60), ("150", 100)])
 def test_a_terminal_narrower_than_100_columns_gets_lines_that_fit_it(
     columns: str, width: int, monkeypatch: pytest.MonkeyPatch
@@ -128,7 +123,7 @@ def test_a_terminal_narrower_than_100_columns_gets_lines_that_fit_it(
     report = check_plan(load_plan(FIXTURES / "aws-doc-sample" / "plan.yaml"), CheckOptions())
     monkeypatch.setenv("COLUMNS", columns)
     monkeypatch.delenv("NO_COLOR", raising=False)
-    out = _Terminal()
+    out = Terminal()
     print_console(report, out)
     text = re.sub(r"\x1b\[[0-9;]*m", "", out.getvalue())
     gaps = text[text.index("Gaps") : text.index("Fixes")]

@@ -1,11 +1,13 @@
 """Reports built by hand: the renderers' input, shaped like the AWS-documentation example.
 
 Renderer unit tests need exact control of every field (hostile strings, huge policies,
-suppressed findings); end-to-end tests use real ``xreg check`` output instead.
+suppressed findings); end-to-end tests use real ``xreg check`` output instead. ``Elements``
+reads an HTML report back.
 """
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from typing import Any
 
 from checker.policy.decision import Decision, Evidence
@@ -249,3 +251,69 @@ def make_report(
 def passing_report() -> Report:
     requirements = tuple(req for req in sample_requirements() if req.decision is Decision.ALLOWED)
     return make_report(requirements, (), verdict="pass")
+
+
+# Text that would run as script if any renderer let it through unescaped.
+HOSTILE = '"><script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
+
+
+def hostile_report() -> Report:
+    """A report whose every free-text field is HOSTILE."""
+    fix = Fix(
+        account=HOSTILE,
+        target=HOSTILE,
+        command=f"echo '{HOSTILE}'",
+        policy={"Statement": [{"Sid": HOSTILE, "Resource": "</script><script>alert(1)</script>"}]},
+        description=HOSTILE,
+        id=HOSTILE,
+    )
+    req = requirement(
+        id=HOSTILE,
+        principal=f"arn:aws:iam::111111111111:role/{HOSTILE}",
+        resource=f"arn:aws:s3:::{HOSTILE}",
+        action=HOSTILE,
+        decision=Decision.EXPLICIT_DENY,
+        because=HOSTILE,
+        title=HOSTILE,
+        fix=fix,
+        location=Location(source=HOSTILE, statement=HOSTILE, line=1),
+    )
+    finding = Finding(
+        rule=HOSTILE,
+        severity=Severity.ERROR,
+        message=HOSTILE,
+        location=Location(source=HOSTILE, field=HOSTILE),
+        fingerprint="x",
+        fix=fix,
+        title=HOSTILE,
+        suppressed=HOSTILE,
+    )
+    return make_report((req,), (finding,), plan=HOSTILE)
+
+
+class Elements(HTMLParser):
+    """Every start tag of a rendered HTML report with its attributes, and the text inside
+    <script> and <style>."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.raw: dict[str, list[str]] = {"script": [], "style": []}
+        self._inside: str | None = None
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag in self.raw:
+            self._inside = tag
+            self.raw[tag].append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._inside:
+            self._inside = None
+
+    def handle_data(self, data: str) -> None:
+        if self._inside:
+            self.raw[self._inside][-1] += data
+        else:
+            self.text.append(data)

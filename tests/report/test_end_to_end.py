@@ -11,8 +11,8 @@ import pytest
 
 from checker.cli import main
 from checker.report.markdown import GITHUB_COMMENT_LIMIT, comment_size
+from report.factories import Elements
 from report.sarif_schema import assert_valid_sarif
-from report.test_html import Elements
 from tests.conftest import ROOT, fixture_plans
 
 FIXTURES = [plan.parent for plan in fixture_plans()]

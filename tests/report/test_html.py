@@ -3,42 +3,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from html.parser import HTMLParser
 
-from checker.policy.decision import Decision
 from checker.records import replace
 from checker.report.html import render_html
-from checker.report.model import Finding, Fix, Location, Report, Severity
-from report.factories import CONSUMER, REGISTRAR, make_report, requirement
-
-HOSTILE = '"><script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
-
-
-class Elements(HTMLParser):
-    """Every start tag with its attributes, and the text inside <script> and <style>."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.raw: dict[str, list[str]] = {"script": [], "style": []}
-        self._inside: str | None = None
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-        if tag in self.raw:
-            self._inside = tag
-            self.raw[tag].append("")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == self._inside:
-            self._inside = None
-
-    def handle_data(self, data: str) -> None:
-        if self._inside:
-            self.raw[self._inside][-1] += data
-        else:
-            self.text.append(data)
+from checker.report.model import Report
+from report.factories import (
+    CONSUMER,
+    HOSTILE,
+    REGISTRAR,
+    Elements,
+    hostile_report,
+    make_report,
+)
 
 
 def parse(report: Report) -> Elements:
@@ -46,39 +22,6 @@ def parse(report: Report) -> Elements:
     parser.feed(render_html(report))
     parser.close()
     return parser
-
-
-def hostile_report() -> Report:
-    fix = Fix(
-        account=HOSTILE,
-        target=HOSTILE,
-        command=f"echo '{HOSTILE}'",
-        policy={"Statement": [{"Sid": HOSTILE, "Resource": "</script><script>alert(1)</script>"}]},
-        description=HOSTILE,
-        id=HOSTILE,
-    )
-    req = requirement(
-        id=HOSTILE,
-        principal=f"arn:aws:iam::111111111111:role/{HOSTILE}",
-        resource=f"arn:aws:s3:::{HOSTILE}",
-        action=HOSTILE,
-        decision=Decision.EXPLICIT_DENY,
-        because=HOSTILE,
-        title=HOSTILE,
-        fix=fix,
-        location=Location(source=HOSTILE, statement=HOSTILE, line=1),
-    )
-    finding = Finding(
-        rule=HOSTILE,
-        severity=Severity.ERROR,
-        message=HOSTILE,
-        location=Location(source=HOSTILE, field=HOSTILE),
-        fingerprint="x",
-        fix=fix,
-        title=HOSTILE,
-        suppressed=HOSTILE,
-    )
-    return make_report((req,), (finding,), plan=HOSTILE)
 
 
 def test_hostile_text_never_becomes_markup() -> None:

@@ -11,8 +11,7 @@ import pytest
 from checker.cli import main
 from checker.report.html import render_html
 from report.chromium import HeadlessChromium, Page
-from report.factories import make_report
-from report.test_html import hostile_report
+from report.factories import hostile_report, make_report
 from tests.conftest import ROOT
 
 SAMPLE_PLAN = Path("fixtures/aws-doc-sample/plan.yaml")
