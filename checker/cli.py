@@ -27,7 +27,6 @@ COMMAND_MODULES: tuple[str, ...] = (
     "checker.commands.baseline",
 )
 
-EXIT_PASS = 0
 EXIT_FAIL = 1
 EXIT_BAD_INPUT = 2
 

@@ -99,7 +99,6 @@ def _run_live(args: argparse.Namespace) -> int:
         raise InputError("--live", "$", "needs --request REQUEST or a PLAN to refresh")
     if args.request and args.plan:
         raise InputError("--live", "$", "give --request or a PLAN, not both")
-    args.request = args.request or None
     if args.snapshot_dir:
         plan_path = snapshot_to_dir(snapshot_options(args, Path(args.snapshot_dir)))
         print(f"xreg: snapshot kept in {plan_path.parent}", file=sys.stderr)

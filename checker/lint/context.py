@@ -32,7 +32,6 @@ class PolicyUnit:
     attached_to: str  # resource ARN, principal ARN, or account id (SCP/RCP)
     target: str  # "bucket policy of my-bucket"
     command_template: str  # the command that puts the policy back; {file} is the file name
-    region: str
 
     @property
     def source(self) -> str:
@@ -185,7 +184,6 @@ def _image_reference(uri: str, path_text: str) -> ImageReference:
 class LintContext:
     plan: Plan
     units: list[PolicyUnit]
-    _plan_file: str | None = field(default=None, init=False)
     _images: tuple[ImageReference, ...] | None = field(default=None, init=False)
 
     @property

@@ -18,9 +18,6 @@ from checker.paths import PACKAGE_DIR, rules_dir
 from checker.records import record
 from checker.report.model import Severity
 
-# ``applies_to`` values that are not policy types.
-PLAN_TARGETS = frozenset({"plan", "request"})
-
 
 @record
 class RuleSpec:
@@ -35,9 +32,6 @@ class RuleSpec:
     good_examples: tuple[Mapping[str, Any], ...]
     family: str
     source: str  # the YAML file, for messages
-
-    def applies_to_policy(self, policy_type: str) -> bool:
-        return policy_type in self.applies_to
 
 
 def _one_paragraph(text: str) -> str:

@@ -82,7 +82,6 @@ class _Builder:
                 attached_to=attached_to,
                 target=target,
                 command_template=command,
-                region=self.plan.region,
             )
         )
 
