@@ -64,9 +64,13 @@ class _Service:
     condition_keys: tuple[str, ...]
 
 
-@cache
 def _service(prefix: str) -> _Service | None:
-    prefix = prefix.lower()
+    # Lower-cased before the cache, so ``S3`` and ``s3`` share one entry.
+    return _load_service(prefix.lower())
+
+
+@cache
+def _load_service(prefix: str) -> _Service | None:
     if prefix not in store.service_keys():
         return None
     data = store.load_service(prefix)
@@ -171,10 +175,17 @@ class _KeySet:
 
 
 @cache
-def _global_keys() -> tuple[_KeySet, _KeySet]:
+def _global_key_templates() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The global keys and the keys usable across services, as listed in the data file."""
     path = PACKAGE_DIR / "data" / "global_condition_keys.json"
     data = json.loads(path.read_text(encoding="utf-8"))
-    return _KeySet.of(data["global"]), _KeySet.of(data["cross_service"])
+    return tuple(data["global"]), tuple(data["cross_service"])
+
+
+@cache
+def _global_keys() -> tuple[_KeySet, _KeySet]:
+    global_keys, cross_service = _global_key_templates()
+    return _KeySet.of(global_keys), _KeySet.of(cross_service)
 
 
 @cache
@@ -202,10 +213,7 @@ def condition_key_status(key: str, action_services: Iterable[str] = ()) -> Condi
 def suggest_condition_key(key: str) -> list[str]:
     """Did-you-mean candidates among the global keys and the key's service's keys."""
     prefix = key.split(":", 1)[0].lower() if ":" in key else ""
-    path = PACKAGE_DIR / "data" / "global_condition_keys.json"
-    candidates: list[str] = json.loads(path.read_text(encoding="utf-8"))["global"]
     service = _service(prefix) if prefix and prefix != "aws" else None
-    if service is not None:
-        candidates = list(service.condition_keys)
+    candidates = service.condition_keys if service is not None else _global_key_templates()[0]
     by_lower = {candidate.lower(): candidate for candidate in candidates}
     return [by_lower[match] for match in _close(key.lower(), by_lower)]
