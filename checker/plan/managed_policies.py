@@ -9,14 +9,14 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, Literal
 
+from checker.paths import PACKAGE_DIR
 from checker.plan.documents import load_document
 
 ListKind = Literal["identity", "scp", "rcp"]
 
-BUNDLED_DIR = Path(__file__).resolve().parent.parent / "data" / "managed_policies"
+BUNDLED_DIR = PACKAGE_DIR / "data" / "managed_policies"
 
 # The name each kind of list may use for a bundled document: FullAWSAccess is the SCP AWS
 # Organizations attaches by default, RCPFullAWSAccess the RCP; neither is an IAM policy.

@@ -11,14 +11,14 @@ import functools
 import json
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from checker.errors import InputError, field_path, json_type_name
+from checker.paths import PACKAGE_DIR
 from checker.plan.model import FieldPath, Positions, nearest_position
 from checker.schema_subset import Unsupported, conforms
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schemas" / "plan.schema.json"
+SCHEMA_PATH = PACKAGE_DIR / "schemas" / "plan.schema.json"
 
 _TYPE_WORDS = {
     "string": "a string",

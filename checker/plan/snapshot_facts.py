@@ -8,12 +8,12 @@ A malformed entry is refused with one line naming its field, like any other plan
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from checker.errors import InputError, field_path, json_type_name
 from checker.records import record
+from checker.refs import is_account_id
 
 FieldPath = tuple[str | int, ...]
 
@@ -21,7 +21,6 @@ SNAPSHOT_KEY = "x-snapshot"
 OBJECT_SSE = ("AES256", "aws:kms", "aws:kms:dsse")
 # Fields of an ``unreadable`` entry that name an account's organization policies.
 ORGANIZATION_FIELDS = {"organization": ("scp", "rcp"), "scps": ("scp",), "rcps": ("rcp",)}
-_ACCOUNT_ID = re.compile(r"[0-9]{12}")
 
 
 @record
@@ -127,7 +126,7 @@ def parse_snapshot_facts(
         resource = reader.required(item, path, "resource")
         what = reader.required(item, path, "field")
         reason = reader.required(item, path, "reason")
-        if what in ORGANIZATION_FIELDS and not _ACCOUNT_ID.fullmatch(resource):
+        if what in ORGANIZATION_FIELDS and not is_account_id(resource):
             raise reader.refuse(
                 (*path, "resource"),
                 f"{resource!r} is not an account id (12 digits), which field {what} is about",

@@ -258,10 +258,12 @@ def _copy(value: Any) -> Any:
 
 def parse_yaml(text: str, *, source: str) -> tuple[Any, dict[FieldPath, Position]]:
     """The data of a YAML text and the 1-based (line, column) of each value, by field path."""
-    import yaml  # here, not at the top: JSON-only runs should not pay for importing it
+    # Here, not at the top: JSON-only runs should not pay for importing PyYAML.
+    import yaml
 
-    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    loader = loader_class(text)
+    from checker.yaml_io import safe_loader
+
+    loader = safe_loader()(text)
     builder = _Builder(loader, source, yaml)
     try:
         data = builder.build()
