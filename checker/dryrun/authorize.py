@@ -11,6 +11,7 @@ prefix covers every object under it: stricter than the one placeholder object re
 from __future__ import annotations
 
 from checker.engine import CheckOptions, Decided, decide_requirements
+from checker.matrix.references import References
 from checker.plan.model import Plan
 from checker.policy import decide_access
 from checker.policy.decision import AccessDecision, Decision, SideResult
@@ -38,7 +39,9 @@ class Authorizer:
     def __init__(self, plan: Plan, options: CheckOptions) -> None:
         self.plan = plan
         self.strict = options.strict
-        _, decided, _ = decide_requirements(plan, options)
+        _, decided, references = decide_requirements(plan, options)
+        # What the request references, as the check collected it: the sandbox builds these.
+        self.references: References = references
         self._rows: dict[tuple[str, str, str], Decided] = {
             item.requirement.row_key: item for item in decided
         }

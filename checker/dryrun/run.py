@@ -15,8 +15,7 @@ from checker.dryrun.trace import Trace
 from checker.engine import CheckOptions, check_plan
 from checker.errors import InputError
 from checker.fix.apply import apply_fixes
-from checker.matrix.expand import account_of
-from checker.matrix.references import References, collect_references
+from checker.matrix.references import References
 from checker.plan.model import Plan
 from checker.records import record, replace
 from checker.report.model import Fix, Report
@@ -44,9 +43,8 @@ def replay_plan(plan: Plan, options: DryRunOptions) -> Trace:
     from checker.aws.boto import BotoCoreError
 
     authorizer = Authorizer(plan, check_options(options))
-    references = collect_references(plan, account_of(plan.registrar_arn))
     try:
-        return _replay(plan, options, authorizer, references)
+        return _replay(plan, options, authorizer, authorizer.references)
     except BotoCoreError as error:
         # Connection failures and the like: the emulator, not the plan, is at fault.
         where = options.endpoint_url or "moto"
