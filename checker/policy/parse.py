@@ -11,7 +11,6 @@ written: lint rules judge it, the parser does not.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
@@ -19,6 +18,7 @@ from checker.errors import InputError, field_path
 from checker.errors import json_type_name as _kind
 from checker.policy.conditions import parse_operator
 from checker.policy.model import Condition, Effect, Policy, PolicyType, Principal, Statement
+from checker.policy.principals import ACCOUNT_ID
 
 MAX_DEPTH: Final = 10
 MAX_STATEMENTS: Final = 1000
@@ -37,7 +37,6 @@ _STATEMENT_KEYS: Final = (
     "Condition",
 )
 _PRINCIPAL_KEYS: Final = ("AWS", "Service", "Federated", "CanonicalUser")
-_ACCOUNT_ID: Final = re.compile(r"^\d{12}$")
 
 Path = tuple[str | int, ...]
 
@@ -94,7 +93,7 @@ class _Parser:
 
     def account_arn(self, entry: str) -> str:
         """A bare account id means that account's root."""
-        if _ACCOUNT_ID.match(entry):
+        if ACCOUNT_ID.match(entry):
             return f"arn:{self.partition}:iam::{entry}:root"
         return entry
 

@@ -62,13 +62,14 @@ class RequestPrincipal:
         return f"arn:{self.partition}:iam::{self.account}:root"
 
 
-_ACCOUNT_ID = re.compile(r"^\d{12}$")
+# A bare account id, which stands for that account's root wherever a principal is named.
+ACCOUNT_ID = re.compile(r"^\d{12}$")
 
 
 @lru_cache(maxsize=4096)
 def parse_principal(arn: str, partition: str = "aws") -> RequestPrincipal:
     """Classify an IAM principal ARN; a bare 12-digit id is that account's root."""
-    if _ACCOUNT_ID.match(arn):
+    if ACCOUNT_ID.match(arn):
         return RequestPrincipal(
             f"arn:{partition}:iam::{arn}:root", PrincipalKind.ROOT, partition, arn, "root"
         )
