@@ -82,7 +82,7 @@ def check_plan(plan: Plan, options: CheckOptions | None = None) -> Report:
         planner.plan_requirement(item.requirement, item.question, item.decision)
     fixes = planner.fixes()
 
-    locator = Locator(plan)
+    locator = Locator(plan, index.loaded)
     rows: list[RequirementResult] = [
         requirement_result(locator, index, item.requirement, item.decision, item.notes, fixes)
         for item in decided

@@ -3,24 +3,23 @@ tool) should open."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from checker.errors import parse_field_path
 from checker.paths import display_path
 from checker.plan.model import LoadedPolicy, Plan, nearest_position
 from checker.policy.model import Policy
-from checker.records import field, record
+from checker.records import record
 from checker.report.model import Location
 
 
-@record(frozen=False)
+@record
 class Locator:
     plan: Plan
-    _loaded: dict[str, LoadedPolicy] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self._loaded = self.plan.loaded_policies()
+    loaded: Mapping[str, LoadedPolicy]  # the plan's policy documents by source
 
     def statement(self, policy: Policy | None, source: str, label: str) -> Location:
-        loaded = self._loaded.get(source)
+        loaded = self.loaded.get(source)
         if loaded is None or policy is None:
             return Location(source=source, statement=label)
         statement = next((s for s in policy.statements if s.label == label), None)

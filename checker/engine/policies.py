@@ -55,9 +55,14 @@ class PolicyIndex:
 
     plan: Plan
     by_source: dict[str, Policy] = field(default_factory=dict)
+    # The plan's policy documents by source, collected once for everything that looks one up.
+    loaded: dict[str, LoadedPolicy] = field(init=False)
     # One file may serve several resources (the same repository policy on two
     # repositories): each gets its own parse, attached to its own resource.
     _parsed: dict[tuple[str, PolicyType, str | None], Policy] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.loaded = self.plan.loaded_policies()
 
     def parse(
         self, loaded: LoadedPolicy, policy_type: PolicyType, attached_to: str | None = None

@@ -76,11 +76,6 @@ class FixPlanner:
     grants: dict[tuple[str, str], tuple[str, str, set[str]]] = field(default_factory=dict)
     manual: dict[str, Fix] = field(default_factory=dict)
     assigned: dict[tuple[str, str, str], list[tuple[str, str]]] = field(default_factory=dict)
-    # The plan's policies by source, collected once rather than on every lookup.
-    loaded_policies: dict[str, LoadedPolicy] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.loaded_policies = self.plan.loaded_policies()
 
     def edit(self, key: tuple[str, str], **kwargs: Any) -> PolicyEdit:
         existing = self.edits.get(key)
@@ -335,7 +330,7 @@ class FixPlanner:
         self.note(requirement, key)
 
     def _loaded_by_source(self, source: str) -> LoadedPolicy | None:
-        return self.loaded_policies.get(source)
+        return self.index.loaded.get(source)
 
     # -- output ----------------------------------------------------------------------------
     def fixes(self) -> dict[tuple[str, str, str], Fix]:
