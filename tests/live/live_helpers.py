@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import yaml
 from live_scenarios import REGISTRY, TRAINING
 from moto_server import MotoServer
 
@@ -43,6 +44,12 @@ def snapshot(
             consumers=consumers,
         )
     )
+
+
+def read_plan(path: Path) -> dict[str, Any]:
+    """A snapshot's plan file, as data."""
+    plan: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return plan
 
 
 def tree(directory: Path) -> dict[str, str]:

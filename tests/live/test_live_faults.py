@@ -6,17 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
-from live_helpers import snapshot
+from live_helpers import read_plan, snapshot
 from live_scenarios import BUCKET, REGISTRY, TRAINING, populate_seed
 from moto_server import MotoServer
 
 from checker.aws.session import AccountAccess, AwsAccount
 from checker.errors import InputError
-
-
-def plan_of(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def unreadable(plan: dict) -> dict[tuple[str, str], str]:
@@ -31,7 +26,7 @@ def test_a_denied_bucket_policy_leaves_the_bucket_unknown(
 ) -> None:
     seed = populate_seed(server.endpoint_url)
     server.set_faults([{"service": "s3", "operation": "GetBucketPolicy", "fault": "access_denied"}])
-    plan = plan_of(snapshot(server, seed.request, tmp_path / "snap"))
+    plan = read_plan(snapshot(server, seed.request, tmp_path / "snap"))
     assert "s3_buckets" not in plan["resources"]  # unknown, not "no policy"
     reason = unreadable(plan)[(f"arn:aws:s3:::{BUCKET}", "policy")]
     assert "s3:GetBucketPolicy denied" in reason and "AccessDenied" in reason
@@ -42,7 +37,7 @@ def test_a_denied_bucket_policy_leaves_the_bucket_unknown(
 def test_denied_grants_leave_the_key_unknown(server: MotoServer, tmp_path: Path) -> None:
     seed = populate_seed(server.endpoint_url)
     server.set_faults([{"service": "kms", "operation": "ListGrants", "fault": "access_denied"}])
-    plan = plan_of(snapshot(server, seed.request, tmp_path / "snap"))
+    plan = read_plan(snapshot(server, seed.request, tmp_path / "snap"))
     assert "kms_keys" not in plan["resources"]
     assert "AccessDeniedException" in unreadable(plan)[(seed.key_arn, "grants")]
 
@@ -52,7 +47,7 @@ def test_a_denied_group_policy_is_reported_and_the_rest_collected(
 ) -> None:
     seed = populate_seed(server.endpoint_url)
     server.set_faults([{"operation": "GetModelPackageGroupPolicy", "fault": "access_denied"}])
-    plan = plan_of(snapshot(server, seed.request, tmp_path / "snap"))
+    plan = read_plan(snapshot(server, seed.request, tmp_path / "snap"))
     assert "model_package_groups" not in plan["resources"]
     group = seed.request["ModelPackageGroupName"]
     assert "sagemaker:GetModelPackageGroupPolicy denied" in unreadable(plan)[(group, "policy")]
@@ -82,7 +77,7 @@ def test_throttling_is_retried(server: MotoServer, tmp_path: Path) -> None:
         [{"service": "ecr", "operation": "GetRepositoryPolicy", "fault": "throttle", "times": 2}]
     )
     server.clear_log()
-    plan = plan_of(snapshot(server, seed.request, tmp_path / "snap"))
+    plan = read_plan(snapshot(server, seed.request, tmp_path / "snap"))
     assert plan["resources"]["ecr_repositories"][0]["policy"].endswith(".json")
     calls = [op for _, op, _ in server.operations() if op == "GetRepositoryPolicy"]
     assert len(calls) == 3  # two throttled, the third answered
@@ -91,7 +86,7 @@ def test_throttling_is_retried(server: MotoServer, tmp_path: Path) -> None:
 def test_throttling_beyond_the_attempts_is_a_reason(server: MotoServer, tmp_path: Path) -> None:
     seed = populate_seed(server.endpoint_url)
     server.set_faults([{"service": "s3", "operation": "GetBucketEncryption", "fault": "throttle"}])
-    plan = plan_of(snapshot(server, seed.request, tmp_path / "snap", max_attempts=2))
+    plan = read_plan(snapshot(server, seed.request, tmp_path / "snap", max_attempts=2))
     assert "SlowDown" in unreadable(plan)[(f"arn:aws:s3:::{BUCKET}", "encryption")]
     assert "s3_buckets" not in plan["resources"]
 
@@ -101,7 +96,7 @@ def test_a_read_that_times_out_is_a_reason(server: MotoServer, tmp_path: Path) -
     server.set_faults(
         [{"service": "kms", "operation": "GetKeyPolicy", "fault": "delay", "seconds": 2}]
     )
-    plan = plan_of(
+    plan = read_plan(
         snapshot(server, seed.request, tmp_path / "snap", read_timeout=0.3, max_attempts=1)
     )
     reason = unreadable(plan)[(seed.key_arn, "policy")]

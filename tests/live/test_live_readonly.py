@@ -5,23 +5,18 @@ from __future__ import annotations
 import boto3
 import botocore.session
 import pytest
+from live_helpers import access
 from live_scenarios import BUCKET, REGION, TRAINING, admin_session, allow, populate_seed
 from moto_server import MotoServer
 
 from checker.aws.readonly import READ_OPERATIONS, WriteRefused, guard_client, iam_actions
-from checker.aws.session import AccountAccess, AwsAccount
+from checker.aws.session import AwsAccount
 
 READ_PREFIXES = ("Get", "List", "Describe", "Head")
 
 
 def checker_account(server: MotoServer, account: str) -> AwsAccount:
-    return AwsAccount(
-        AccountAccess(
-            "test",
-            role_arn=f"arn:aws:iam::{account}:role/xreg-checker",
-            endpoint_url=server.endpoint_url,
-        )
-    )
+    return AwsAccount(access(server, account))
 
 
 def test_a_write_is_refused_and_never_reaches_the_server(server: MotoServer) -> None:

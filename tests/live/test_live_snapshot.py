@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import yaml
-from live_helpers import snapshot, tree
+from live_helpers import read_plan, snapshot, tree
 from live_scenarios import (
     BUCKET,
     GROUP_ARN,
@@ -24,10 +23,6 @@ from moto_server import MotoServer
 from tests.conftest import FIXTURES
 
 FIXTURE = FIXTURES / "aws-doc-sample"
-
-
-def read_plan(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def policy_of(plan_path: Path, relative: str) -> dict:

@@ -99,6 +99,19 @@ def requirement(**changes: Any) -> RequirementResult:
     return replace(base, **changes)
 
 
+def unverified_requirement(**changes: Any) -> RequirementResult:
+    """The consumer's ECR token: an identity-only action whose identity policy is not given."""
+    unverified = requirement(
+        id="consumer-gets-ecr-token",
+        principal=CONSUMER,
+        action="ecr:GetAuthorizationToken",
+        resource="*",
+        decision=Decision.UNVERIFIED,
+        sides=sides(Decision.NOT_APPLICABLE, Decision.UNVERIFIED, Decision.NOT_APPLICABLE),
+    )
+    return replace(unverified, **changes)
+
+
 def sample_requirements() -> tuple[RequirementResult, ...]:
     return (
         requirement(),

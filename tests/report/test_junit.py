@@ -4,11 +4,15 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from checker.policy.decision import Decision
 from checker.records import replace
 from checker.report.junit import render_junit
 from checker.report.model import Finding, Location, Report, Severity
-from report.factories import CONSUMER, make_report, passing_report, requirement, sides
+from report.factories import (
+    make_report,
+    passing_report,
+    requirement,
+    unverified_requirement,
+)
 
 # The elements and attributes of the JUnit XML that CI tools read (the Jenkins/Ant shape
 # GitLab, Jenkins and Azure DevOps accept).
@@ -152,15 +156,7 @@ def test_outcomes_follow_fail_on() -> None:
 
 
 def test_unverified_access_is_amber_not_green_nor_red() -> None:
-    unverified = requirement(
-        id="consumer-gets-ecr-token",
-        principal=CONSUMER,
-        action="ecr:GetAuthorizationToken",
-        resource="*",
-        decision=Decision.UNVERIFIED,
-        sides=sides(Decision.NOT_APPLICABLE, Decision.UNVERIFIED, Decision.NOT_APPLICABLE),
-        because="no identity policy of the consumer is given",
-    )
+    unverified = unverified_requirement(because="no identity policy of the consumer is given")
     root = parse(make_report((unverified,), ()))
     (case,) = cases(root, "xreg.requirements").values()
     skipped = case.find("skipped")

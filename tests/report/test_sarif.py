@@ -10,7 +10,13 @@ from checker.records import replace
 from checker.report.model import Level, Location
 from checker.report.outcome import requirement_fingerprint
 from checker.report.sarif import FINGERPRINT_KEY, render_sarif, sarif_log
-from report.factories import CONSUMER, make_report, requirement, sample_requirements, sides
+from report.factories import (
+    CONSUMER,
+    make_report,
+    requirement,
+    sample_requirements,
+    unverified_requirement,
+)
 from report.sarif_schema import SARIF_SCHEMA, assert_valid_sarif, sarif_errors
 
 
@@ -124,14 +130,7 @@ def test_paths_become_uri_references() -> None:
 
 def test_levels_follow_severity() -> None:
     report = make_report()
-    unverified = requirement(
-        id="consumer-gets-ecr-token",
-        principal=CONSUMER,
-        action="ecr:GetAuthorizationToken",
-        resource="*",
-        decision=Decision.UNVERIFIED,
-        sides=sides(Decision.NOT_APPLICABLE, Decision.UNVERIFIED, Decision.NOT_APPLICABLE),
-    )
+    unverified = unverified_requirement()
     log = sarif_log(replace(report, requirements=(*report.requirements, unverified)))
     assert result_for(log, "consumer-pulls-image", "ecr:GetDownloadUrlForLayer")["level"] == (
         "error"
