@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from checker.records import asdict
-from checker.report.model import Finding, Fix, Location, Report, RequirementResult
+from checker.report.model import Finding, Fix, Location, Report, RequirementResult, Sides
 
 REPORT_FORMAT_VERSION = 1
 
@@ -23,6 +23,14 @@ def fix_to_dict(fix: Fix) -> dict[str, Any]:
     return _drop_none(asdict(fix))
 
 
+def sides_to_dict(sides: Sides) -> dict[str, str]:
+    return {
+        "resource_policy": sides.resource_policy.value,
+        "identity_policy": sides.identity_policy.value,
+        "organization": sides.organization.value,
+    }
+
+
 def requirement_to_dict(row: RequirementResult) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": row.id,
@@ -33,11 +41,7 @@ def requirement_to_dict(row: RequirementResult) -> dict[str, Any]:
         "resource": row.resource,
         "resource_owner": row.resource_owner,
         "decision": row.decision.value,
-        "sides": {
-            "resource_policy": row.sides.resource_policy.value,
-            "identity_policy": row.sides.identity_policy.value,
-            "organization": row.sides.organization.value,
-        },
+        "sides": sides_to_dict(row.sides),
         "because": row.because,
         "evidence": [evidence.as_dict() for evidence in row.evidence],
         "title": row.title,

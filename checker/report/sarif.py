@@ -11,6 +11,8 @@ import json
 from typing import Any
 from urllib.parse import quote
 
+from checker.records import asdict
+from checker.report.json_report import sides_to_dict
 from checker.report.model import Finding, Fix, Level, Location, Report, RequirementResult, Severity
 from checker.report.outcome import (
     decision_label,
@@ -124,11 +126,7 @@ def _requirement_result(report: Report, requirement: RequirementResult) -> dict[
         "resource": requirement.resource,
         "resourceOwner": requirement.resource_owner,
         "decision": requirement.decision.value,
-        "sides": {
-            "resource_policy": requirement.sides.resource_policy.value,
-            "identity_policy": requirement.sides.identity_policy.value,
-            "organization": requirement.sides.organization.value,
-        },
+        "sides": sides_to_dict(requirement.sides),
         "evidence": [item.as_dict() for item in requirement.evidence],
     }
     if requirement.unknown_keys:
@@ -231,7 +229,6 @@ def sarif_log(report: Report) -> dict[str, Any]:
     results.extend(_finding_result(finding, report.plan) for finding in report.findings)
     for result in results:
         result["ruleIndex"] = index[result["ruleId"]]
-    summary = report.summary
     return {
         "$schema": SARIF_SCHEMA_URI,
         "version": "2.1.0",
@@ -251,16 +248,7 @@ def sarif_log(report: Report) -> dict[str, Any]:
                 "properties": {
                     "plan": report.plan,
                     "verdict": report.verdict,
-                    "summary": {
-                        "requirements": summary.requirements,
-                        "allowed": summary.allowed,
-                        "denied": summary.denied,
-                        "unknown": summary.unknown,
-                        "unverified": summary.unverified,
-                        "errors": summary.errors,
-                        "warnings": summary.warnings,
-                        "infos": summary.infos,
-                    },
+                    "summary": asdict(report.summary),
                 },
             }
         ],
