@@ -10,6 +10,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from typing import Any
 
+from checker.engine.verdict import summarize
 from checker.policy.decision import Decision, Evidence
 from checker.records import replace
 from checker.report.model import (
@@ -21,7 +22,6 @@ from checker.report.model import (
     RequirementResult,
     Severity,
     Sides,
-    Summary,
 )
 
 TRAINING = "222222222222"
@@ -225,22 +225,6 @@ def sample_findings() -> tuple[Finding, ...]:
             fingerprint="feedface",
             suppressed="accepted until the key is rotated",
         ),
-    )
-
-
-def summarize(
-    requirements: tuple[RequirementResult, ...], findings: tuple[Finding, ...]
-) -> Summary:
-    decisions = [req.decision for req in requirements]
-    active = [finding for finding in findings if finding.suppressed is None]
-    return Summary(
-        requirements=len(requirements),
-        allowed=decisions.count(Decision.ALLOWED),
-        denied=sum(decision.is_denied for decision in decisions),
-        unknown=decisions.count(Decision.UNKNOWN),
-        unverified=decisions.count(Decision.UNVERIFIED),
-        errors=sum(finding.severity is Severity.ERROR for finding in active),
-        warnings=sum(finding.severity is Severity.WARNING for finding in active),
     )
 
 
