@@ -16,7 +16,7 @@ What it supports is what xreg uses: frozen (default) or mutable classes, default
 from __future__ import annotations
 
 from collections.abc import Callable
-from operator import attrgetter
+from operator import attrgetter, ge, gt, le, lt
 from typing import Any, Final, TypeVar, dataclass_transform, overload
 
 _T = TypeVar("_T")
@@ -97,32 +97,24 @@ def _hash(self: Any) -> int:
     return hash(self.__record_hash__(self))
 
 
-def _lt(self: Any, other: Any) -> Any:
-    if other.__class__ is not self.__class__:
-        return NotImplemented
-    key = self.__record_compare__
-    return bool(key(self) < key(other))
+def _ordering(compare: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """``__lt__`` and its kin: ``compare`` (``operator.lt`` and so on) on the compared fields."""
+
+    def method(self: Any, other: Any) -> Any:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        key = self.__record_compare__
+        return bool(compare(key(self), key(other)))
+
+    return method
 
 
-def _le(self: Any, other: Any) -> Any:
-    if other.__class__ is not self.__class__:
-        return NotImplemented
-    key = self.__record_compare__
-    return bool(key(self) <= key(other))
-
-
-def _gt(self: Any, other: Any) -> Any:
-    if other.__class__ is not self.__class__:
-        return NotImplemented
-    key = self.__record_compare__
-    return bool(key(self) > key(other))
-
-
-def _ge(self: Any, other: Any) -> Any:
-    if other.__class__ is not self.__class__:
-        return NotImplemented
-    key = self.__record_compare__
-    return bool(key(self) >= key(other))
+_ORDERING: Final = {
+    "__lt__": _ordering(lt),
+    "__le__": _ordering(le),
+    "__gt__": _ordering(gt),
+    "__ge__": _ordering(ge),
+}
 
 
 def _repr(self: Any) -> str:
@@ -237,7 +229,7 @@ def _make_record(cls: type[_T], frozen: bool, order: bool) -> type[_T]:
         # frozen record is hashable by its fields and a mutable one is not hashable.
         cls.__hash__ = _hash if frozen else None  # type: ignore[method-assign, assignment]
     if order:
-        for name, method in (("__lt__", _lt), ("__le__", _le), ("__gt__", _gt), ("__ge__", _ge)):
+        for name, method in _ORDERING.items():
             _set_if_absent(cls, name, method)
     if frozen:
         cls.__setattr__ = _frozen_setattr  # type: ignore[method-assign]
