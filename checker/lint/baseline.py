@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.errors import InputError
+from checker.lint.yaml_input import read_yaml_input
 from checker.records import record, replace
 from checker.report.model import Finding
 
@@ -104,16 +105,12 @@ def parse_baseline(data: object, source: str) -> Baseline:
 
 
 def load_baseline(path: Path) -> Baseline:
-    import yaml
-
-    from checker.yaml_io import read_yaml
-
-    try:
-        data = read_yaml(path)
-    except OSError as error:
-        raise InputError(str(path), "$", f"cannot read the baseline: {error.strerror}") from None
-    except yaml.YAMLError as error:
-        raise InputError(str(path), "$", " ".join(str(error).split())) from None
+    data = read_yaml_input(
+        path,
+        unreadable=lambda error: InputError(
+            str(path), "$", f"cannot read the baseline: {error.strerror}"
+        ),
+    )
     return parse_baseline(data, str(path))
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from checker.errors import InputError
+from checker.lint.yaml_input import one_line, read_yaml_input
 from checker.records import field, record
 from checker.report import FAIL_ON_VALUES
 from checker.report.model import Finding, Severity
@@ -75,16 +76,12 @@ def find_config_file(start: Path) -> tuple[Path, Mapping[str, Any]] | None:
 
 
 def _read_yaml_config(path: Path) -> Mapping[str, Any]:
-    import yaml
-
-    from checker.yaml_io import read_yaml
-
-    try:
-        data = read_yaml(path)
-    except (OSError, yaml.YAMLError) as error:
-        raise InputError(
-            str(path), "$", f"cannot read the configuration: {_one_line(error)}"
-        ) from None
+    cannot_read = "cannot read the configuration: "
+    data = read_yaml_input(
+        path,
+        unreadable=lambda error: InputError(str(path), "$", f"{cannot_read}{one_line(error)}"),
+        malformed_prefix=cannot_read,
+    )
     if data is None:
         return {}
     if not isinstance(data, Mapping):
@@ -104,19 +101,13 @@ def _read_pyproject(path: Path) -> Mapping[str, Any] | None:
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise InputError(
-            str(path), "$", f"cannot read pyproject.toml: {_one_line(error)}"
-        ) from None
+        raise InputError(str(path), "$", f"cannot read pyproject.toml: {one_line(error)}") from None
     table = data.get("tool", {}).get("xreg")
     if table is None:
         return None
     if not isinstance(table, Mapping):
         raise InputError(str(path), "tool.xreg", "must be a table")
     return table
-
-
-def _one_line(error: Exception) -> str:
-    return " ".join(str(error).split())
 
 
 def load_config(start: Path, cli_fail_on: str | None = None) -> LintConfig:

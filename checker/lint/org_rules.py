@@ -23,6 +23,7 @@ from typing import Any
 from checker.errors import InputError
 from checker.lint.context import Hit, LintContext, PolicyUnit
 from checker.lint.statements import is_public, other_accounts
+from checker.lint.yaml_input import read_yaml_input
 from checker.policy.glob import glob_covers, globs_intersect, parse_glob
 from checker.policy.matching import arn_pattern_covers, arn_patterns_intersect
 from checker.policy.model import PolicyType, Statement
@@ -323,17 +324,13 @@ def load_org_rules(value: object, *, source: Path, prefix: str) -> list[OrgRule]
     """Organization rules given inline (a list) or as the path of a YAML file with the list."""
     where = str(source)
     if isinstance(value, str):
-        import yaml
-
-        from checker.yaml_io import read_yaml
-
         path = source.parent / value
-        try:
-            value = read_yaml(path)
-        except OSError as error:
-            raise InputError(where, prefix, f"cannot read {path}: {error.strerror}") from None
-        except yaml.YAMLError as error:
-            raise InputError(str(path), "$", " ".join(str(error).split())) from None
+        value = read_yaml_input(
+            path,
+            unreadable=lambda error: InputError(
+                where, prefix, f"cannot read {path}: {error.strerror}"
+            ),
+        )
         where, prefix = str(path), "$"
         if isinstance(value, Mapping) and "organization-rules" in value:
             value, prefix = value["organization-rules"], "organization-rules"
