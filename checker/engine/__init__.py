@@ -24,6 +24,14 @@ from checker.records import field, record, replace
 from checker.report.model import Finding, Fix, Report, RequirementResult, Severity
 
 
+def _is_aws_owned_image(account: str, region: str) -> bool:
+    """Whether an image's registry is one of AWS's own SageMaker registries (catalog data,
+    imported on first use so that a plan without images does not load the catalog)."""
+    from checker.catalog import is_aws_owned_image_account
+
+    return is_aws_owned_image_account(account, region)
+
+
 @record
 class CheckOptions:
     strict: bool = False
@@ -32,7 +40,7 @@ class CheckOptions:
     # Hooks for layers above the core (lint, baseline) so the core does not import them.
     extra_findings: Callable[[Plan, PolicyIndex], Sequence[Finding]] | None = None
     postprocess_findings: Callable[[list[Finding]], list[Finding]] | None = None
-    is_aws_owned_image: Callable[[str, str], bool] = field(default=lambda account, region: False)
+    is_aws_owned_image: Callable[[str, str], bool] = field(default=_is_aws_owned_image)
     rules_checked: tuple[str, ...] = ()  # the lint rules that ran, for reports that list them
 
 
