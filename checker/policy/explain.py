@@ -29,10 +29,14 @@ _LISTED = 3  # how many patterns a hint quotes before "…"
 
 def policy_noun(policy: Policy) -> str:
     """``the bucket policy``, ``identity policy policies/role.json``, ``SCP scp.json``."""
-    return _NOUNS.get(policy.type) or _source_noun(policy.type, policy.source)
+    return _noun(policy.type, policy.source)
 
 
-def _source_noun(policy_type: PolicyType, source: str) -> str:
+def _noun(policy_type: PolicyType, source: str) -> str:
+    """``policy_noun`` from the two fields it reads (cacheable callers pass just these)."""
+    known = _NOUNS.get(policy_type)
+    if known:
+        return known
     if policy_type is PolicyType.SCP:
         return f"SCP {source}"
     if policy_type is PolicyType.RCP:
@@ -46,8 +50,7 @@ def statement_ref(policy: Policy, statement: Statement) -> str:
 
 @lru_cache(maxsize=16384)
 def _statement_ref(policy_type: PolicyType, source: str, label: str) -> str:
-    noun = _NOUNS.get(policy_type) or _source_noun(policy_type, source)
-    return f"statement {label} of {noun}"
+    return f"statement {label} of {_noun(policy_type, source)}"
 
 
 def evidence_of(policy: Policy, statement: Statement) -> Evidence:
