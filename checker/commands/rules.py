@@ -39,32 +39,20 @@ def register(subparsers: Any) -> None:
 
 def _rows(config_from: str) -> tuple[list[dict[str, Any]], Any]:
     from checker.lint.config import load_config
-    from checker.lint.spec import load_rule_specs
+    from checker.lint.registry import configured_rules
 
     config = load_config(Path(config_from))
-    rows: list[dict[str, Any]] = []
-    for spec in load_rule_specs():
-        rows.append(
-            {
-                "id": spec.id,
-                "severity": config.severity_of(spec.id, spec.severity).value,
-                "enabled": config.enabled(spec.id),
-                "applies_to": sorted(spec.applies_to),
-                "family": spec.family,
-                "title": spec.title,
-            }
-        )
-    for rule in config.organization_rules:
-        rows.append(
-            {
-                "id": rule.id,
-                "severity": config.severity_of(rule.id, rule.severity).value,
-                "enabled": config.enabled(rule.id),
-                "applies_to": sorted(rule.applies_to),
-                "family": "organization",
-                "title": rule.title,
-            }
-        )
+    rows = [
+        {
+            "id": rule.id,
+            "severity": rule.severity.value,
+            "enabled": rule.enabled,
+            "applies_to": sorted(rule.applies_to),
+            "family": rule.family,
+            "title": rule.title,
+        }
+        for rule in configured_rules(config)
+    ]
     return rows, config
 
 

@@ -13,8 +13,7 @@ from collections.abc import Mapping
 from checker.lint.config import LintConfig, load_config
 from checker.lint.context import Hit, LintContext
 from checker.lint.fingerprint import fingerprint
-from checker.lint.registry import rule_functions
-from checker.lint.spec import load_rule_specs
+from checker.lint.registry import configured_rules
 from checker.lint.units import build_units
 from checker.plan.model import Plan
 from checker.policy.model import Policy
@@ -44,26 +43,14 @@ def lint_plan(
     is parsed here, and one that does not parse is reported as POLICY-INVALID (the other
     policy rules skip it).
     """
-    config = config or LintConfig()
     context = LintContext(plan, build_units(plan, policies))
-    functions = rule_functions()
     findings: list[Finding] = []
     seen: set[str] = set()
-    for spec in load_rule_specs():
-        if not config.enabled(spec.id):
+    for configured in configured_rules(config or LintConfig()):
+        if not configured.enabled:
             continue
-        severity = config.severity_of(spec.id, spec.severity)
-        for hit in functions[spec.id](context, spec):
-            finding = _finding(spec.id, spec.title, severity, hit)
-            if finding.fingerprint not in seen:
-                seen.add(finding.fingerprint)
-                findings.append(finding)
-    for org_rule in config.organization_rules:
-        if not config.enabled(org_rule.id):
-            continue
-        severity = config.severity_of(org_rule.id, org_rule.severity)
-        for hit in org_rule.run(context):
-            finding = _finding(org_rule.id, org_rule.title, severity, hit)
+        for hit in configured.run(context):
+            finding = _finding(configured.id, configured.title, configured.severity, hit)
             if finding.fingerprint not in seen:
                 seen.add(finding.fingerprint)
                 findings.append(finding)

@@ -12,7 +12,7 @@ from checker.engine import CheckOptions
 from checker.engine.policies import PolicyIndex
 from checker.lint import lint_plan
 from checker.lint.config import LintConfig
-from checker.lint.spec import load_rule_specs
+from checker.lint.registry import configured_rules
 from checker.plan.model import Plan
 from checker.report.model import Finding
 
@@ -34,10 +34,8 @@ def check_options(
         def postprocess(findings: list[Finding]) -> list[Finding]:
             return apply_baseline(findings, baseline)
 
-    rules_checked = [spec.id for spec in load_rule_specs() if config.enabled(spec.id)]
-    rules_checked += [rule.id for rule in config.organization_rules if config.enabled(rule.id)]
     return CheckOptions(
-        rules_checked=tuple(rules_checked),
+        rules_checked=tuple(rule.id for rule in configured_rules(config) if rule.enabled),
         strict=strict,
         fail_on=config.fail_on,
         lint=lint,
