@@ -14,8 +14,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "fixtures"
+from tests.plans import FIXTURES, ROOT
+
 REPORT_SCHEMA = json.loads((ROOT / "checker" / "schemas" / "report.schema.json").read_text())
 ANSI = re.compile(r"\x1b\[")
 

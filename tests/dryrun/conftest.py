@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from checker.dryrun.run import DryRunOptions, dry_run
 from checker.plan.loader import load_plan
 from checker.report.model import Report
-from tests.conftest import FIXTURES
 from tests.moto_server import MotoServer
+
+# The plan helpers are shared with the benchmarks; the dry-run tests take them from here.
+from tests.plans import copy_fixture as copy_fixture
+from tests.plans import edit_plan as edit_plan
+from tests.plans import pipeline_plan as pipeline_plan
 
 REGISTRY_PACKAGE = "arn:aws:sagemaker:us-east-2:111111111111:model-package/{group}/1"
 REPOSITORY = "arn:aws:ecr:us-east-2:222222222222:repository/decision-trees-sample"
@@ -80,41 +82,6 @@ def client_as(service: str, endpoint_url: str, role_arn: str, session: str) -> A
         aws_session_token=credentials["SessionToken"],
         **plain,
     )
-
-
-def copy_fixture(name: str, folder: Path) -> Path:
-    shutil.copytree(FIXTURES / name, folder, dirs_exist_ok=True)
-    return folder / "plan.yaml"
-
-
-def edit_plan(plan_path: Path, **changes: Any) -> Path:
-    """Rewrite top-level fields of a copied plan (``registration`` merges one level deep)."""
-    data = yaml.safe_load(plan_path.read_text())
-    for key, value in changes.items():
-        if key == "registration":
-            data["registration"].update(value)
-        else:
-            data[key] = value
-    plan_path.write_text(yaml.safe_dump(data, sort_keys=False))
-    return plan_path
-
-
-def pipeline_plan(folder: Path, containers: int = 15) -> Path:
-    """The three-container fixture widened to ``containers`` containers, each its own image
-    (two repositories) and its own artifact (two buckets)."""
-    plan_path = copy_fixture("pipeline-three-containers", folder)
-    data = yaml.safe_load(plan_path.read_text())
-    data["registration"]["InferenceSpecification"]["Containers"] = [
-        {
-            "Image": "222222222222.dkr.ecr.us-east-2.amazonaws.com/"
-            f"{'feature-pipeline' if index % 2 else 'churn-model'}:step-{index}",
-            "ModelDataUrl": f"s3://churn-{'features' if index % 2 else 'models'}"
-            f"/step-{index}/model.tar.gz",
-        }
-        for index in range(containers)
-    ]
-    plan_path.write_text(yaml.safe_dump(data, sort_keys=False))
-    return plan_path
 
 
 @pytest.fixture(scope="session")

@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-import yaml
 
 from tests.conftest import FIXTURES
-from tests.dryrun.conftest import copy_fixture, replay, trace_of
+from tests.dryrun.conftest import copy_fixture, edit_plan, replay, trace_of
 from tests.moto_server import MotoServer
 
 FIXED = FIXTURES / "aws-doc-sample-fixed"
@@ -106,15 +105,17 @@ def test_principals_with_a_boundary_are_created_as_such(
                        "Resource": "*"}],
     }  # fmt: skip
     (tmp_path / "plan" / "policies" / "boundary.json").write_text(json.dumps(boundary))
-    data = yaml.safe_load(plan_path.read_text())
-    data["principals"]["registrar"] = user
-    data["identities"][0] = {
-        "principal": user,
-        "policies": ["policies/training-pipeline-role.json"],
-        "permissions_boundary": "policies/boundary.json",
-    }
-    data["identities"][1]["permissions_boundary"] = "policies/boundary.json"
-    plan_path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+    def bounded_user_registrar_and_consumer(data: dict[str, Any]) -> None:
+        data["principals"]["registrar"] = user
+        data["identities"][0] = {
+            "principal": user,
+            "policies": ["policies/training-pipeline-role.json"],
+            "permissions_boundary": "policies/boundary.json",
+        }
+        data["identities"][1]["permissions_boundary"] = "policies/boundary.json"
+
+    edit_plan(plan_path, bounded_user_registrar_and_consumer)
 
     trace = trace_of(replay(plan_path, endpoint_url=fresh_server.endpoint_url))
     assert trace["steps"][0]["principal"] == user

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from checker.cli import main
 from tests.conftest import ANSI, FIXTURES, assert_valid_report, run_xreg
+from tests.plans import copy_fixture, edit_plan
 
 
 def test_failing_plan_exits_1_and_names_the_gaps(example_plan: Path) -> None:
@@ -82,16 +84,12 @@ def test_bad_plan_exits_2_with_one_line(tmp_path: Path, content: str, expected: 
 
 
 def test_bad_policy_file_names_the_file_and_field(tmp_path: Path) -> None:
-    source = FIXTURES / "aws-doc-sample"
-    target = tmp_path / "plan"
-    import shutil
-
-    shutil.copytree(source, target)
-    (target / "policies" / "bucket.json").write_text(
+    plan = copy_fixture("aws-doc-sample", tmp_path / "plan")
+    (plan.parent / "policies" / "bucket.json").write_text(
         '{"Version": "2012-10-17", "Statement": [{"Effect": "Permit", "Action": "s3:GetObject",'
         ' "Resource": "*", "Principal": "*"}]}'
     )
-    result = run_xreg("check", str(target / "plan.yaml"))
+    result = run_xreg("check", str(plan))
     assert result.returncode == 2
     (line,) = result.stderr.strip().splitlines()
     assert "bucket.json" in line and "Statement[0].Effect" in line
@@ -110,22 +108,17 @@ def test_unknown_format_exits_2(example_plan: Path) -> None:
 
 
 def test_image_outside_ecr_and_bad_s3_uri_are_findings_not_crashes(tmp_path: Path) -> None:
-    import shutil
+    def add_container(data: dict[str, Any]) -> None:
+        data["registration"]["InferenceSpecification"]["Containers"].append(
+            {
+                "Image": "docker.io/library/python:3.11",
+                "ModelDataUrl": "s3://Not_A_Bucket/model.tar.gz",
+            }
+        )
 
-    target = tmp_path / "plan"
-    shutil.copytree(FIXTURES / "aws-doc-sample", target)
-    plan = (target / "plan.yaml").read_text()
-    plan = plan.replace(
-        "      - Image: 222222222222.dkr.ecr.us-east-2.amazonaws.com/decision-trees-sample:latest\n"
-        "        ModelDataUrl: s3://my-bucket/model.tar.gz\n",
-        "      - Image: 222222222222.dkr.ecr.us-east-2.amazonaws.com/decision-trees-sample:latest\n"
-        "        ModelDataUrl: s3://my-bucket/model.tar.gz\n"
-        "      - Image: docker.io/library/python:3.11\n"
-        "        ModelDataUrl: s3://Not_A_Bucket/model.tar.gz\n",
-    )
-    (target / "plan.yaml").write_text(plan)
+    plan = edit_plan(copy_fixture("aws-doc-sample", tmp_path / "plan"), add_container)
     out = tmp_path / "r.json"
-    code = main(["check", str(target / "plan.yaml"), "-f", "json", "-o", str(out)])
+    code = main(["check", str(plan), "-f", "json", "-o", str(out)])
     data = json.loads(out.read_text())
     assert code == 1
     assert_valid_report(data)

@@ -13,6 +13,7 @@ from checker.plan.loader import load_plan
 from checker.policy.decision import Decision
 from checker.report.json_report import report_to_dict
 from tests.conftest import assert_valid_report, fixture_plans
+from tests.plans import copy_fixture
 
 
 def _decisions(report_rows: list[dict[str, str]]) -> dict[tuple[str, str, str], str]:
@@ -106,17 +107,12 @@ def test_identity_side_fix_is_an_inline_role_policy() -> None:
 
 def test_a_group_policy_for_one_version_is_denied_and_fixed(tmp_path: Path) -> None:
     """Granting model-package/iris/1 does not cover every future version."""
-    import shutil
-
-    from tests.conftest import FIXTURES
-
-    target = tmp_path / "plan"
-    shutil.copytree(FIXTURES / "aws-doc-sample-fixed", target)
-    group_policy = target / "policies" / "model-package-group.json"
+    plan_path = copy_fixture("aws-doc-sample-fixed", tmp_path / "plan")
+    group_policy = plan_path.parent / "policies" / "model-package-group.json"
     group_policy.write_text(
         group_policy.read_text().replace("model-package/iris/*", "model-package/iris/1")
     )
-    plan = load_plan(target / "plan.yaml")
+    plan = load_plan(plan_path)
     report = check_plan(plan, CheckOptions(lint=False))
     (row,) = [r for r in report.requirements if r.action == "sagemaker:CreateModelPackage"]
     assert row.decision is Decision.IMPLICIT_DENY

@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from checker.cli import main
-from tests.conftest import FIXTURES
+from tests.plans import copy_fixture, edit_plan
 
 SECRET = "hunter2-do-not-print"
 
 
 def _plan_with_secret(tmp_path: Path) -> Path:
-    target = tmp_path / "plan"
-    shutil.copytree(FIXTURES / "aws-doc-sample", target)
-    text = (target / "plan.yaml").read_text()
-    text = text.replace(
-        "        ModelDataUrl: s3://my-bucket/model.tar.gz\n",
-        "        ModelDataUrl: s3://my-bucket/model.tar.gz\n"
-        "        Environment:\n"
-        f"          DB_PASSWORD: {SECRET}\n"
-        f"          TOO_LONG: {SECRET}{'x' * 1100}\n",
-        1,
-    )
-    (target / "plan.yaml").write_text(text)
-    return target / "plan.yaml"
+    def add_environment(data: dict[str, Any]) -> None:
+        data["registration"]["InferenceSpecification"]["Containers"][0]["Environment"] = {
+            "DB_PASSWORD": SECRET,
+            "TOO_LONG": f"{SECRET}{'x' * 1100}",
+        }
+
+    return edit_plan(copy_fixture("aws-doc-sample", tmp_path / "plan"), add_environment)
 
 
 @pytest.mark.parametrize("command", ["check", "dry-run"])

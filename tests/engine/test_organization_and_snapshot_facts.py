@@ -7,13 +7,11 @@ folder with one change, so a test's outcome is that change's doing.
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from checker.engine import CheckOptions, check_plan
 from checker.fix.apply import apply_fixes
@@ -22,6 +20,7 @@ from checker.plan.loader import load_plan
 from checker.plan.model import Plan
 from checker.report.model import Report, RequirementResult
 from tests.conftest import FIXTURES
+from tests.plans import copy_fixture, edit_plan
 
 FIXED = FIXTURES / "aws-doc-sample-fixed"
 TRAINING = "222222222222"
@@ -59,13 +58,8 @@ DENY_KMS = {
 
 
 def plan_with(tmp_path: Path, change: Callable[[dict[str, Any]], None]) -> Plan:
-    folder = tmp_path / "plan"
-    shutil.copytree(FIXED, folder)
-    path = folder / "plan.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    (folder / "policies" / "ou-allow-list.json").write_text(
+    path = edit_plan(copy_fixture(FIXED, tmp_path / "plan"), change)
+    (path.parent / "policies" / "ou-allow-list.json").write_text(
         json.dumps(OU_ALLOW_LIST), encoding="utf-8"
     )
     return load_plan(path)

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
-import yaml
 
 from checker.lint import LintConfig, lint_plan
 from checker.plan.loader import load_plan
 from checker.report.model import Finding, Severity
 from tests.lint.harness import SEED
+from tests.plans import copy_fixture, edit_plan
 
 
 @pytest.fixture
@@ -93,11 +93,7 @@ def test_no_false_positive_on_ecr_missing_resource_or_kms_star(
 
 
 def test_organization_in_the_plan_adds_the_org_condition_warnings(tmp_path: Path) -> None:
-    shutil.copytree(SEED, tmp_path / "seed")
-    plan_path = tmp_path / "seed" / "plan.yaml"
-    data = yaml.safe_load(plan_path.read_text())
-    data["organization_id"] = "o-a1b2c3d4e5"
-    plan_path.write_text(yaml.safe_dump(data, sort_keys=False))
+    plan_path = edit_plan(copy_fixture(SEED, tmp_path / "seed"), organization_id="o-a1b2c3d4e5")
     findings = lint_plan(load_plan(plan_path), {}, LintConfig())
     org = sorted(f.location.source for f in findings if f.rule == "MISSING-ORG-CONDITION")
     assert org == [
@@ -109,16 +105,17 @@ def test_organization_in_the_plan_adds_the_org_condition_warnings(tmp_path: Path
 
 
 def test_the_fixes_applied_leave_only_the_informational_finding(tmp_path: Path) -> None:
-    shutil.copytree(SEED, tmp_path / "seed")
-    folder = tmp_path / "seed"
-    for finding in lint_plan(load_plan(folder / "plan.yaml"), {}, LintConfig()):
+    def grant_to_the_account_root(plan: dict[str, Any]) -> None:
+        plan["resources"]["kms_keys"][0]["grants"][0]["grantee_principal"] = (
+            "arn:aws:iam::111111111111:root"
+        )
+
+    plan_path = copy_fixture(SEED, tmp_path / "seed")
+    folder = plan_path.parent
+    for finding in lint_plan(load_plan(plan_path), {}, LintConfig()):
         fix = finding.fix
         if fix is not None and fix.policy is not None:
             (folder / finding.location.source).write_text(json.dumps(fix.policy, indent=2))
-    plan = yaml.safe_load((folder / "plan.yaml").read_text())
-    plan["resources"]["kms_keys"][0]["grants"][0]["grantee_principal"] = (
-        "arn:aws:iam::111111111111:root"
-    )
-    (folder / "plan.yaml").write_text(yaml.safe_dump(plan, sort_keys=False))
-    remaining = lint_plan(load_plan(folder / "plan.yaml"), {}, LintConfig())
+    edit_plan(plan_path, grant_to_the_account_root)
+    remaining = lint_plan(load_plan(plan_path), {}, LintConfig())
     assert [finding.rule for finding in remaining] == ["ACTION-WILDCARD"]

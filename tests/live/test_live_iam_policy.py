@@ -16,7 +16,8 @@ import pytest
 from checker.aws.readonly import IAM_ACTION_OVERRIDES, READ_OPERATIONS, iam_actions
 from checker.policy import AccessQuestion, Request, decide_access, parse_policy
 from checker.policy.model import PolicyType
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import ROOT
+from tests.plans import copy_fixture, edit_plan
 
 DOC = ROOT / "README.md"
 ACCOUNT = "111111111111"
@@ -80,22 +81,19 @@ def test_no_write_is_allowed(action: str) -> None:
 
 
 def test_lint_finds_no_error_or_warning_in_the_documented_policy(tmp_path: Path) -> None:
-    import shutil
-
-    import yaml
-
     from checker.engine import check_plan
     from checker.lint.config import LintConfig
     from checker.lint.hooks import check_options
     from checker.plan.loader import load_plan
 
-    fixture = FIXTURES / "aws-doc-sample-fixed"
-    target = tmp_path / "plan"
-    shutil.copytree(fixture, target)
-    (target / "policies" / "checker-role.json").write_text(json.dumps(documented_policy()))
-    plan = yaml.safe_load((target / "plan.yaml").read_text())
-    plan["identities"][1]["policies"].append("policies/checker-role.json")
-    (target / "plan.yaml").write_text(yaml.safe_dump(plan))
-    report = check_plan(load_plan(target / "plan.yaml"), check_options(LintConfig()))
+    plan_path = copy_fixture("aws-doc-sample-fixed", tmp_path / "plan")
+    (plan_path.parent / "policies" / "checker-role.json").write_text(
+        json.dumps(documented_policy())
+    )
+    edit_plan(
+        plan_path,
+        lambda plan: plan["identities"][1]["policies"].append("policies/checker-role.json"),
+    )
+    report = check_plan(load_plan(plan_path), check_options(LintConfig()))
     about_it = [f for f in report.findings if f.location.source == "policies/checker-role.json"]
     assert [f for f in about_it if f.severity.value != "info"] == []
