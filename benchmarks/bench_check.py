@@ -19,93 +19,18 @@ from __future__ import annotations
 import argparse
 import compileall
 import os
-import pty
-import resource
-import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "fixtures" / "aws-doc-sample" / "plan.yaml"
-PIPELINE_SOURCE = ROOT / "fixtures" / "pipeline-three-containers"
+# _common first: it puts the repository root on sys.path, for tests.*
+from _common import ROOT, time_processes, xreg_command
 
+from tests.plans import FIXTURES, pipeline_plan
 
-def xreg_command() -> list[str]:
-    script = Path(sys.executable).parent / "xreg"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "checker.cli"]
-
-
-def _drain(fd: int) -> None:
-    try:
-        while os.read(fd, 65536):
-            pass
-    except OSError:  # the terminal closed
-        pass
-
-
-def run_once(args: list[str], *, terminal: bool) -> tuple[float, float]:
-    """Wall time and CPU time (user + system) of one run of the command.
-
-    CPU time is reported beside wall time because it does not count waiting for a core that
-    another process holds."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if terminal:
-        main_fd, child_fd = pty.openpty()
-        reader = threading.Thread(target=_drain, args=(main_fd,), daemon=True)
-        reader.start()
-        start = time.perf_counter()
-        subprocess.run(args, stdout=child_fd, stderr=subprocess.DEVNULL, check=False)
-        wall = time.perf_counter() - start
-        os.close(child_fd)
-        reader.join(timeout=5)
-        os.close(main_fd)
-    else:
-        start = time.perf_counter()
-        subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-
-
-def time_processes(
-    commands: dict[str, tuple[list[str], bool]], runs: int
-) -> dict[str, tuple[float, float, float]]:
-    """Median wall, best wall and median CPU time of each command, runs interleaved."""
-    walls: dict[str, list[float]] = {name: [] for name in commands}
-    cpus: dict[str, list[float]] = {name: [] for name in commands}
-    for _ in range(runs):
-        for name, (args, terminal) in commands.items():
-            wall, cpu = run_once(args, terminal=terminal)
-            walls[name].append(wall)
-            cpus[name].append(cpu)
-    return {
-        name: (statistics.median(walls[name]), min(walls[name]), statistics.median(cpus[name]))
-        for name in commands
-    }
-
-
-def fifteen_container_plan(folder: Path) -> Path:
-    """The three-container fixture widened to 15 containers over 5 repositories and buckets."""
-    shutil.copytree(PIPELINE_SOURCE, folder, dirs_exist_ok=True)
-    plan = (folder / "plan.yaml").read_text()
-    head, _, rest = plan.partition("    Containers:\n")
-    _, _, tail = rest.partition("    SupportedContentTypes:")
-    containers = "".join(
-        f"      - Image: 222222222222.dkr.ecr.us-east-2.amazonaws.com/"
-        f"{'feature-pipeline' if i % 2 else 'churn-model'}:step-{i}\n"
-        f"        ModelDataUrl: s3://churn-{'features' if i % 2 else 'models'}"
-        f"/step-{i}/model.tar.gz\n"
-        for i in range(15)
-    )
-    (folder / "plan.yaml").write_text(
-        head + "    Containers:\n" + containers + "    SupportedContentTypes:" + tail
-    )
-    return folder / "plan.yaml"
+EXAMPLE = FIXTURES / "aws-doc-sample" / "plan.yaml"
 
 
 def evaluator_throughput(seconds: float = 2.0) -> tuple[float, int]:
@@ -113,7 +38,7 @@ def evaluator_throughput(seconds: float = 2.0) -> tuple[float, int]:
     from checker.plan.loader import load_plan
     from checker.policy import decide_access
 
-    plan = load_plan(ROOT / "fixtures" / "aws-doc-sample-fixed" / "plan.yaml")
+    plan = load_plan(FIXTURES / "aws-doc-sample-fixed" / "plan.yaml")
     _, decided, _ = decide_requirements(plan, CheckOptions())  # (index, rows, references)
     questions = [item.question for item in decided]
     count = 0
@@ -150,7 +75,7 @@ def main() -> None:
     compileall.compile_dir(str(ROOT / "checker"), quiet=1)
     command = xreg_command()
     with tempfile.TemporaryDirectory() as tmp:
-        big_plan = fifteen_container_plan(Path(tmp) / "plan15")
+        big_plan = pipeline_plan(Path(tmp) / "plan15")
         times = time_processes(
             {
                 "python startup floor": ([sys.executable, "-c", "pass"], False),

@@ -6,7 +6,8 @@ median CPU time (user + system) of the process, console output to /dev/null:
 - its fixed version, which replays every step;
 - a generated 15-container pipeline;
 and two floors: Python's startup, and importing boto3 and moto (which every dry-run pays).
-CPU time is reported because the machine is shared: wall time also counts waiting for a core.
+CPU time is reported because the machine is shared: wall time also counts waiting for a core;
+the runs of the different cases are interleaved for the same reason.
 
 Run: ``.venv/bin/python benchmarks/bench_dryrun.py [--runs 7]``. Target (2-core machine):
 ≤ 1.5 s for the example, moto's import included.
@@ -16,64 +17,18 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
-import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import yaml
+# _common first: it puts the repository root on sys.path, for tests.*
+from _common import time_processes, xreg_command
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "fixtures" / "aws-doc-sample" / "plan.yaml"
-FIXED = ROOT / "fixtures" / "aws-doc-sample-fixed" / "plan.yaml"
-PIPELINE = ROOT / "fixtures" / "pipeline-three-containers"
+from tests.plans import FIXTURES, pipeline_plan
+
+EXAMPLE = FIXTURES / "aws-doc-sample" / "plan.yaml"
+FIXED = FIXTURES / "aws-doc-sample-fixed" / "plan.yaml"
 TARGET_SECONDS = 1.5
-
-
-def xreg_command() -> list[str]:
-    script = Path(sys.executable).parent / "xreg"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "checker.cli"]
-
-
-def time_process(args: list[str], runs: int) -> tuple[float, float, float]:
-    """(median wall, best wall, median CPU) in seconds."""
-    walls: list[float] = []
-    cpus: list[float] = []
-    for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        subprocess.run(
-            args,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            check=False,
-            env={**os.environ, "NO_COLOR": "1"},
-        )
-        walls.append(time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
-    return statistics.median(walls), min(walls), statistics.median(cpus)
-
-
-def fifteen_container_plan(folder: Path) -> Path:
-    shutil.copytree(PIPELINE, folder, dirs_exist_ok=True)
-    path = folder / "plan.yaml"
-    data = yaml.safe_load(path.read_text())
-    data["registration"]["InferenceSpecification"]["Containers"] = [
-        {
-            "Image": "222222222222.dkr.ecr.us-east-2.amazonaws.com/"
-            f"{'feature-pipeline' if index % 2 else 'churn-model'}:step-{index}",
-            "ModelDataUrl": f"s3://churn-{'features' if index % 2 else 'models'}"
-            f"/step-{index}/model.tar.gz",
-        }
-        for index in range(15)
-    ]
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
-    return path
 
 
 def report(label: str, numbers: tuple[float, float, float], target: str = "") -> None:
@@ -88,25 +43,22 @@ def main() -> None:
     command = xreg_command()
     load = os.getloadavg()[0]
     print(f"{os.cpu_count()} cores, load average {load:.2f} at start")
-    report("python startup", time_process([sys.executable, "-c", "pass"], args.runs))
-    report(
-        "import boto3 + moto",
-        time_process([sys.executable, "-c", "import boto3, moto"], args.runs),
-    )
-    report(
-        "xreg dry-run (AWS example)",
-        time_process([*command, "dry-run", str(EXAMPLE)], args.runs),
-        f"target <= {TARGET_SECONDS} s",
-    )
-    report(
-        "xreg dry-run (fixed example)", time_process([*command, "dry-run", str(FIXED)], args.runs)
-    )
     with tempfile.TemporaryDirectory() as folder:
-        plan = fifteen_container_plan(Path(folder) / "plan15")
-        report(
-            "xreg dry-run (15 containers)",
-            time_process([*command, "dry-run", str(plan)], args.runs),
+        plan = pipeline_plan(Path(folder) / "plan15")
+        times = time_processes(
+            {
+                "python startup": ([sys.executable, "-c", "pass"], False),
+                "import boto3 + moto": ([sys.executable, "-c", "import boto3, moto"], False),
+                "xreg dry-run (AWS example)": ([*command, "dry-run", str(EXAMPLE)], False),
+                "xreg dry-run (fixed example)": ([*command, "dry-run", str(FIXED)], False),
+                "xreg dry-run (15 containers)": ([*command, "dry-run", str(plan)], False),
+            },
+            args.runs,
+            env={**os.environ, "NO_COLOR": "1"},
         )
+    targets = {"xreg dry-run (AWS example)": f"target <= {TARGET_SECONDS} s"}
+    for label, numbers in times.items():
+        report(label, numbers, targets.get(label, ""))
 
 
 if __name__ == "__main__":
