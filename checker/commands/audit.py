@@ -12,6 +12,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+from checker.commands.outputs import write_text_output
 from checker.commands.snapshot import account_access, add_account_arguments
 from checker.errors import InputError
 
@@ -85,15 +86,8 @@ def _progress(stack: ExitStack) -> Callable[[str, int], Callable[[], None]] | No
 def write_report(data: dict[str, Any], args: argparse.Namespace) -> None:
     if args.format == "json":
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-        if args.output in (None, "-"):
-            sys.stdout.write(text)
-            return
-        try:
-            Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise InputError(args.output, "$", f"cannot write: {error.strerror}") from None
-        print(f"xreg: wrote {args.output}", file=sys.stderr)
+        if write_text_output(text, "-" if args.output is None else args.output):
+            print(f"xreg: wrote {args.output}", file=sys.stderr)
         return
     from checker.aws.audit_console import print_audit
 
@@ -109,16 +103,7 @@ def run(args: argparse.Namespace) -> int:
     shard = parse_shard(args.shard)
     old = read_report(args.since) if args.since else None
     jobs = max(1, args.jobs)
-    registry = AwsAccount(
-        account_access(
-            args,
-            "registry",
-            profile=args.registry_profile,
-            role_arn=args.registry_role_arn,
-            external_id=args.registry_external_id,
-            pool=jobs * 2,
-        )
-    )
+    registry = AwsAccount(account_access(args, "registry", pool=jobs * 2))
     owners = [
         AwsAccount(account_access(args, "training", profile=profile, pool=jobs * 2))
         for profile in args.training_profile

@@ -5,10 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
-
-from checker.errors import InputError
 
 
 def register(subparsers: Any) -> None:
@@ -25,16 +22,11 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from checker.aws.audit_merge import merge_reports
     from checker.commands.audit import read_report
+    from checker.commands.outputs import write_text_output
 
     merged = merge_reports([(path, read_report(path)) for path in args.reports])
     text = json.dumps(merged, indent=2, ensure_ascii=False) + "\n"
-    if args.output == "-":
-        sys.stdout.write(text)
-    else:
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise InputError(args.output, "$", f"cannot write: {error.strerror}") from None
+    write_text_output(text, args.output, make_parents=False)
     for count, indices in merged.get("shards_missing", {}).items():
         print(f"xreg: shards missing of {count}: {indices}", file=sys.stderr)
     return 0 if merged["verdict"] == "pass" else 1

@@ -73,19 +73,35 @@ def write_outputs(report: Report, args: argparse.Namespace, print_console: Conso
     for position, name in enumerate(file_formats):
         text = FORMATS[name].renderer()(report)
         target = outputs[position] if position < len(outputs) else None
-        if target == "-":
-            sys.stdout.write(text)
-            continue
-        path = Path(target) if target else Path("reports") / FORMATS[name].default_file
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise InputError(str(path), "$", f"cannot write the report: {error.strerror}") from None
-        if CONSOLE not in formats and target is None:
-            print(f"xreg: wrote {path}", file=sys.stderr)
+        destination = (
+            "-"
+            if target == "-"
+            else str(Path(target) if target else Path("reports") / FORMATS[name].default_file)
+        )
+        wrote = write_text_output(text, destination, cannot="cannot write the report")
+        if wrote and CONSOLE not in formats and target is None:
+            print(f"xreg: wrote {destination}", file=sys.stderr)
     if CONSOLE in formats:
         print_console(report, sys.stdout)
+
+
+def write_text_output(
+    text: str, target: str, *, make_parents: bool = True, cannot: str = "cannot write"
+) -> bool:
+    """``text`` to standard output when ``target`` is ``-``, else to the file ``target`` (its
+    folder made first unless ``make_parents`` is false); whether a file was written. A file
+    that cannot be written is the user's input error, ``cannot`` saying what failed."""
+    if target == "-":
+        sys.stdout.write(text)
+        return False
+    path = Path(target)
+    try:
+        if make_parents:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise InputError(target, "$", f"{cannot}: {error.strerror}") from None
+    return True
 
 
 def exit_status(report: Report, fail_on: str) -> int:

@@ -58,21 +58,18 @@ def add_account_arguments(parser: argparse.ArgumentParser, *, training_many: boo
 
 
 def account_access(
-    args: argparse.Namespace,
-    side: str,
-    *,
-    profile: str | None = None,
-    role_arn: str | None = None,
-    external_id: str | None = None,
-    pool: int = 16,
+    args: argparse.Namespace, side: str, *, profile: str | None = None, pool: int = 16
 ) -> AccountAccess:
+    """The credentials settings of one side (``training`` or ``registry``) from its options:
+    ``--SIDE-profile`` (or ``profile``: one of audit's repeatable ``--training-profile``),
+    and ``--SIDE-role-arn`` and ``--SIDE-external-id`` where the command has them."""
     from checker.aws.session import AccountAccess
 
     return AccountAccess(
         label=f"--{side}-profile",
-        profile=profile,
-        role_arn=role_arn,
-        external_id=external_id,
+        profile=profile if profile is not None else getattr(args, f"{side}_profile"),
+        role_arn=getattr(args, f"{side}_role_arn", None),
+        external_id=getattr(args, f"{side}_external_id", None),
         session_name=args.session_name,
         region=args.region,
         endpoint_url=args.endpoint_url,
@@ -103,20 +100,8 @@ def snapshot_options(args: argparse.Namespace, output_dir: Path) -> SnapshotOpti
 
     return SnapshotOptions(
         output_dir=output_dir,
-        training=account_access(
-            args,
-            "training",
-            profile=args.training_profile,
-            role_arn=args.training_role_arn,
-            external_id=args.training_external_id,
-        ),
-        registry=account_access(
-            args,
-            "registry",
-            profile=args.registry_profile,
-            role_arn=args.registry_role_arn,
-            external_id=args.registry_external_id,
-        ),
+        training=account_access(args, "training"),
+        registry=account_access(args, "registry"),
         request=Path(args.request) if getattr(args, "request", None) else None,
         plan=Path(args.plan) if getattr(args, "plan", None) else None,
         registrar=args.registrar,
