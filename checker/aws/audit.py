@@ -26,7 +26,7 @@ from checker.aws.collect import (
     resolve_bucket_keys,
 )
 from checker.aws.iam import ManagedPolicies, collect_identity
-from checker.aws.memory_plan import build_plan, loaded
+from checker.aws.memory_plan import build_plan
 from checker.aws.organizations import collect_organization
 from checker.aws.reads import ABSENT, Failure, attempt
 from checker.aws.s3 import BucketOwners
@@ -180,11 +180,9 @@ def may_register(
     side: the principal's own identity policies are checked by ``xreg check``)."""
     if group.policy is None:
         return []
-    document = loaded(group.policy, "policy")
-    assert document is not None
     policy = parse_policy(
         group.policy.document,
-        source=document.source,
+        source=group.policy.path,
         policy_type=PolicyType.MODEL_PACKAGE_GROUP,
         attached_to=group.arn,
         partition=partition,
@@ -230,8 +228,7 @@ def lint_group(
     except ImportError:
         return []
     plan = build_plan(**plan_kwargs, collection=collection, groups=[group.arn])
-    source = f"policies/{group.policy.stem}.json"
-    return [f for f in lint_plan(plan, {}) if f.location.source == source]
+    return [f for f in lint_plan(plan, {}) if f.location.source == group.policy.path]
 
 
 def _deployable(rows: list[RequirementResult]) -> str:
@@ -372,7 +369,7 @@ def audit(
                 "name": group.name,
                 "status": group.status,
                 "created": group.created,
-                "policy": loaded(group.policy, "policy").source if group.policy else None,  # type: ignore[union-attr]
+                "policy": group.policy.path if group.policy else None,
                 "policy_unreadable": group.policy_error,
                 "versions_unreadable": group.versions_error,
                 "may_register": may_register(group, registry_id, partition, region),
@@ -394,7 +391,7 @@ def audit(
         "account": registry_id,
         "region": region,
         "groups": group_reports,
-        "unreadable": sorted({(u.resource, u.field, u.reason) for u in collection.unreadable}),
+        "unreadable": collection.sorted_unreadable(),
     }
     if settings.shard:
         extra["shard"] = {"index": settings.shard.index, "count": settings.shard.count}

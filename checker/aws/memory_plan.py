@@ -27,15 +27,11 @@ from checker.plan.model import (
 from checker.plan.snapshot_facts import MissingFact, ObjectFact, SnapshotFacts, UnreadableFact
 from checker.refs import find_s3_uris
 
-POLICY_DIR = "policies"
-
 
 def loaded(policy: PolicyDocument | None, plan_field: str) -> LoadedPolicy | None:
     if policy is None:
         return None
-    return LoadedPolicy(
-        source=f"{POLICY_DIR}/{policy.stem}.json", document=policy.document, plan_field=plan_field
-    )
+    return LoadedPolicy(source=policy.path, document=policy.document, plan_field=plan_field)
 
 
 def _organization(
@@ -47,7 +43,7 @@ def _organization(
     numbers: dict[str, tuple[int, ...]] = {}
     for account, levels in by_account.items():
         entries = [
-            (number, LoadedPolicy(f"{POLICY_DIR}/{p.stem}.json", p.document, f"{field}.{account}"))
+            (number, LoadedPolicy(p.path, p.document, f"{field}.{account}"))
             for number, level in enumerate(levels)
             for p in level
         ]
@@ -64,9 +60,9 @@ def snapshot_facts(collection: Collection, uris: Iterable[str] | None = None) ->
     from one collection of every group's objects; taking all of them each time made the audit
     quadratic in the number of versions.
     """
+    unreadable = collection.sorted_unreadable()
+    missing = collection.sorted_missing()
     with collection.lock:
-        unreadable = sorted({(u.resource, u.field, u.reason) for u in collection.unreadable})
-        missing = sorted({(m.resource, m.reason) for m in collection.missing})
         wanted = sorted(collection.objects) if uris is None else sorted(set(uris))
         objects = [collection.objects[uri] for uri in wanted if uri in collection.objects]
     return SnapshotFacts(

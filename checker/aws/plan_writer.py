@@ -22,9 +22,8 @@ import yaml
 
 from checker import __version__
 from checker.aws.collect import Subject, artifacts_of
-from checker.aws.state import Collection, OrganizationLevels, PolicyDocument
+from checker.aws.state import POLICY_DIR, Collection, OrganizationLevels, PolicyDocument
 
-POLICY_DIR = "policies"
 SNAPSHOT_KEY = "x-snapshot"
 TOP_LEVEL_ORDER = (
     "version",
@@ -50,9 +49,8 @@ class PlanFiles:
         self.files: dict[str, Mapping[str, Any]] = {}
 
     def ref(self, policy: PolicyDocument) -> str:
-        path = f"{POLICY_DIR}/{policy.stem}.json"
-        self.files[path] = policy.document
-        return path
+        self.files[policy.path] = policy.document
+        return policy.path
 
 
 def _sorted(value: Any) -> Any:
@@ -140,15 +138,13 @@ def _training_job(subject: Subject, collection: Collection) -> dict[str, Any] | 
 
 def _snapshot_notes(collection: Collection) -> dict[str, Any]:
     notes: dict[str, Any] = {"tool": f"xreg {__version__}"}
-    unreadable = sorted(
-        {(entry.resource, entry.field, entry.reason) for entry in collection.unreadable}
-    )
+    unreadable = collection.sorted_unreadable()
     if unreadable:
         notes["unreadable"] = [
             {"resource": resource, "field": what, "reason": reason}
             for resource, what, reason in unreadable
         ]
-    missing = sorted({(entry.resource, entry.reason) for entry in collection.missing})
+    missing = collection.sorted_missing()
     if missing:
         notes["missing"] = [
             {"resource": resource, "reason": reason} for resource, reason in missing

@@ -14,6 +14,8 @@ from typing import Any
 from checker.records import field, record
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# Where a plan keeps its policy files, relative to the plan.
+POLICY_DIR = "policies"
 
 
 def file_stem(*parts: str) -> str:
@@ -25,6 +27,11 @@ def file_stem(*parts: str) -> str:
 class PolicyDocument:
     stem: str
     document: Mapping[str, Any]
+
+    @property
+    def path(self) -> str:
+        """Its file, relative to the plan: ``policies/<stem>.json``."""
+        return f"{POLICY_DIR}/{self.stem}.json"
 
 
 OrganizationLevels = tuple[tuple[PolicyDocument, ...], ...]
@@ -131,6 +138,16 @@ class Collection:
     def not_found(self, resource: str, reason: str) -> None:
         with self.lock:
             self.missing.append(Missing(resource, reason))
+
+    def sorted_unreadable(self) -> list[tuple[str, str, str]]:
+        """Each distinct (resource, field, reason) that could not be read, sorted."""
+        with self.lock:
+            return sorted({(each.resource, each.field, each.reason) for each in self.unreadable})
+
+    def sorted_missing(self) -> list[tuple[str, str]]:
+        """Each distinct (resource, reason) found not to exist, sorted."""
+        with self.lock:
+            return sorted({(entry.resource, entry.reason) for entry in self.missing})
 
     def reasons_for(self, resource: str) -> list[str]:
         with self.lock:
