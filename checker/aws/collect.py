@@ -120,9 +120,7 @@ def collect_images(
     for image in images:
         account = accounts.get(image.account)
         if account is None:
-            into.cannot_read(
-                image.repository_arn, "repository", f"no credentials for account {image.account}"
-            )
+            into.no_credentials(image.repository_arn, "repository", image.account)
             continue
         tasks.append(partial(collect_repository, account, image, into))
     run_all(tasks, jobs)
@@ -147,7 +145,7 @@ def collect_artifacts(
         if isinstance(owner, Failure):
             into.cannot_read(arn, "bucket", owner.message)
         elif owner not in accounts:
-            into.cannot_read(arn, "bucket", f"no credentials for account {owner}")
+            into.no_credentials(arn, "bucket", owner)
         else:
             bucket_owner[location.bucket] = owner
     tasks: list[Callable[[], None]] = [
@@ -172,7 +170,7 @@ def collect_keys(
     for owner, key in sorted(set(wanted)):
         account = accounts.get(owner)
         if account is None:
-            into.cannot_read(key, "key", f"no credentials for account {owner}")
+            into.no_credentials(key, "key", owner)
             continue
         arn = collect_key(account, key, _region_of_key(key, region), into)
         if arn is not None:
@@ -204,7 +202,7 @@ def collect(subject: Subject, accounts: Mapping[str, AwsAccount], *, jobs: int =
     if group_account in accounts:
         collect_group(accounts[group_account], subject.group_arn, subject.region, into)
     else:
-        into.cannot_read(subject.group_arn, "group", f"no credentials for account {group_account}")
+        into.no_credentials(subject.group_arn, "group", group_account)
     collect_images(images_of(subject.registration), accounts, into, jobs)
     owners = BucketOwners(dict(accounts))
     collect_artifacts(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from checker.aws.policy_text import decode_policy
-from checker.aws.reads import ABSENT, Failure, attempt
+from checker.aws.policy_text import policy_document
+from checker.aws.reads import ABSENT, Failure, attempt, existing
 from checker.aws.session import AwsAccount
 from checker.aws.state import Collection, PolicyDocument, RepositoryState, file_stem
 from checker.refs import EcrImage
@@ -24,11 +24,8 @@ def collect_repository(account: AwsAccount, image: EcrImage, into: Collection) -
             ),
             absent_codes=frozenset({"RepositoryNotFoundException"}),
         )
-        if described is ABSENT:
-            into.not_found(arn, f"ECR repository {image.repository} does not exist")
-            return
-        if isinstance(described, Failure):
-            into.cannot_read(arn, "repository", described.reason)
+        missing = f"ECR repository {image.repository} does not exist"
+        if existing(described, into, arn, what="repository", missing=missing) is None:
             return
         policy = attempt(
             "ecr:GetRepositoryPolicy",
@@ -38,15 +35,14 @@ def collect_repository(account: AwsAccount, image: EcrImage, into: Collection) -
         if isinstance(policy, Failure):
             into.cannot_read(arn, "policy", policy.reason)
             return
-        document = None
+        document: PolicyDocument | None = None
         if policy is not ABSENT:
-            decoded = decode_policy(policy)
-            if isinstance(decoded, str):
-                into.cannot_read(arn, "policy", decoded)
+            stem = file_stem("ecr", image.account, image.region, image.repository)
+            read = policy_document("ecr:GetRepositoryPolicy", policy, stem)
+            if isinstance(read, Failure):
+                into.cannot_read(arn, "policy", read.message)
                 return
-            document = PolicyDocument(
-                file_stem("ecr", image.account, image.region, image.repository), decoded
-            )
+            document = read
         with into.lock:
             into.repositories[arn] = RepositoryState(arn, document)
     image_id = {"imageDigest": image.digest} if image.digest else {"imageTag": image.tag}
@@ -55,7 +51,5 @@ def collect_repository(account: AwsAccount, image: EcrImage, into: Collection) -
         lambda: ecr.describe_images(**names, imageIds=[image_id]),
         absent_codes=frozenset({"ImageNotFoundException"}),
     )
-    if found is ABSENT:
-        into.not_found(image.uri, f"image {image.uri} does not exist in its repository")
-    elif isinstance(found, Failure):
-        into.cannot_read(image.uri, "image", found.reason)
+    missing = f"image {image.uri} does not exist in its repository"
+    existing(found, into, image.uri, what="image", missing=missing)

@@ -151,7 +151,7 @@ def collect_identity(
         return
     account = accounts.get(principal.account)
     if account is None:
-        into.cannot_read(arn, "identity", f"no credentials for account {principal.account}")
+        into.no_credentials(arn, "identity", principal.account)
         return
     try:
         state = read_identity(account, principal, managed)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from checker.aws.policy_text import decode_policy
-from checker.aws.reads import ABSENT, Failure, attempt, paginate
+from checker.aws.policy_text import policy_document
+from checker.aws.reads import Failure, attempt, existing, paginate
 from checker.aws.session import AwsAccount
-from checker.aws.state import Collection, GrantState, KeyState, PolicyDocument, file_stem
+from checker.aws.state import Collection, GrantState, KeyState, file_stem
 
 
 def _grant(entry: Mapping[str, Any]) -> GrantState:
@@ -30,16 +30,18 @@ def collect_key(account: AwsAccount, key_id: str, region: str, into: Collection)
     the plan would claim there are none.
     """
     kms = account.client("kms", region)
-    described = attempt(
-        "kms:DescribeKey",
-        lambda: kms.describe_key(KeyId=key_id)["KeyMetadata"],
-        absent_codes=frozenset({"NotFoundException"}),
+    described = existing(
+        attempt(
+            "kms:DescribeKey",
+            lambda: kms.describe_key(KeyId=key_id)["KeyMetadata"],
+            absent_codes=frozenset({"NotFoundException"}),
+        ),
+        into,
+        key_id,
+        what="key",
+        missing=f"KMS key {key_id} does not exist",
     )
-    if described is ABSENT:
-        into.not_found(key_id, f"KMS key {key_id} does not exist")
-        return None
-    if isinstance(described, Failure):
-        into.cannot_read(key_id, "key", described.reason)
+    if described is None:
         return None
     arn: str = described["Arn"]
     with into.lock:
@@ -66,14 +68,15 @@ def collect_key(account: AwsAccount, key_id: str, region: str, into: Collection)
             return arn
     if isinstance(aliases, Failure):
         into.cannot_read(arn, "aliases", aliases.reason)
-    decoded = decode_policy(policy)
-    if isinstance(decoded, str):
-        into.cannot_read(arn, "policy", decoded)
+    stem = file_stem("kms", arn.split(":")[4], region, key_uuid)
+    document = policy_document("kms:GetKeyPolicy", policy, stem)
+    if isinstance(document, Failure):
+        into.cannot_read(arn, "policy", document.message)
         return arn
     state = KeyState(
         arn=arn,
         manager=described.get("KeyManager", "CUSTOMER"),
-        policy=PolicyDocument(file_stem("kms", arn.split(":")[4], region, key_uuid), decoded),
+        policy=document,
         aliases=tuple(aliases) if isinstance(aliases, list) else (),
         grants=tuple(sorted(grants, key=lambda g: (g.grantee_principal, g.grant_id or "")))
         if isinstance(grants, list)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from checker.aws.policy_text import decode_policy
+from checker.aws.policy_text import policy_document
 from checker.aws.reads import ABSENT, Failure, attempt, paginate
 from checker.aws.session import AwsAccount
 from checker.aws.state import Collection, PolicyDocument, file_stem
@@ -77,10 +77,12 @@ def _policies(organizations: Any, target: str, kind: str) -> list[PolicyDocument
                 functools.partial(organizations.describe_policy, PolicyId=summary["Id"]),
             )
         )
-        decoded = decode_policy(described["Policy"]["Content"])
-        if isinstance(decoded, str):
-            raise _Unreadable(Failure("organizations:DescribePolicy", "InvalidPolicy", decoded))
-        documents.append(PolicyDocument(file_stem(kind, summary["Id"]), decoded))
+        document = policy_document(
+            "organizations:DescribePolicy",
+            described["Policy"]["Content"],
+            file_stem(kind, summary["Id"]),
+        )
+        documents.append(_must(document))
     return documents
 
 

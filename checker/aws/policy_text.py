@@ -6,6 +6,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from checker.aws.reads import Failure
+from checker.aws.state import PolicyDocument
+
+INVALID_POLICY = "InvalidPolicy"
+
 
 def decode_policy(text: Any) -> Mapping[str, Any] | str:
     """The document, or the reason it is not one."""
@@ -20,3 +25,12 @@ def decode_policy(text: Any) -> Mapping[str, Any] | str:
     if not isinstance(document, dict):
         return "the policy is not a JSON object"
     return document
+
+
+def policy_document(operation: str, text: Any, stem: str) -> PolicyDocument | Failure:
+    """``text`` (what ``operation`` returned) as the document filed under ``stem``; when it
+    is not one, a failure of ``operation`` whose message says why."""
+    decoded = decode_policy(text)
+    if isinstance(decoded, str):
+        return Failure(operation, INVALID_POLICY, decoded)
+    return PolicyDocument(stem, decoded)

@@ -11,6 +11,7 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from checker.aws.boto import BotoCoreError, ClientError
+from checker.aws.state import Collection
 from checker.records import record
 
 T = TypeVar("T")
@@ -77,6 +78,20 @@ def attempt(
     except BotoCoreError as error:
         # Timeouts and connection errors, after botocore's own retries.
         return Failure(operation, type(error).__name__, str(error))
+
+
+def existing(
+    outcome: T | Absent | Failure, into: Collection, resource: str, *, what: str, missing: str
+) -> T | None:
+    """The value of a read that says whether ``resource`` exists; ``None`` once recorded in
+    ``into`` as missing (``missing``: why) or as an unreadable ``what``."""
+    if isinstance(outcome, Absent):
+        into.not_found(resource, missing)
+        return None
+    if isinstance(outcome, Failure):
+        into.cannot_read(resource, what, outcome.reason)
+        return None
+    return outcome
 
 
 def paginate(client: Any, method: str, key: str, **params: Any) -> Iterator[Any]:

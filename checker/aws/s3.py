@@ -6,8 +6,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from checker.aws.policy_text import decode_policy
-from checker.aws.reads import ABSENT, Failure, attempt, paginate
+from checker.aws.policy_text import policy_document
+from checker.aws.reads import ABSENT, Failure, attempt, existing, paginate
 from checker.aws.session import AwsAccount
 from checker.aws.state import BucketState, Collection, ObjectState, PolicyDocument, file_stem
 from checker.refs import S3Location
@@ -77,13 +77,13 @@ def collect_bucket(account: AwsAccount, account_id: str, bucket: str, into: Coll
         else:
             into.cannot_read(arn, "policy", policy.reason)
         return
-    document = None
+    document: PolicyDocument | None = None
     if policy is not ABSENT:
-        decoded = decode_policy(policy)
-        if isinstance(decoded, str):
-            into.cannot_read(arn, "policy", decoded)
+        read = policy_document("s3:GetBucketPolicy", policy, file_stem("s3", bucket))
+        if isinstance(read, Failure):
+            into.cannot_read(arn, "policy", read.message)
             return
-        document = PolicyDocument(file_stem("s3", bucket), decoded)
+        document = read
     encryption = attempt(
         "s3:GetBucketEncryption",
         lambda: _encryption(s3.get_bucket_encryption(Bucket=bucket)),
@@ -120,11 +120,9 @@ def collect_object(account: AwsAccount, location: S3Location, into: Collection) 
         lambda: s3.head_object(Bucket=location.bucket, Key=location.key),
         absent_codes=frozenset({"404", "NoSuchKey", "NotFound"}),
     )
-    if head is ABSENT:
-        into.not_found(location.uri, f"object {location.uri} does not exist")
-        return
-    if isinstance(head, Failure):
-        into.cannot_read(location.uri, "object", head.reason)
+    missing = f"object {location.uri} does not exist"
+    head = existing(head, into, location.uri, what="object", missing=missing)
+    if head is None:
         return
     state = ObjectState(location.uri, head.get("ServerSideEncryption"), head.get("SSEKMSKeyId"))
     with into.lock:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from checker.aws.policy_text import decode_policy
-from checker.aws.reads import ABSENT, Absent, Failure, attempt, paginate
+from checker.aws.policy_text import policy_document
+from checker.aws.reads import ABSENT, Absent, Failure, attempt, existing, paginate
 from checker.aws.session import AwsAccount
 from checker.aws.state import Collection, GroupState, PolicyDocument, file_stem
 
@@ -28,10 +28,8 @@ def group_policy(account: AwsAccount, name: str, region: str) -> PolicyDocument 
     )
     if isinstance(text, Failure) or text is ABSENT:
         return text
-    decoded = decode_policy(text)
-    if isinstance(decoded, str):
-        return Failure("sagemaker:GetModelPackageGroupPolicy", "InvalidPolicy", decoded)
-    return PolicyDocument(file_stem("sagemaker", account.account_id, region, name), decoded)
+    stem = file_stem("sagemaker", account.account_id, region, name)
+    return policy_document("sagemaker:GetModelPackageGroupPolicy", text, stem)
 
 
 def collect_group(account: AwsAccount, arn: str, region: str, into: Collection) -> None:
@@ -42,11 +40,8 @@ def collect_group(account: AwsAccount, arn: str, region: str, into: Collection) 
         lambda: sagemaker.describe_model_package_group(ModelPackageGroupName=name),
         absent_codes=frozenset({"ValidationException", "ResourceNotFound"}),
     )
-    if described is ABSENT:
-        into.not_found(arn, f"model package group {name} does not exist")
-        return
-    if isinstance(described, Failure):
-        into.cannot_read(arn, "group", described.reason)
+    missing = f"model package group {name} does not exist"
+    if existing(described, into, arn, what="group", missing=missing) is None:
         return
     policy = group_policy(account, name, region)
     if isinstance(policy, Failure):

@@ -135,6 +135,10 @@ class Collection:
         with self.lock:
             self.unreadable.append(Unreadable(resource, what, reason))
 
+    def no_credentials(self, resource: str, what: str, account: str) -> None:
+        """``resource`` is in ``account``, which xreg was given no way to read."""
+        self.cannot_read(resource, what, f"no credentials for account {account}")
+
     def not_found(self, resource: str, reason: str) -> None:
         with self.lock:
             self.missing.append(Missing(resource, reason))
