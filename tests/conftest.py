@@ -1,4 +1,5 @@
-"""Shared test helpers: the bundled fixtures, the report schema, running ``xreg``."""
+"""Shared test helpers: the bundled fixtures, the report schema, running ``xreg``, the moto
+server."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 
+from tests.moto_server import MotoServer
 from tests.plans import FIXTURES, ROOT
 
 REPORT_SCHEMA = json.loads((ROOT / "checker" / "schemas" / "report.schema.json").read_text())
@@ -51,3 +54,23 @@ class Terminal(io.StringIO):
 @pytest.fixture
 def example_plan() -> Path:
     return FIXTURES / "aws-doc-sample" / "plan.yaml"
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[MotoServer]:
+    """One moto server process for the whole run; tests clean it (``MotoServer.clean``)."""
+    with MotoServer() as server:
+        yield server
+
+
+@pytest.fixture
+def isolated_aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Credentials that reach the test server and nothing else, as a user's shell would hold
+    them: no profile, no session token, no config or credentials file of this machine."""
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-2")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))

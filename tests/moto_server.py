@@ -8,6 +8,9 @@ HTTP only. ``MotoServer`` starts it on a free port and stops it::
         boto3.client("s3", endpoint_url=server.endpoint_url, ...)
         server.set_faults([{"operation": "GetBucketPolicy", "fault": "access_denied"}])
         server.operations()  # [("s3", "GetBucketPolicy", "/bucket"), ...]
+        server.clean()  # every account empty, no fault rules, an empty request log
+
+``session_as`` gives a boto3 session inside one of the server's accounts.
 
 A separate process keeps moto's in-process mocks (``mock_aws``), used by other tests, from
 intercepting these HTTP calls, and gives the server its own interpreter lock, so timings
@@ -36,10 +39,14 @@ import urllib.request
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import boto3
 
 CONTROL_PREFIX = "/_xreg/"
 READY_LINE_PREFIX = "XREG-MOTO-PORT "
+REGION = "us-east-2"
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -315,6 +322,41 @@ class MotoServer:
     def reset(self) -> None:
         """Forget every account's state (moto's own reset endpoint)."""
         self._call("POST", "/moto-api/reset")
+
+    def clean(self) -> MotoServer:
+        """Empty accounts, no fault rules and an empty request log: as if just started."""
+        self.reset()
+        self.clear_faults()
+        self.clear_log()
+        return self
+
+
+def session_as(
+    endpoint_url: str,
+    account: str,
+    role: str = "xreg-test-admin",
+    session_name: str = "xreg-test-setup",
+) -> boto3.Session:
+    """A boto3 session inside ``account`` of the server at ``endpoint_url``, as ``role``: moto
+    maps the keys of an assumed role to the role's account (the role need not exist)."""
+    import boto3
+
+    sts = boto3.client(
+        "sts",
+        endpoint_url=endpoint_url,
+        region_name=REGION,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    credentials = sts.assume_role(
+        RoleArn=f"arn:aws:iam::{account}:role/{role}", RoleSessionName=session_name
+    )["Credentials"]
+    return boto3.Session(
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+        region_name=REGION,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,8 +1,7 @@
-"""Shared helpers for the dry-run tests: replays, generated plans, a moto server."""
+"""Shared helpers for the dry-run tests: the fixtures' scenarios, replays, the moto server."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -65,35 +64,7 @@ def stopped_step(report: Report) -> dict[str, Any]:
     return step
 
 
-def client_as(service: str, endpoint_url: str, role_arn: str, session: str) -> Any:
-    """A boto3 client of the moto server acting as ``role_arn`` (moto switches account)."""
-    import boto3
-
-    plain = {
-        "region_name": "us-east-2",
-        "endpoint_url": endpoint_url,
-    }
-    sts = boto3.client("sts", aws_access_key_id="testing", aws_secret_access_key="testing", **plain)
-    credentials = sts.assume_role(RoleArn=role_arn, RoleSessionName=session)["Credentials"]
-    return boto3.client(
-        service,
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-        **plain,
-    )
-
-
-@pytest.fixture(scope="session")
-def moto_server() -> Iterator[MotoServer]:
-    with MotoServer() as server:
-        yield server
-
-
 @pytest.fixture
 def fresh_server(moto_server: MotoServer) -> MotoServer:
-    """The shared server with every account's state and the request log cleared."""
-    moto_server.reset()
-    moto_server.clear_log()
-    moto_server.clear_faults()
-    return moto_server
+    """The session's shared server (tests/conftest.py), cleaned."""
+    return moto_server.clean()

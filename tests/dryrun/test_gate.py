@@ -9,14 +9,13 @@ from botocore.exceptions import ClientError
 
 from tests.conftest import FIXTURES
 from tests.dryrun.conftest import (
-    client_as,
     copy_fixture,
     edit_plan,
     replay,
     stopped_step,
     trace_of,
 )
-from tests.moto_server import MotoServer
+from tests.moto_server import MotoServer, session_as
 
 FIXED = FIXTURES / "aws-doc-sample-fixed" / "plan.yaml"
 
@@ -93,12 +92,12 @@ def test_moto_alone_cannot_register_into_another_accounts_group(
     """Why xreg routes CreateModelPackage: moto looks for the group in the caller's account."""
     report = replay(FIXED, endpoint_url=fresh_server.endpoint_url)
     assert trace_of(report)["steps"][0]["routed_to"] == "111111111111"
-    sagemaker = client_as(
-        "sagemaker",
+    sagemaker = session_as(
         fresh_server.endpoint_url,
-        "arn:aws:iam::222222222222:role/TrainingPipelineRole",
-        "direct",
-    )
+        "222222222222",
+        role="TrainingPipelineRole",
+        session_name="direct",
+    ).client("sagemaker", endpoint_url=fresh_server.endpoint_url)
     from checker.plan.loader import load_plan
 
     request = dict(load_plan(FIXED).registration)

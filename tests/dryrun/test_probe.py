@@ -28,17 +28,9 @@ READS = {
 
 
 @pytest.fixture
-def live(fresh_server: MotoServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> MotoServer:
+def live(fresh_server: MotoServer, isolated_aws_environment: None) -> MotoServer:
     """The server holding both accounts as a dry-run built them, reached with plain
     environment credentials, as a user's shell would."""
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_CONFIG_FILE": str(tmp_path / "no-config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-credentials"),
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
     replay(FIXED, endpoint_url=fresh_server.endpoint_url)
     fresh_server.clear_log()
     return fresh_server

@@ -7,30 +7,18 @@ import json
 from pathlib import Path
 from typing import Any
 
-import boto3
-
 from tests.conftest import FIXTURES
 from tests.dryrun.conftest import copy_fixture, edit_plan, replay, trace_of
-from tests.moto_server import MotoServer
+from tests.moto_server import MotoServer, session_as
 
 FIXED = FIXTURES / "aws-doc-sample-fixed"
 KEY = "arn:aws:kms:us-east-2:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
 
 def _client(server: MotoServer, service: str, account: str) -> Any:
-    client = boto3.client(
-        service,
-        region_name="us-east-2",
-        endpoint_url=server.endpoint_url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
+    return session_as(server.endpoint_url, account).client(
+        service, endpoint_url=server.endpoint_url
     )
-
-    def in_account(request: Any, **_: Any) -> None:
-        request.headers["x-moto-account-id"] = account
-
-    client.meta.events.register("before-sign", in_account)
-    return client
 
 
 def _document(name: str) -> Any:

@@ -11,12 +11,11 @@ from tests.dryrun.conftest import (
     FAILING,
     PASSING,
     REGISTRY_PACKAGE,
-    client_as,
     replay,
     stopped_step,
     trace_of,
 )
-from tests.moto_server import MotoServer
+from tests.moto_server import MotoServer, session_as
 
 
 @pytest.mark.parametrize("name", sorted(FAILING))
@@ -46,12 +45,9 @@ def test_passing_fixture_registers_on_the_server(name: str, fresh_server: MotoSe
     assert trace["outcome"] == "succeeded", stopped_step(report) if trace["stopped_at"] else ""
     assert trace["model_package_arn"] == REGISTRY_PACKAGE.format(group=PASSING[name])
     # the package really is in the registry account's moto state
-    sagemaker = client_as(
-        "sagemaker",
-        fresh_server.endpoint_url,
-        "arn:aws:iam::111111111111:role/inspector",
-        "inspector",
-    )
+    sagemaker = session_as(
+        fresh_server.endpoint_url, "111111111111", role="inspector", session_name="inspector"
+    ).client("sagemaker", endpoint_url=fresh_server.endpoint_url)
     described = sagemaker.describe_model_package(ModelPackageName=trace["model_package_arn"])
     assert described["ModelPackageArn"] == trace["model_package_arn"]
 

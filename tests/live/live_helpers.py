@@ -8,10 +8,10 @@ from typing import Any
 
 import yaml
 from live_scenarios import REGISTRY, TRAINING
-from moto_server import MotoServer
 
 from checker.aws.session import AccountAccess
 from checker.aws.snapshot import SnapshotOptions, snapshot_to_dir
+from tests.moto_server import MotoServer
 
 
 def access(server: MotoServer, account: str, **settings: Any) -> AccountAccess:

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
+from tests.moto_server import session_as
 
 REGISTRY = "111111111111"
 TRAINING = "222222222222"
@@ -21,26 +21,6 @@ REPOSITORY = "decision-trees-sample"
 GROUP = "iris"
 IMAGE = f"{TRAINING}.dkr.ecr.{REGION}.amazonaws.com/{REPOSITORY}:latest"
 GROUP_ARN = f"arn:aws:sagemaker:{REGION}:{REGISTRY}:model-package-group/{GROUP}"
-
-
-def admin_session(endpoint_url: str, account: str) -> boto3.Session:
-    """A session inside ``account`` (moto maps assumed-role keys to the role's account)."""
-    sts = boto3.client(
-        "sts",
-        endpoint_url=endpoint_url,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    credentials = sts.assume_role(
-        RoleArn=f"arn:aws:iam::{account}:role/xreg-test-admin", RoleSessionName="xreg-test-setup"
-    )["Credentials"]
-    return boto3.Session(
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-        region_name=REGION,
-    )
 
 
 def allow(
@@ -80,7 +60,7 @@ def seed_request() -> dict[str, Any]:
 def populate_seed(endpoint_url: str) -> Seed:
     """Both accounts exactly as the documentation's example sets them up."""
     registry_root = f"arn:aws:iam::{REGISTRY}:root"
-    training = admin_session(endpoint_url, TRAINING)
+    training = session_as(endpoint_url, TRAINING)
     ecr = training.client("ecr", endpoint_url=endpoint_url)
     ecr.create_repository(repositoryName=REPOSITORY)
     ecr.put_image(
@@ -124,7 +104,7 @@ def populate_seed(endpoint_url: str) -> Seed:
         ServerSideEncryption="aws:kms",
         SSEKMSKeyId=key_arn,
     )
-    registry = admin_session(endpoint_url, REGISTRY)
+    registry = session_as(endpoint_url, REGISTRY)
     sagemaker = registry.client("sagemaker", endpoint_url=endpoint_url)
     sagemaker.create_model_package_group(ModelPackageGroupName=GROUP)
     sagemaker.put_model_package_group_policy(
@@ -168,7 +148,7 @@ def _manifest() -> str:
 def populate_good_training(endpoint_url: str) -> str:
     """A repository, bucket and key in the training account that the registry can read."""
     registry_root = f"arn:aws:iam::{REGISTRY}:root"
-    training = admin_session(endpoint_url, TRAINING)
+    training = session_as(endpoint_url, TRAINING)
     ecr = training.client("ecr", endpoint_url=endpoint_url)
     ecr.create_repository(repositoryName=GOOD_REPOSITORY)
     ecr.put_image(repositoryName=GOOD_REPOSITORY, imageTag="v1", imageManifest=_manifest())
@@ -195,7 +175,7 @@ def populate_good_training(endpoint_url: str) -> str:
 
 
 def put_artifact(endpoint_url: str, bucket: str, key: str, key_arn: str) -> str:
-    s3 = admin_session(endpoint_url, TRAINING).client("s3", endpoint_url=endpoint_url)
+    s3 = session_as(endpoint_url, TRAINING).client("s3", endpoint_url=endpoint_url)
     s3.put_object(
         Bucket=bucket, Key=key, Body=b"m", ServerSideEncryption="aws:kms", SSEKMSKeyId=key_arn
     )
@@ -205,7 +185,7 @@ def put_artifact(endpoint_url: str, bucket: str, key: str, key_arn: str) -> str:
 def add_version(
     endpoint_url: str, group: str, image: str, model_url: str, status: str = "Approved"
 ) -> str:
-    sagemaker = admin_session(endpoint_url, REGISTRY).client("sagemaker", endpoint_url=endpoint_url)
+    sagemaker = session_as(endpoint_url, REGISTRY).client("sagemaker", endpoint_url=endpoint_url)
     arn: str = sagemaker.create_model_package(
         ModelPackageGroupName=group,
         ModelApprovalStatus=status,
@@ -219,7 +199,7 @@ def add_version(
 
 
 def add_group(endpoint_url: str, name: str, *, register_principal: str | None) -> str:
-    sagemaker = admin_session(endpoint_url, REGISTRY).client("sagemaker", endpoint_url=endpoint_url)
+    sagemaker = session_as(endpoint_url, REGISTRY).client("sagemaker", endpoint_url=endpoint_url)
     arn: str = sagemaker.create_model_package_group(ModelPackageGroupName=name)[
         "ModelPackageGroupArn"
     ]

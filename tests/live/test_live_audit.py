@@ -15,13 +15,12 @@ from live_scenarios import (
     REGISTRY,
     TRAINING,
     add_version,
-    admin_session,
     populate_audit,
     put_artifact,
 )
-from moto_server import MotoServer
 
 from checker.cli import main
+from tests.moto_server import MotoServer, session_as
 
 TRAINING_ROOT = f"arn:aws:iam::{TRAINING}:root"
 
@@ -175,11 +174,11 @@ def test_since_reports_new_versions_and_revoked_access(
     image = f"{TRAINING}.dkr.ecr.{REGION}.amazonaws.com/{GOOD_REPOSITORY}:v1"
     url = put_artifact(server.endpoint_url, GOOD_BUCKET, "churn/v3/model.tar.gz", world.key_arn)
     new_version = add_version(server.endpoint_url, "churn", image, url)
-    training = admin_session(server.endpoint_url, TRAINING)
+    training = session_as(server.endpoint_url, TRAINING)
     training.client("ecr", endpoint_url=server.endpoint_url).delete_repository_policy(
         repositoryName=GOOD_REPOSITORY
     )
-    registry = admin_session(server.endpoint_url, REGISTRY)
+    registry = session_as(server.endpoint_url, REGISTRY)
     registry.client(
         "sagemaker", endpoint_url=server.endpoint_url
     ).delete_model_package_group_policy(ModelPackageGroupName="old")

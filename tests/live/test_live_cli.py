@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 from live_scenarios import REGISTRY, TRAINING, populate_seed
-from moto_server import MotoServer
 
 from checker.cli import main
+from tests.moto_server import MotoServer
 
 
 def snapshot_args(server: MotoServer, *extra: str) -> list[str]:

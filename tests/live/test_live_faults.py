@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from live_helpers import read_plan, snapshot
 from live_scenarios import BUCKET, REGISTRY, TRAINING, populate_seed
-from moto_server import MotoServer
 
 from checker.aws.session import AccountAccess, AwsAccount
 from checker.errors import InputError
+from tests.moto_server import MotoServer
 
 
 def unreadable(plan: dict) -> dict[tuple[str, str], str]:

@@ -15,8 +15,7 @@ from typing import Any
 
 import yaml
 from live_helpers import access, snapshot, tree
-from live_scenarios import REGISTRY, TRAINING, admin_session, populate_seed
-from moto_server import MotoServer
+from live_scenarios import REGISTRY, TRAINING, populate_seed
 
 from checker.aws.collect import collect
 from checker.aws.memory_plan import build_plan
@@ -26,6 +25,7 @@ from checker.aws.snapshot import SnapshotOptions, build_subject
 from checker.engine import CheckOptions, check_plan
 from checker.plan.loader import load_plan
 from checker.report.model import Report
+from tests.moto_server import MotoServer, session_as
 
 FULL_ACCESS_ID = "p-FullAWSAccess"
 ALLOW_LIST = {
@@ -50,7 +50,7 @@ ALLOW_LIST = {
 
 def put_registry_under_an_ou(endpoint_url: str) -> str:
     """Returns the allow-list SCP's id."""
-    organizations = admin_session(endpoint_url, REGISTRY).client(
+    organizations = session_as(endpoint_url, REGISTRY).client(
         "organizations", endpoint_url=endpoint_url
     )
     organizations.create_organization(FeatureSet="ALL")

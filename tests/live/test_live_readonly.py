@@ -6,11 +6,11 @@ import boto3
 import botocore.session
 import pytest
 from live_helpers import access
-from live_scenarios import BUCKET, REGION, TRAINING, admin_session, allow, populate_seed
-from moto_server import MotoServer
+from live_scenarios import BUCKET, REGION, TRAINING, allow, populate_seed
 
 from checker.aws.readonly import READ_OPERATIONS, WriteRefused, guard_client, iam_actions
 from checker.aws.session import AwsAccount
+from tests.moto_server import MotoServer, session_as
 
 READ_PREFIXES = ("Get", "List", "Describe", "Head")
 
@@ -22,7 +22,7 @@ def checker_account(server: MotoServer, account: str) -> AwsAccount:
 def test_a_write_is_refused_and_never_reaches_the_server(server: MotoServer) -> None:
     populate_seed(server.endpoint_url)
     before = (
-        admin_session(server.endpoint_url, TRAINING)
+        session_as(server.endpoint_url, TRAINING)
         .client("s3", endpoint_url=server.endpoint_url)
         .get_bucket_policy(Bucket=BUCKET)["Policy"]
     )
@@ -31,7 +31,7 @@ def test_a_write_is_refused_and_never_reaches_the_server(server: MotoServer) -> 
     with pytest.raises(WriteRefused, match="s3:PutBucketPolicy"):
         s3.put_bucket_policy(Bucket=BUCKET, Policy=allow("*", ["s3:*"], "*"))
     after = (
-        admin_session(server.endpoint_url, TRAINING)
+        session_as(server.endpoint_url, TRAINING)
         .client("s3", endpoint_url=server.endpoint_url)
         .get_bucket_policy(Bucket=BUCKET)["Policy"]
     )

@@ -14,13 +14,12 @@ from live_scenarios import (
     REGISTRY,
     REPOSITORY,
     TRAINING,
-    admin_session,
     populate_seed,
     seed_request,
 )
-from moto_server import MotoServer
 
 from tests.conftest import FIXTURES
+from tests.moto_server import MotoServer, session_as
 
 FIXTURE = FIXTURES / "aws-doc-sample"
 
@@ -79,7 +78,7 @@ def test_a_second_snapshot_into_the_same_folder_drops_stale_policy_files(
     seed = populate_seed(server.endpoint_url)
     folder = tmp_path / "snap"
     snapshot(server, seed.request, folder)
-    admin_session(server.endpoint_url, TRAINING).client(
+    session_as(server.endpoint_url, TRAINING).client(
         "s3", endpoint_url=server.endpoint_url
     ).delete_bucket_policy(Bucket=BUCKET)
     plan = read_plan(snapshot(server, seed.request, folder))
@@ -107,9 +106,7 @@ def test_principals_policies_are_collected_as_documents(
 ) -> None:
     server = managed_server
     seed = populate_seed(server.endpoint_url)
-    iam = admin_session(server.endpoint_url, REGISTRY).client(
-        "iam", endpoint_url=server.endpoint_url
-    )
+    iam = session_as(server.endpoint_url, REGISTRY).client("iam", endpoint_url=server.endpoint_url)
     trust = json.dumps({"Version": "2012-10-17", "Statement": []})
     boundary_arn = iam.create_policy(
         PolicyName="deploy-boundary",
@@ -180,9 +177,7 @@ def test_a_session_principal_is_described_by_its_role(server: MotoServer, tmp_pa
     from checker.plan.loader import load_plan
 
     seed = populate_seed(server.endpoint_url)
-    iam = admin_session(server.endpoint_url, REGISTRY).client(
-        "iam", endpoint_url=server.endpoint_url
-    )
+    iam = session_as(server.endpoint_url, REGISTRY).client("iam", endpoint_url=server.endpoint_url)
     iam.create_role(
         RoleName="Deploy",
         AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}),
