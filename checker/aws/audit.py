@@ -26,7 +26,7 @@ from checker.aws.collect import (
     resolve_bucket_keys,
 )
 from checker.aws.iam import ManagedPolicies, collect_identity
-from checker.aws.memory_plan import build_plan
+from checker.aws.memory_plan import build_plan, collection_facts
 from checker.aws.organizations import collect_organization
 from checker.aws.reads import ABSENT, Failure, attempt
 from checker.aws.s3 import BucketOwners
@@ -38,6 +38,7 @@ from checker.engine.verdict import FAILING_DECISIONS, requirement_fails, summari
 from checker.policy import AccessQuestion, Request, decide_access, parse_policy
 from checker.policy.model import PolicyType
 from checker.records import asdict, field, record, replace
+from checker.refs import EcrImage, S3Location
 from checker.report.model import Finding, Report, RequirementResult, Summary
 
 # The create_model_package fields a version carries that name what a deployment reads.
@@ -81,6 +82,9 @@ class VersionRead:
     status: str
     created: str
     registration: dict[str, Any]
+    # What the registration references, parsed once: the reads and the version's plan use it.
+    images: list[EcrImage] = field(default_factory=list)
+    artifacts: list[tuple[S3Location, bool]] = field(default_factory=list)
 
 
 @record(frozen=False)
@@ -154,6 +158,8 @@ def read_group(registry: AwsAccount, region: str, summary: Mapping[str, Any]) ->
                 status=described.get("ModelApprovalStatus", entry.get("ModelApprovalStatus", "")),
                 created=_time(described.get("CreationTime")),
                 registration=registration,
+                images=images_of(registration),
+                artifacts=artifacts_of(registration),
             )
         )
     group.versions.sort(key=lambda version: (version.number or 0, version.arn))
@@ -263,10 +269,10 @@ def audit(
 
     # Every resource any version references, read once, whoever references it.
     collection = Collection()
-    registrations = [version.registration for group in groups for version in group.versions]
-    images = {image.uri: image for reg in registrations for image in images_of(reg)}
+    all_versions = [version for group in groups for version in group.versions]
+    images = {image.uri: image for version in all_versions for image in version.images}
     artifacts = {
-        loc.uri: (loc, prefix) for reg in registrations for loc, prefix in artifacts_of(reg)
+        loc.uri: (loc, prefix) for version in all_versions for loc, prefix in version.artifacts
     }
     collect_images(images.values(), accounts, collection, settings.jobs)
     collect_artifacts(
@@ -290,6 +296,8 @@ def audit(
         collect_organization(account, collection, kinds=("scp", "rcp"))
     for group in groups:
         collection.groups[group.arn] = GroupState(group.arn, group.policy)
+    # The collection is complete: what it could not read is the same for every plan.
+    shared_facts = collection_facts(collection)
 
     rows_by_key: dict[tuple[str, str, str], RequirementResult] = {}
     # Counted as they come rather than kept: thousands of versions' rows would dominate memory.
@@ -305,13 +313,13 @@ def audit(
             "training_account": training_default[0] if training_default else registry_id,
             "registry_account": registry_id,
             "registration": {"ModelPackageGroupName": group.arn},
+            "shared_facts": shared_facts,
         }
         group_findings = lint_group(group, plan_kwargs, collection)
         findings.extend(group_findings)
         versions = []
         for version in group.versions:
-            version_images = images_of(version.registration)
-            version_artifacts = artifacts_of(version.registration)
+            version_images, version_artifacts = version.images, version.artifacts
             keys = {
                 state.kms_key
                 for loc, _ in version_artifacts

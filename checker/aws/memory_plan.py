@@ -25,6 +25,7 @@ from checker.plan.model import (
     S3Bucket,
 )
 from checker.plan.snapshot_facts import MissingFact, ObjectFact, SnapshotFacts, UnreadableFact
+from checker.records import replace
 from checker.refs import find_s3_uris
 
 
@@ -53,21 +54,33 @@ def _organization(
     return policies, numbers
 
 
-def snapshot_facts(collection: Collection, uris: Iterable[str] | None = None) -> SnapshotFacts:
+def collection_facts(collection: Collection) -> SnapshotFacts:
+    """What ``x-snapshot`` would say could not be read or does not exist (no objects)."""
+    return SnapshotFacts(
+        unreadable=tuple(UnreadableFact(*entry) for entry in collection.sorted_unreadable()),
+        missing=tuple(
+            MissingFact(*entry, index) for index, entry in enumerate(collection.sorted_missing())
+        ),
+    )
+
+
+def snapshot_facts(
+    collection: Collection,
+    uris: Iterable[str] | None = None,
+    shared: SnapshotFacts | None = None,
+) -> SnapshotFacts:
     """What ``x-snapshot`` of the written plan would say, as ``load_plan`` reads it.
 
     ``uris``: only the objects a plan's request names. An audit builds one plan per version
     from one collection of every group's objects; taking all of them each time made the audit
-    quadratic in the number of versions.
+    quadratic in the number of versions. ``shared``: the ``collection_facts`` of a collection
+    that no longer changes, computed once for all those plans.
     """
-    unreadable = collection.sorted_unreadable()
-    missing = collection.sorted_missing()
     with collection.lock:
         wanted = sorted(collection.objects) if uris is None else sorted(set(uris))
         objects = [collection.objects[uri] for uri in wanted if uri in collection.objects]
-    return SnapshotFacts(
-        unreadable=tuple(UnreadableFact(*entry) for entry in unreadable),
-        missing=tuple(MissingFact(*entry, index) for index, entry in enumerate(missing)),
+    return replace(
+        shared if shared is not None else collection_facts(collection),
         objects=tuple(ObjectFact(o.uri, o.sse, o.kms_key) for o in objects),
     )
 
@@ -92,7 +105,9 @@ def build_plan(
     groups: Iterable[str] = (),
     consumers: tuple[str, ...] = (),
     training_output_key: str | None = None,
+    shared_facts: SnapshotFacts | None = None,
 ) -> Plan:
+    """``shared_facts``: see ``snapshot_facts``."""
     repository_entries = tuple(
         EcrRepository(
             arn=arn,
@@ -190,6 +205,8 @@ def build_plan(
         resource_control_policies=rcps or None,
         scp_levels=scp_levels,
         rcp_levels=rcp_levels,
-        snapshot=snapshot_facts(collection, (uri for uri, _, _ in find_s3_uris(registration))),
+        snapshot=snapshot_facts(
+            collection, (uri for uri, _, _ in find_s3_uris(registration)), shared_facts
+        ),
         raw={"registration": registration},
     )
