@@ -22,12 +22,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "tests" / "live"))
+# _common first: it puts the repository root on sys.path, for tests.*
+import _common  # noqa: F401
 
 VERSIONS = 5
-REPOSITORIES = 5
+REPOSITORIES = tuple(f"model-{number}" for number in range(5))
 BUCKET = "bench-artifacts"
 
 
@@ -45,94 +44,40 @@ def _env() -> dict[str, str]:
 
 
 def populate(endpoint: str, start: int, stop: int, key_arn: str | None) -> str:
-    """Groups ``start``..``stop``-1, each with VERSIONS versions; returns the key ARN."""
-    from live_scenarios import (
-        PULL_ACTIONS,
+    """Groups ``start``..``stop``-1, each with VERSIONS versions (the training account's
+    repositories, bucket and key first, when ``key_arn`` is None); returns the key ARN."""
+    from tests.live.live_scenarios import (
         REGION,
         REGISTRY,
         TRAINING,
-        _manifest,
-        admin_session,
-        allow,
+        Admin,
+        add_group,
+        add_version,
+        populate_good_training,
+        put_artifact,
     )
 
-    training = admin_session(endpoint, TRAINING)
-    registry = admin_session(endpoint, REGISTRY)
-    s3 = training.client("s3", endpoint_url=endpoint)
+    training, registry = Admin(endpoint, TRAINING), Admin(endpoint, REGISTRY)
     if key_arn is None:
-        registry_root = f"arn:aws:iam::{REGISTRY}:root"
-        ecr = training.client("ecr", endpoint_url=endpoint)
-        for number in range(REPOSITORIES):
-            name = f"model-{number}"
-            ecr.create_repository(repositoryName=name)
-            ecr.put_image(
-                repositoryName=name,
-                imageTag="v1",
-                imageManifest=_manifest(),
-            )
-            ecr.set_repository_policy(
-                repositoryName=name, policyText=allow(registry_root, PULL_ACTIONS)
-            )
-        kms = training.client("kms", endpoint_url=endpoint)
-        key_arn = kms.create_key(Policy=allow(registry_root, ["kms:Decrypt"], "*"))["KeyMetadata"][
-            "Arn"
-        ]
-        s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
-        s3.put_bucket_policy(
-            Bucket=BUCKET,
-            Policy=allow(registry_root, ["s3:GetObject"], f"arn:aws:s3:::{BUCKET}/*"),
-        )
-    sagemaker = registry.client("sagemaker", endpoint_url=endpoint)
+        key_arn = populate_good_training(training, REPOSITORIES, BUCKET)
     for group_number in range(start, stop):
         group = f"group-{group_number:05d}"
-        sagemaker.create_model_package_group(ModelPackageGroupName=group)
-        sagemaker.put_model_package_group_policy(
-            ModelPackageGroupName=group,
-            ResourcePolicy=allow(
-                f"arn:aws:iam::{TRAINING}:root",
-                ["sagemaker:CreateModelPackage"],
-                f"arn:aws:sagemaker:{REGION}:{REGISTRY}:model-package/{group}/*",
-            ),
-        )
+        add_group(registry, group, register_principal=f"arn:aws:iam::{TRAINING}:root")
         for version in range(VERSIONS):
-            key = f"{group}/v{version}/model.tar.gz"
-            s3.put_object(
-                Bucket=BUCKET,
-                Key=key,
-                Body=b"m",
-                ServerSideEncryption="aws:kms",
-                SSEKMSKeyId=key_arn,
-            )
-            repository = f"model-{(group_number + version) % REPOSITORIES}"
-            sagemaker.create_model_package(
-                ModelPackageGroupName=group,
-                ModelApprovalStatus="Approved",
-                InferenceSpecification={
-                    "Containers": [
-                        {
-                            "Image": f"{TRAINING}.dkr.ecr.{REGION}.amazonaws.com/{repository}:v1",
-                            "ModelDataUrl": f"s3://{BUCKET}/{key}",
-                        }
-                    ],
-                    "SupportedContentTypes": ["text/csv"],
-                    "SupportedResponseMIMETypes": ["text/csv"],
-                },
-            )
+            url = put_artifact(training, BUCKET, f"{group}/v{version}/model.tar.gz", key_arn)
+            repository = REPOSITORIES[(group_number + version) % len(REPOSITORIES)]
+            image = f"{TRAINING}.dkr.ecr.{REGION}.amazonaws.com/{repository}:v1"
+            add_version(registry, group, image, url)
     return key_arn
-
-
-def _session(endpoint: str, account: str) -> Any:
-    from live_scenarios import admin_session
-
-    return admin_session(endpoint, account)
 
 
 def floor(endpoint: str) -> int:
     """The audit's reads, sequentially, with plain boto3 (no guard, no decisions)."""
-    from live_scenarios import REGISTRY, TRAINING
+    from tests.live.live_scenarios import REGISTRY, TRAINING
+    from tests.moto_server import session_as
 
-    registry = _session(endpoint, REGISTRY)
-    training = _session(endpoint, TRAINING)
+    registry = session_as(endpoint, REGISTRY)
+    training = session_as(endpoint, TRAINING)
     sagemaker = registry.client("sagemaker", endpoint_url=endpoint)
     calls = 0
     images: set[str] = set()
@@ -189,10 +134,9 @@ def floor(endpoint: str) -> int:
 
 
 def audit_once(endpoint: str) -> int:
-    from live_scenarios import REGISTRY, TRAINING
-
     from checker.aws.audit import AuditSettings, audit
     from checker.aws.session import AccountAccess, AwsAccount
+    from tests.live.live_scenarios import REGISTRY, TRAINING
 
     def account(number: str) -> AwsAccount:
         return AwsAccount(
@@ -253,7 +197,7 @@ def main() -> None:
     if args.worker:
         worker(args.worker, args.endpoint)
         return
-    from moto_server import MotoServer
+    from tests.moto_server import MotoServer
 
     os.environ.update(_env())
     rows = []

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,21 @@ REPOSITORY = "decision-trees-sample"
 GROUP = "iris"
 IMAGE = f"{TRAINING}.dkr.ecr.{REGION}.amazonaws.com/{REPOSITORY}:latest"
 GROUP_ARN = f"arn:aws:sagemaker:{REGION}:{REGISTRY}:model-package-group/{GROUP}"
+
+
+class Admin:
+    """Clients inside one account of the server: one AssumeRole, each client made once."""
+
+    def __init__(self, endpoint_url: str, account: str) -> None:
+        self.endpoint_url = endpoint_url
+        self.account = account
+        self.session = session_as(endpoint_url, account)
+        self._clients: dict[str, Any] = {}
+
+    def client(self, service: str) -> Any:
+        if service not in self._clients:
+            self._clients[service] = self.session.client(service, endpoint_url=self.endpoint_url)
+        return self._clients[service]
 
 
 def allow(
@@ -60,34 +76,23 @@ def seed_request() -> dict[str, Any]:
 def populate_seed(endpoint_url: str) -> Seed:
     """Both accounts exactly as the documentation's example sets them up."""
     registry_root = f"arn:aws:iam::{REGISTRY}:root"
-    training = session_as(endpoint_url, TRAINING)
-    ecr = training.client("ecr", endpoint_url=endpoint_url)
+    training = Admin(endpoint_url, TRAINING)
+    ecr = training.client("ecr")
     ecr.create_repository(repositoryName=REPOSITORY)
-    ecr.put_image(
-        repositoryName=REPOSITORY,
-        imageTag="latest",
-        imageManifest=json.dumps(
-            {
-                "schemaVersion": 2,
-                "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-                "config": {"digest": "sha256:" + "1" * 64, "size": 1},
-                "layers": [],
-            }
-        ),
-    )
+    ecr.put_image(repositoryName=REPOSITORY, imageTag="latest", imageManifest=_manifest("1"))
     ecr.set_repository_policy(
         registryId=TRAINING,
         repositoryName=REPOSITORY,
         policyText=allow(registry_root, ["ecr:BatchGetImage", "ecr:Describe*"]),
     )
-    kms = training.client("kms", endpoint_url=endpoint_url)
+    kms = training.client("kms")
     key_arn = kms.create_key(
         Policy=allow(registry_root, ["kms:Decrypt", "kms:GenerateDataKey*"], "*")
     )["KeyMetadata"]["Arn"]
     kms.create_grant(
         KeyId=key_arn, GranteePrincipal=REGISTRY, Operations=["Decrypt", "GenerateDataKey"]
     )
-    s3 = training.client("s3", endpoint_url=endpoint_url)
+    s3 = training.client("s3")
     s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
     s3.put_bucket_policy(
         Bucket=BUCKET,
@@ -104,8 +109,7 @@ def populate_seed(endpoint_url: str) -> Seed:
         ServerSideEncryption="aws:kms",
         SSEKMSKeyId=key_arn,
     )
-    registry = session_as(endpoint_url, REGISTRY)
-    sagemaker = registry.client("sagemaker", endpoint_url=endpoint_url)
+    sagemaker = Admin(endpoint_url, REGISTRY).client("sagemaker")
     sagemaker.create_model_package_group(ModelPackageGroupName=GROUP)
     sagemaker.put_model_package_group_policy(
         ModelPackageGroupName=GROUP,
@@ -134,59 +138,58 @@ class AuditWorld:
     groups: tuple[str, ...]
 
 
-def _manifest() -> str:
+def _manifest(config_digit: str) -> str:
+    """An image manifest whose config digest is ``config_digit`` repeated."""
     return json.dumps(
         {
             "schemaVersion": 2,
             "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-            "config": {"digest": "sha256:" + "2" * 64, "size": 1},
+            "config": {"digest": "sha256:" + config_digit * 64, "size": 1},
             "layers": [],
         }
     )
 
 
-def populate_good_training(endpoint_url: str) -> str:
-    """A repository, bucket and key in the training account that the registry can read."""
+def populate_good_training(
+    training: Admin, repositories: Sequence[str] = (GOOD_REPOSITORY,), bucket: str = GOOD_BUCKET
+) -> str:
+    """Repositories (image ``v1`` each), a bucket and a key in the training account that the
+    registry can read; the key's ARN."""
     registry_root = f"arn:aws:iam::{REGISTRY}:root"
-    training = session_as(endpoint_url, TRAINING)
-    ecr = training.client("ecr", endpoint_url=endpoint_url)
-    ecr.create_repository(repositoryName=GOOD_REPOSITORY)
-    ecr.put_image(repositoryName=GOOD_REPOSITORY, imageTag="v1", imageManifest=_manifest())
-    ecr.set_repository_policy(
-        registryId=TRAINING,
-        repositoryName=GOOD_REPOSITORY,
-        policyText=allow(registry_root, PULL_ACTIONS),
-    )
-    kms = training.client("kms", endpoint_url=endpoint_url)
-    key_arn: str = kms.create_key(
+    ecr = training.client("ecr")
+    for repository in repositories:
+        ecr.create_repository(repositoryName=repository)
+        ecr.put_image(repositoryName=repository, imageTag="v1", imageManifest=_manifest("2"))
+        ecr.set_repository_policy(
+            registryId=TRAINING,
+            repositoryName=repository,
+            policyText=allow(registry_root, PULL_ACTIONS),
+        )
+    key_arn: str = training.client("kms").create_key(
         Policy=allow(registry_root, ["kms:Decrypt", "kms:GenerateDataKey*"], "*")
     )["KeyMetadata"]["Arn"]
-    s3 = training.client("s3", endpoint_url=endpoint_url)
-    s3.create_bucket(Bucket=GOOD_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3 = training.client("s3")
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
     s3.put_bucket_policy(
-        Bucket=GOOD_BUCKET,
+        Bucket=bucket,
         Policy=allow(
-            registry_root,
-            ["s3:GetObject", "s3:GetObjectAcl"],
-            f"arn:aws:s3:::{GOOD_BUCKET}/*",
+            registry_root, ["s3:GetObject", "s3:GetObjectAcl"], f"arn:aws:s3:::{bucket}/*"
         ),
     )
     return key_arn
 
 
-def put_artifact(endpoint_url: str, bucket: str, key: str, key_arn: str) -> str:
-    s3 = session_as(endpoint_url, TRAINING).client("s3", endpoint_url=endpoint_url)
-    s3.put_object(
+def put_artifact(training: Admin, bucket: str, key: str, key_arn: str) -> str:
+    training.client("s3").put_object(
         Bucket=bucket, Key=key, Body=b"m", ServerSideEncryption="aws:kms", SSEKMSKeyId=key_arn
     )
     return f"s3://{bucket}/{key}"
 
 
 def add_version(
-    endpoint_url: str, group: str, image: str, model_url: str, status: str = "Approved"
+    registry: Admin, group: str, image: str, model_url: str, status: str = "Approved"
 ) -> str:
-    sagemaker = session_as(endpoint_url, REGISTRY).client("sagemaker", endpoint_url=endpoint_url)
-    arn: str = sagemaker.create_model_package(
+    arn: str = registry.client("sagemaker").create_model_package(
         ModelPackageGroupName=group,
         ModelApprovalStatus=status,
         InferenceSpecification={
@@ -198,8 +201,8 @@ def add_version(
     return arn
 
 
-def add_group(endpoint_url: str, name: str, *, register_principal: str | None) -> str:
-    sagemaker = session_as(endpoint_url, REGISTRY).client("sagemaker", endpoint_url=endpoint_url)
+def add_group(registry: Admin, name: str, *, register_principal: str | None) -> str:
+    sagemaker = registry.client("sagemaker")
     arn: str = sagemaker.create_model_package_group(ModelPackageGroupName=name)[
         "ModelPackageGroupArn"
     ]
@@ -219,15 +222,16 @@ def populate_audit(endpoint_url: str) -> AuditWorld:
     """The seed (group iris, whose image cannot be pulled) plus a group that works, one with
     a rejected version, and one without a policy."""
     populate_seed(endpoint_url)
-    key_arn = populate_good_training(endpoint_url)
+    training, registry = Admin(endpoint_url, TRAINING), Admin(endpoint_url, REGISTRY)
+    key_arn = populate_good_training(training)
     good_image = f"{TRAINING}.dkr.ecr.{REGION}.amazonaws.com/{GOOD_REPOSITORY}:v1"
     training_root = f"arn:aws:iam::{TRAINING}:root"
-    add_version(endpoint_url, GROUP, IMAGE, f"s3://{BUCKET}/model.tar.gz")
-    add_group(endpoint_url, "churn", register_principal=training_root)
+    add_version(registry, GROUP, IMAGE, f"s3://{BUCKET}/model.tar.gz")
+    add_group(registry, "churn", register_principal=training_root)
     for number in (1, 2):
-        url = put_artifact(endpoint_url, GOOD_BUCKET, f"churn/v{number}/model.tar.gz", key_arn)
-        add_version(endpoint_url, "churn", good_image, url)
-    add_group(endpoint_url, "old", register_principal=training_root)
-    add_version(endpoint_url, "old", IMAGE, f"s3://{BUCKET}/model.tar.gz", status="Rejected")
-    add_group(endpoint_url, "unshared", register_principal=None)
+        url = put_artifact(training, GOOD_BUCKET, f"churn/v{number}/model.tar.gz", key_arn)
+        add_version(registry, "churn", good_image, url)
+    add_group(registry, "old", register_principal=training_root)
+    add_version(registry, "old", IMAGE, f"s3://{BUCKET}/model.tar.gz", status="Rejected")
+    add_group(registry, "unshared", register_principal=None)
     return AuditWorld(key_arn=key_arn, groups=("churn", GROUP, "old", "unshared"))

@@ -14,13 +14,14 @@ from live_scenarios import (
     REGION,
     REGISTRY,
     TRAINING,
+    Admin,
     add_version,
     populate_audit,
     put_artifact,
 )
 
 from checker.cli import main
-from tests.moto_server import MotoServer, session_as
+from tests.moto_server import MotoServer
 
 TRAINING_ROOT = f"arn:aws:iam::{TRAINING}:root"
 
@@ -172,16 +173,11 @@ def test_since_reports_new_versions_and_revoked_access(
     common = ("--training-profile", "training")
     run_audit(server, tmp_path, *common, name="before")
     image = f"{TRAINING}.dkr.ecr.{REGION}.amazonaws.com/{GOOD_REPOSITORY}:v1"
-    url = put_artifact(server.endpoint_url, GOOD_BUCKET, "churn/v3/model.tar.gz", world.key_arn)
-    new_version = add_version(server.endpoint_url, "churn", image, url)
-    training = session_as(server.endpoint_url, TRAINING)
-    training.client("ecr", endpoint_url=server.endpoint_url).delete_repository_policy(
-        repositoryName=GOOD_REPOSITORY
-    )
-    registry = session_as(server.endpoint_url, REGISTRY)
-    registry.client(
-        "sagemaker", endpoint_url=server.endpoint_url
-    ).delete_model_package_group_policy(ModelPackageGroupName="old")
+    training, registry = Admin(server.endpoint_url, TRAINING), Admin(server.endpoint_url, REGISTRY)
+    url = put_artifact(training, GOOD_BUCKET, "churn/v3/model.tar.gz", world.key_arn)
+    new_version = add_version(registry, "churn", image, url)
+    training.client("ecr").delete_repository_policy(repositoryName=GOOD_REPOSITORY)
+    registry.client("sagemaker").delete_model_package_group_policy(ModelPackageGroupName="old")
     _, after = run_audit(
         server, tmp_path, *common, "--since", str(tmp_path / "before.json"), name="after"
     )
