@@ -30,4 +30,11 @@ __all__ = [
     "ReadTimeoutError",
     "boto3",
     "botocore",
+    "error_details",
 ]
+
+
+def error_details(error: ClientError) -> tuple[str, str]:
+    """The AWS error code and message of ``error``; empty when the answer gives none."""
+    details = error.response.get("Error", {})
+    return str(details.get("Code") or ""), str(details.get("Message") or "")

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from enum import Enum
 from typing import Any, TypeVar
 
-from checker.aws.boto import BotoCoreError, ClientError
+from checker.aws.boto import BotoCoreError, ClientError, error_details
 from checker.aws.state import Collection
 from checker.records import record
 
@@ -67,14 +67,14 @@ def attempt(
     try:
         return call()
     except ClientError as error:
-        details = error.response.get("Error", {})
-        code = str(
-            details.get("Code")
-            or error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "Unknown")
-        )
+        code, message = error_details(error)
+        # An answer without a body (HEAD) has only its HTTP status to go by.
+        if not code:
+            status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "Unknown")
+            code = str(status)
         if code in absent_codes:
             return ABSENT
-        return Failure(operation, code, str(details.get("Message") or ""))
+        return Failure(operation, code, message)
     except BotoCoreError as error:
         # Timeouts and connection errors, after botocore's own retries.
         return Failure(operation, type(error).__name__, str(error))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from checker.aws.boto import BotoCoreError, ClientError
+from checker.aws.boto import BotoCoreError, ClientError, error_details
 from checker.aws.readonly import READ_OPERATIONS, guard_client
 from checker.aws.session import AccountAccess, AwsAccount
 from checker.matrix.expand import account_of
@@ -67,10 +67,9 @@ def _result(call: str, principal: str, target: str, status: str, detail: str) ->
 
 def _failure(error: Exception) -> tuple[str, str]:
     if isinstance(error, ClientError):
-        details = error.response.get("Error", {})
-        code = str(details.get("Code", ""))
+        code, message = error_details(error)
         status = "denied" if "AccessDenied" in code or code == "403" else "failed"
-        return status, f"{code}: {details.get('Message', '')}"
+        return status, f"{code}: {message}"
     return "failed", str(error)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from checker.aws.boto import ClientError
+from checker.aws.boto import ClientError, error_details
 from checker.dryrun.gate import GateRecord
 from checker.dryrun.targets import NOT_EMULATED
 from checker.dryrun.trace import CheckedBy, StepStatus, TraceStep
@@ -140,8 +140,7 @@ def traced(
 def traced_error(
     number: int, step: PlannedStep, record: GateRecord | None, error: ClientError
 ) -> TraceStep:
-    details = error.response.get("Error", {})
-    code, message = str(details.get("Code", "")), str(details.get("Message", ""))
+    code, message = error_details(error)
     if record is not None and record.invalid is not None:
         status = StepStatus.INVALID
     elif (

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from botocore.parsers import ResponseParserError  # type: ignore[import-untyped]
 
-from checker.aws.boto import ClientError
+from checker.aws.boto import ClientError, error_details
 from checker.dryrun.sandbox.model import Sandbox
 
 T = TypeVar("T")
@@ -38,16 +38,11 @@ def policy_text(document: Mapping[str, Any]) -> str:
 
 def refusal_text(error: Exception) -> str:
     if isinstance(error, ClientError):
-        message = error.response.get("Error", {}).get("Message", "")
-        return f"{error_code(error)}: {message}"
+        code, message = error_details(error)
+        return f"{code}: {message}"
     if isinstance(error, NotImplementedError):
         return str(error)
     return "the operation failed in the emulator (not implemented?)"
-
-
-def error_code(error: ClientError) -> str:
-    code: str = error.response.get("Error", {}).get("Code", "")
-    return code
 
 
 def attempt(
@@ -70,9 +65,9 @@ def create_or_reuse(call: Callable[..., T], **params: Any) -> T | None:
     try:
         return call(**params)
     except ClientError as error:
-        message = str(error.response.get("Error", {}).get("Message", "")).lower()
+        code, message = error_details(error)
         # SageMaker says so in a ValidationException's message.
-        if error_code(error) in _ALREADY_THERE or "already exist" in message:
+        if code in _ALREADY_THERE or "already exist" in message.lower():
             return None
         raise
 
