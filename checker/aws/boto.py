@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import boto3  # type: ignore[import-untyped]
 import botocore.session  # type: ignore[import-untyped]
+from botocore import xform_name
 from botocore.config import Config  # type: ignore[import-untyped]
 from botocore.credentials import (  # type: ignore[import-untyped]
     CredentialProvider,
@@ -31,6 +32,7 @@ __all__ = [
     "boto3",
     "botocore",
     "error_details",
+    "xform_name",
 ]
 
 

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from checker.aws.boto import xform_name
 from checker.aws.reads import ABSENT, Failure, attempt, paginate
 from checker.aws.session import AwsAccount
 from checker.aws.state import Collection, IdentityState, PolicyDocument, file_stem
@@ -55,38 +56,42 @@ class ManagedPolicies:
         return found
 
 
-def _inline(
-    iam: Any, kind: str, name: str, account: str, lister: str, getter: str
-) -> list[PolicyDocument]:
+def _inline(iam: Any, kind: str, name: str, account: str) -> list[PolicyDocument]:
+    """The inline policies of the ``kind`` (``Role``, ``User``, ``Group``) named ``name``."""
+    lister, getter = f"List{kind}Policies", f"Get{kind}Policy"
+    entity = {f"{kind}Name": name}
     names = _read(
         f"iam:{lister}",
-        lambda: sorted(paginate(iam, _snake(lister), "PolicyNames", **{f"{kind}Name": name})),
+        lambda: sorted(paginate(iam, xform_name(lister), "PolicyNames", **entity)),
     )
-    getter_method = getattr(iam, _snake(getter))
+    getter_method = getattr(iam, xform_name(getter))
     documents = []
     for policy_name in names:
-        params = {f"{kind}Name": name, "PolicyName": policy_name}
+        params = {**entity, "PolicyName": policy_name}
         response = _read(f"iam:{getter}", functools.partial(getter_method, **params))
         stem = file_stem("iam", account, kind.lower(), name, "inline", policy_name)
         documents.append(PolicyDocument(stem, response["PolicyDocument"]))
     return documents
 
 
-def _attached(
-    iam: Any, kind: str, name: str, lister: str, managed: ManagedPolicies
-) -> list[PolicyDocument]:
+def _attached(iam: Any, kind: str, name: str, managed: ManagedPolicies) -> list[PolicyDocument]:
+    lister = f"ListAttached{kind}Policies"
+    entity = {f"{kind}Name": name}
     arns = _read(
         f"iam:{lister}",
         lambda: sorted(
             entry["PolicyArn"]
-            for entry in paginate(iam, _snake(lister), "AttachedPolicies", **{f"{kind}Name": name})
+            for entry in paginate(iam, xform_name(lister), "AttachedPolicies", **entity)
         ),
     )
     return [managed.get(iam, arn) for arn in arns]
 
 
-def _snake(operation: str) -> str:
-    return "".join(f"_{ch.lower()}" if ch.isupper() else ch for ch in operation).lstrip("_")
+def _policies(
+    iam: Any, kind: str, name: str, account: str, managed: ManagedPolicies
+) -> list[PolicyDocument]:
+    """Inline, then attached: the order a snapshot lists them in."""
+    return _inline(iam, kind, name, account) + _attached(iam, kind, name, managed)
 
 
 def _boundary(
@@ -103,21 +108,14 @@ def read_identity(
 ) -> IdentityState:
     iam = account.client("iam")
     name = principal.name or ""
-    policies: list[PolicyDocument] = []
-    role: Mapping[str, Any] = {}
-    if principal.kind in ("role", "assumed-role"):
-        role = _read("iam:GetRole", lambda: iam.get_role(RoleName=name))["Role"]
-        policies += _inline(
-            iam, "Role", name, principal.account, "ListRolePolicies", "GetRolePolicy"
-        )
-        policies += _attached(iam, "Role", name, "ListAttachedRolePolicies", managed)
-        boundary = _boundary(iam, role, managed)
-    else:
-        user = _read("iam:GetUser", lambda: iam.get_user(UserName=name))["User"]
-        policies += _inline(
-            iam, "User", name, principal.account, "ListUserPolicies", "GetUserPolicy"
-        )
-        policies += _attached(iam, "User", name, "ListAttachedUserPolicies", managed)
+    # A session's policies are its role's: plans name the role, not the session.
+    kind = "Role" if principal.kind in ("role", "assumed-role") else "User"
+    getter = f"Get{kind}"
+    entity = _read(
+        f"iam:{getter}", lambda: getattr(iam, xform_name(getter))(**{f"{kind}Name": name})
+    )[kind]
+    policies = _policies(iam, kind, name, principal.account, managed)
+    if kind == "User":
         groups = _read(
             "iam:ListGroupsForUser",
             lambda: sorted(
@@ -126,14 +124,10 @@ def read_identity(
             ),
         )
         for group in groups:
-            policies += _inline(
-                iam, "Group", group, principal.account, "ListGroupPolicies", "GetGroupPolicy"
-            )
-            policies += _attached(iam, "Group", group, "ListAttachedGroupPolicies", managed)
-        boundary = _boundary(iam, user, managed)
+            policies += _policies(iam, "Group", group, principal.account, managed)
+    boundary = _boundary(iam, entity, managed)
     unique = {policy.stem: policy for policy in policies}
-    # A session's policies are its role's: plans name the role, not the session.
-    owner = role["Arn"] if principal.kind == "assumed-role" else principal.arn
+    owner = entity["Arn"] if principal.kind == "assumed-role" else principal.arn
     return IdentityState(owner, tuple(unique.values()), boundary)
 
 

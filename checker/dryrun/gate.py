@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from checker.aws.boto import ClientError
+from checker.aws.boto import ClientError, xform_name
 from checker.dryrun.authorize import Authorization, Authorizer
 from checker.dryrun.denials import access_denied_response, denial_clause, error_response
 from checker.dryrun.emulator import Emulator
@@ -119,8 +119,6 @@ class Gate:
     def _route(
         self, client: Any, service: str, operation: str, target: Target
     ) -> tuple[Any, dict[str, Any]]:
-        from botocore import xform_name  # type: ignore[import-untyped]
-
         owner = self.emulator.account_client(service, target.owner or "", client.meta.region_name)
         try:
             parsed: dict[str, Any] = getattr(owner, xform_name(operation))(**target.routed_params)
