@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from checker.aws.policy_text import policy_document
 from checker.aws.reads import ABSENT, Failure, attempt, existing
 from checker.aws.session import AwsAccount
 from checker.aws.state import Collection, PolicyDocument, RepositoryState, file_stem
 from checker.refs import EcrImage
+
+
+def image_id(image: EcrImage) -> dict[str, str]:
+    """How ECR calls name ``image``: by its digest when the reference pins one, else by tag."""
+    if image.digest:
+        return {"imageDigest": image.digest}
+    assert image.tag is not None  # parse_ecr_image tags a bare reference "latest"
+    return {"imageTag": image.tag}
+
+
+def no_image_reason(answer: Mapping[str, Any]) -> str:
+    """Why ``BatchGetImage`` answered without the image: its first failure."""
+    failure = (answer.get("failures") or [{}])[0]
+    code = failure.get("failureCode", "ImageNotFound")
+    return f"{code}: {failure.get('failureReason', 'the image is not in the repository')}"
 
 
 def collect_repository(account: AwsAccount, image: EcrImage, into: Collection) -> None:
@@ -45,10 +63,9 @@ def collect_repository(account: AwsAccount, image: EcrImage, into: Collection) -
             document = read
         with into.lock:
             into.repositories[arn] = RepositoryState(arn, document)
-    image_id = {"imageDigest": image.digest} if image.digest else {"imageTag": image.tag}
     found = attempt(
         "ecr:DescribeImages",
-        lambda: ecr.describe_images(**names, imageIds=[image_id]),
+        lambda: ecr.describe_images(**names, imageIds=[image_id(image)]),
         absent_codes=frozenset({"ImageNotFoundException"}),
     )
     missing = f"image {image.uri} does not exist in its repository"

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from checker.aws.boto import BotoCoreError, ClientError, error_details
+from checker.aws.ecr import image_id, no_image_reason
 from checker.aws.readonly import READ_OPERATIONS, guard_client
 from checker.aws.session import AccountAccess, AwsAccount
 from checker.matrix.expand import account_of
@@ -107,26 +108,17 @@ def _consumer_probes(
     caller = account.caller
     results: list[dict[str, Any]] = []
     for image in {image.uri: image for image in references.images}.values():
-        parsed = parse_ecr_image(image.uri)
-        image_id = (
-            {"imageDigest": parsed.digest}
-            if parsed.digest
-            else {"imageTag": parsed.tag or "latest"}
-        )
+        wanted = image_id(parse_ecr_image(image.uri))
 
-        def manifest(image: Any = image, image_id: dict[str, str] = image_id) -> str:
+        def manifest(image: Any = image, wanted: dict[str, str] = wanted) -> str:
             answer = account.client("ecr", image.region).batch_get_image(
                 registryId=image.account,
                 repositoryName=image.repository,
-                imageIds=[image_id],
+                imageIds=[wanted],
                 acceptedMediaTypes=MANIFEST_TYPES,
             )
             if not answer.get("images"):
-                failure = (answer.get("failures") or [{}])[0]
-                raise ProbeFailed(
-                    f"{failure.get('failureCode', 'ImageNotFound')}: "
-                    f"{failure.get('failureReason', 'the image is not in the repository')}"
-                )
+                raise ProbeFailed(no_image_reason(answer))
             return f"manifest {answer['images'][0]['imageId'].get('imageDigest', '')}".strip()
 
         results.append(_probe("ecr.batch_get_image", caller, image.repository_arn, manifest))

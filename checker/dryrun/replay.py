@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from checker.aws.boto import ClientError
+from checker.aws.ecr import no_image_reason
 from checker.dryrun.gate import Gate, GateRecord, NotEmulated, UndecidedCall
 from checker.dryrun.sandbox.common import REFUSALS, refusal_text
 from checker.dryrun.sandbox.model import Sandbox, SandboxArtifact, SandboxImage
@@ -104,11 +105,7 @@ class Replay:
             )
             found = answer.get("images", [])
             if not found:
-                failure = (answer.get("failures") or [{}])[0]
-                raise StepFailed(
-                    f"{failure.get('failureCode', 'ImageNotFound')}: "
-                    f"{failure.get('failureReason', 'the image is not in the repository')}"
-                )
+                raise StepFailed(no_image_reason(answer))
             layers = json.loads(found[0]["imageManifest"]).get("layers", [])
             plural = "s" if len(layers) != 1 else ""
             return f"the manifest of {image.uri} ({len(layers)} layer{plural})"

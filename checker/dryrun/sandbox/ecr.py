@@ -11,6 +11,7 @@ import hashlib
 import json
 
 from checker.aws.boto import ClientError
+from checker.aws.ecr import image_id
 from checker.dryrun.emulator import Emulator
 from checker.dryrun.sandbox.common import attempt, create_or_reuse, policy_text
 from checker.dryrun.sandbox.model import Sandbox, SandboxImage
@@ -78,16 +79,10 @@ def build_images(
             )
         parsed = parse_ecr_image(image.uri)
         manifest, blobs = placeholder_manifest(image.uri)
-        push: dict[str, str] = {"repositoryName": image.repository, "imageManifest": manifest}
-        image_id: dict[str, str]
-        if parsed.digest:
-            push["imageDigest"] = parsed.digest
-            image_id = {"imageDigest": parsed.digest}
-        else:
-            push["imageTag"] = parsed.tag or "latest"
-            image_id = {"imageTag": parsed.tag or "latest"}
+        pulled_as = image_id(parsed)
+        push = {"repositoryName": image.repository, "imageManifest": manifest, **pulled_as}
         if parsed.digest and parsed.tag:
-            push["imageTag"] = parsed.tag
+            push["imageTag"] = parsed.tag  # pinned by digest, and tagged as the request names
         attempt(sandbox, f"pushing {image.uri}", create_or_reuse, ecr.put_image, **push)
         sandbox.images.append(
             SandboxImage(
@@ -96,7 +91,7 @@ def build_images(
                 region=image.region,
                 repository=image.repository,
                 repository_arn=image.repository_arn,
-                image_id=image_id,
+                image_id=pulled_as,
                 blobs=blobs,
             )
         )
