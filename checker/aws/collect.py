@@ -22,6 +22,7 @@ from checker.aws.session import AwsAccount
 from checker.aws.state import Collection
 from checker.records import field, record, replace
 from checker.refs import (
+    Arn,
     EcrImage,
     NotInEcr,
     S3Location,
@@ -95,22 +96,24 @@ def artifacts_of(registration: Mapping[str, Any]) -> list[tuple[S3Location, bool
     return list(found.values())
 
 
+def _parsed_arn(name: str) -> Arn | None:
+    """``name`` as an ARN; ``None`` for a key id, an alias name or a malformed ARN."""
+    if not name.startswith("arn:"):
+        return None
+    try:
+        return parse_arn(name)
+    except ValueError:
+        return None
+
+
 def _account_of_key(key: str, default: str) -> str:
-    if key.startswith("arn:"):
-        try:
-            return parse_arn(key).account
-        except ValueError:
-            return default
-    return default
+    arn = _parsed_arn(key)
+    return arn.account if arn else default
 
 
 def _region_of_key(key: str, default: str) -> str:
-    if key.startswith("arn:"):
-        try:
-            return parse_arn(key).region or default
-        except ValueError:
-            return default
-    return default
+    arn = _parsed_arn(key)
+    return (arn.region if arn else "") or default
 
 
 def collect_images(

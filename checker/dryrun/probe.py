@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from checker.aws.arns import region_of
 from checker.aws.boto import BotoCoreError, ClientError, error_details
 from checker.aws.ecr import image_id, no_image_reason
 from checker.aws.readonly import READ_OPERATIONS, guard_client
@@ -152,7 +153,7 @@ def _registrar_probes(references: References, account: ProbeAccount) -> list[dic
         # Another account's group is named by its ARN; in its own account the name is the
         # plainer call (and the one every SDK and emulator accepts).
         same_account = account_of(account.caller) == group.account
-        answer = account.client("sagemaker", group.arn.split(":")[3]).describe_model_package_group(
+        answer = account.client("sagemaker", region_of(group.arn)).describe_model_package_group(
             ModelPackageGroupName=group.name if same_account else group.arn
         )
         return f"group {answer.get('ModelPackageGroupStatus', 'found')}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from checker.aws.arns import region_of
 from checker.aws.boto import ClientError
 from checker.aws.ecr import no_image_reason
 from checker.dryrun.gate import Gate, GateRecord, NotEmulated, UndecidedCall
@@ -63,7 +64,7 @@ class Replay:
         )
 
         def run() -> str:
-            sagemaker = self.client("sagemaker", registrar, _region(group.arn) if group else None)
+            sagemaker = self.client("sagemaker", registrar, region_of(group.arn) if group else None)
             answer = sagemaker.create_model_package(**self.plan.registration)
             self.model_package_arn = str(answer["ModelPackageArn"])
             return self.model_package_arn
@@ -147,7 +148,7 @@ class Replay:
 
     def _decrypt(self, consumer: str, artifact: SandboxArtifact) -> PlannedStep:
         key_id = artifact.sandbox_key or artifact.key_row
-        region = _region(key_id) or self.plan.region
+        region = region_of(key_id, self.plan.region)
 
         def run() -> str:
             # With no data key in the sandbox the gate stops the call before moto sees it.
@@ -197,8 +198,3 @@ class Replay:
             lacking = ("", refusal_text(refusal))
             return traced(number, step, record(), StepStatus.FAILED, error=lacking)
         return traced(number, step, record(), StepStatus.SUCCEEDED, result=result)
-
-
-def _region(arn: str) -> str | None:
-    parts = arn.split(":")
-    return parts[3] if len(parts) > 3 and parts[3] else None

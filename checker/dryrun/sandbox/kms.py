@@ -6,6 +6,7 @@ sandbox keeps the mapping; the trace always shows the plan's ARN.
 
 from __future__ import annotations
 
+from checker.aws.arns import region_of
 from checker.dryrun.emulator import Emulator
 from checker.dryrun.sandbox.common import attempt, policy_text
 from checker.dryrun.sandbox.model import Sandbox
@@ -16,11 +17,6 @@ from checker.refs import is_account_id
 PLAN_ARN_TAG = "xreg:plan-arn"
 
 
-def _region_of(arn: str, default: str) -> str:
-    parts = arn.split(":")
-    return parts[3] if len(parts) > 3 and parts[3] else default
-
-
 def build_keys(plan: Plan, emulator: Emulator, sandbox: Sandbox) -> None:
     for key in plan.kms_keys:
         _build_key(plan, emulator, sandbox, key)
@@ -28,7 +24,7 @@ def build_keys(plan: Plan, emulator: Emulator, sandbox: Sandbox) -> None:
 
 def _build_key(plan: Plan, emulator: Emulator, sandbox: Sandbox, key: KmsKey) -> None:
     account = account_of(key.arn)
-    kms = emulator.account_client("kms", account, _region_of(key.arn, plan.region))
+    kms = emulator.account_client("kms", account, region_of(key.arn, plan.region))
     arguments: dict[str, object] = {
         "Description": f"sandbox of {key.arn}",
         "Tags": [{"TagKey": PLAN_ARN_TAG, "TagValue": key.arn}],

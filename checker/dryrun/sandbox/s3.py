@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from checker.aws.arns import region_of
 from checker.dryrun.emulator import Emulator
 from checker.dryrun.sandbox.common import attempt, create_or_reuse, policy_text
 from checker.dryrun.sandbox.kms import aws_managed_key, data_key
@@ -158,7 +159,7 @@ def _encryption(
     """The sandbox key that stands for the artifact's key, and a data key under it."""
     if choice is None or choice.arn is None:
         return None, None
-    region = choice.arn.split(":")[3] or plan.region
+    region = region_of(choice.arn, plan.region)
     if choice.key is not None and choice.key.arn in sandbox.sandbox_keys:
         sandbox_key = sandbox.sandbox_keys[choice.key.arn]
         return sandbox_key, data_key(emulator, sandbox, sandbox_key, region)
