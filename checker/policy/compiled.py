@@ -57,7 +57,7 @@ class CompiledStatement:
     conditions: tuple[CompiledCondition, ...]
     action_cache: dict[str, bool] = field(default_factory=dict)
     resource_cache: dict[str, object] = field(default_factory=dict)
-    principal_cache: dict[tuple[str, bool], object] = field(default_factory=dict)
+    principal_cache: dict[tuple[str, str, bool], object] = field(default_factory=dict)
 
     def action_applies(self, action: str) -> bool:
         cached = self.action_cache.get(action)

@@ -183,7 +183,9 @@ def principal_part(
 ) -> PrincipalPart:
     if not cp.names_principals:
         return _ANY_PRINCIPAL
-    key = (requester.arn, has_boundary)
+    # The account is part of the key: an ARN without one (a session ARN written without its
+    # account) is matched with the account the question fills in.
+    key = (requester.arn, requester.account, has_boundary)
     cached = cs.principal_cache.get(key)
     if isinstance(cached, PrincipalPart):
         return cached

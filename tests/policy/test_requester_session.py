@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policy_builders import BUCKET, OBJECT, SESSION_R, R, policy, request, statement
+from policy_builders import BUCKET, OBJECT, SESSION_R, R, T, policy, request, statement
 
 from checker.policy import PolicyType, Tri, evaluate_policy
 from checker.policy.evaluate import requester_of
@@ -27,3 +27,16 @@ def test_a_statement_naming_the_session_matches_it() -> None:
     evaluation = evaluate_policy(bucket_policy, req, principal_account=R)
     assert evaluation.allow is Tri.TRUE
     assert evaluation.allows[0].exact
+
+
+def test_the_same_account_less_arn_is_decided_per_account() -> None:
+    """The statement's principal match is cached per requester: two questions with the same
+    account-less ARN but different accounts must not share the first one's match."""
+    bucket_policy = policy(
+        PolicyType.BUCKET,
+        statement("Allow", "s3:GetObject", f"{BUCKET}/*", Principal={"AWS": SESSION_R}),
+        attached_to=BUCKET,
+    )
+    req = request(principal=SESSION_WITHOUT_ACCOUNT, resource=OBJECT)
+    assert evaluate_policy(bucket_policy, req, principal_account=R).allow is Tri.TRUE
+    assert evaluate_policy(bucket_policy, req, principal_account=T).allow is not Tri.TRUE
