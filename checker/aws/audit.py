@@ -276,7 +276,13 @@ def audit(
     }
     collect_images(images.values(), accounts, collection, settings.jobs)
     collect_artifacts(
-        artifacts.values(), accounts, BucketOwners(accounts), {}, collection, settings.jobs
+        artifacts.values(),
+        accounts,
+        BucketOwners(accounts),
+        {},
+        collection,
+        settings.jobs,
+        partition=partition,
     )
     resolve_bucket_keys(collection, accounts, region)
     collect_keys(

@@ -136,6 +136,8 @@ def collect_artifacts(
     known_owners: Mapping[str, str],
     into: Collection,
     jobs: int,
+    *,
+    partition: str,
 ) -> None:
     """Buckets (once each) and each object's own encryption."""
     artifacts = list(artifacts)
@@ -144,7 +146,7 @@ def collect_artifacts(
         if location.bucket in bucket_owner:
             continue
         owner: str | Failure = known_owners.get(location.bucket) or owners.owner(location.bucket)
-        arn = f"arn:aws:s3:::{location.bucket}"
+        arn = location.bucket_arn(partition)
         if isinstance(owner, Failure):
             into.cannot_read(arn, "bucket", owner.message)
         elif owner not in accounts:
@@ -215,6 +217,7 @@ def collect(subject: Subject, accounts: Mapping[str, AwsAccount], *, jobs: int =
         subject.bucket_accounts,
         into,
         jobs,
+        partition=subject.partition,
     )
     resolve_bucket_keys(into, accounts, subject.region)
     other_keys = [
