@@ -51,7 +51,6 @@ REGISTRATION_FIELDS = (
     "ModelApprovalStatus",
 )
 REGISTER_ACTION = "sagemaker:CreateModelPackage"
-ROW_COUNTS = ("requirements", "allowed", "denied", "unknown", "unverified")
 
 
 @record
@@ -229,10 +228,8 @@ def lint_group(
     """The lint rules on the group policy (findings located in it only)."""
     if group.policy is None:
         return []
-    try:
-        from checker.lint import lint_plan
-    except ImportError:
-        return []
+    from checker.lint import lint_plan
+
     plan = build_plan(**plan_kwargs, collection=collection, groups=[group.arn])
     return [f for f in lint_plan(plan, {}) if f.location.source == group.policy.path]
 
@@ -395,12 +392,8 @@ def audit(
         sorted(rows_by_key.values(), key=lambda r: (r.resource, r.action, r.principal))
     )
     finding_counts = asdict(summarize([], findings))
-    summary = Summary(
-        **{
-            name: counts[name] if name in ROW_COUNTS else finding_counts[name]
-            for name in finding_counts
-        }
-    )
+    # The versions' rows counted, plus the findings: each summary counts only its own.
+    summary = Summary(**{name: counts[name] + finding_counts[name] for name in finding_counts})
     extra: dict[str, Any] = {
         "account": registry_id,
         "region": region,

@@ -27,9 +27,8 @@ _CREDENTIALS = {"aws_access_key_id": "xreg-dry-run", "aws_secret_access_key": "x
 class Emulator:
     """moto for one dry-run: a context manager that starts and stops the in-process mock."""
 
-    def __init__(self, *, region: str, partition: str, endpoint_url: str | None = None) -> None:
+    def __init__(self, *, region: str, endpoint_url: str | None = None) -> None:
         self.region = region
-        self.partition = partition
         self.endpoint_url = endpoint_url
         self._mock: Any = None
         self._session: Any = None
@@ -100,19 +99,17 @@ class Emulator:
     def account_client(self, service: str, account: str, region: str | None = None) -> Any:
         """A client acting in ``account`` (not gated: it builds the sandbox and answers the
         calls xreg routes to the resource's account)."""
-        key = (service, f"account:{account}", region or self.region)
+        key = (service, account, region or self.region)
         if key not in self._clients:
             self._clients[key] = self._new_client(service, account, key[2])
         return self._clients[key]
 
     def principal_client(self, service: str, principal: str, region: str | None = None) -> Any:
-        """A client of its own for ``principal``, acting in its account; the replay attaches
-        the gate to it. An account root stands for "a principal of that account"."""
-        key = (service, principal, region or self.region)
-        if key not in self._clients:
-            account = parse_principal_arn(principal).account
-            self._clients[key] = self._new_client(service, account, key[2])
-        return self._clients[key]
+        """A new client of its own for ``principal``, acting in its account; the replay
+        attaches the gate to it and keeps it. An account root stands for "a principal of that
+        account"."""
+        account = parse_principal_arn(principal).account
+        return self._new_client(service, account, region or self.region)
 
 
 def _moto_session() -> Any:

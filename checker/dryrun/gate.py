@@ -25,7 +25,8 @@ from checker.dryrun.denials import access_denied_response, denial_clause, error_
 from checker.dryrun.emulator import Emulator
 from checker.dryrun.sandbox.model import Sandbox
 from checker.dryrun.targets import CallSite, Target, resolve_target
-from checker.dryrun.validation import request_problems, validation_message
+from checker.dryrun.validation import validation_message
+from checker.lint.request_model import validate_request
 from checker.matrix.expand import account_of
 from checker.plan.model import Plan
 from checker.policy.decision import Decision
@@ -91,7 +92,7 @@ class Gate:
         self.records.append(record)
 
         if (service, operation) in _VALIDATED:
-            problems = request_problems(params)
+            problems = validate_request(params)
             if problems:
                 record.invalid = validation_message(problems)
                 return _answer(error_response("ValidationException", record.invalid, 400))

@@ -54,9 +54,7 @@ def replay_plan(plan: Plan, options: DryRunOptions) -> Trace:
 def _replay(
     plan: Plan, options: DryRunOptions, authorizer: Authorizer, references: References
 ) -> Trace:
-    with Emulator(
-        region=plan.region, partition=plan.partition, endpoint_url=options.endpoint_url
-    ) as emulator:
+    with Emulator(region=plan.region, endpoint_url=options.endpoint_url) as emulator:
         sandbox = build_sandbox(plan, references, emulator)
         gate = Gate(
             plan,

@@ -153,6 +153,7 @@ def traced_error(
         status = StepStatus.FAILED  # the emulated service refused it
     step_trace = traced(number, step, record, status, error=(code, message))
     if status is StepStatus.INVALID:
+        # Checked by xreg alone, as traced says of an invalid call (it was never authorized).
         because = "the request fails SageMaker's validation (checked before sending)"
-        return replace(step_trace, because=because, checked_by=(CheckedBy.XREG,))
+        return replace(step_trace, because=because)
     return step_trace

@@ -8,15 +8,8 @@ data); this module only words the result the way the service does.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from checker.errors import field_path
-from checker.lint.request_model import RequestProblem, validate_request
-
-
-def request_problems(request: Mapping[str, Any]) -> list[RequestProblem]:
-    return validate_request(request)
+from checker.lint.request_model import RequestProblem
 
 
 def validation_message(problems: list[RequestProblem]) -> str:
