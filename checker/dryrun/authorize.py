@@ -10,10 +10,9 @@ prefix covers every object under it: stricter than the one placeholder object re
 
 from __future__ import annotations
 
-from checker.engine import CheckOptions, Decided, decide_requirements
+from checker.engine import CheckOptions, Decided, decide, decide_requirements
 from checker.matrix.references import References
 from checker.plan.model import Plan
-from checker.policy import decide_access
 from checker.policy.decision import AccessDecision, Decision, SideResult
 from checker.policy.request import AccessQuestion
 from checker.records import record, replace
@@ -67,11 +66,5 @@ class Authorizer:
         if concrete is None or concrete == row_resource:
             return Authorization(row.decision, row.question, row.notes)
         question = replace(row.question, request=replace(row.question.request, resource=concrete))
-        decision = decide_access(question, strict=self.strict)
-        if self.strict and decision.decision is Decision.UNVERIFIED:
-            decision = replace(
-                decision,
-                decision=Decision.UNKNOWN,
-                because=f"{decision.because} (--strict: an unverified side is unknown)",
-            )
+        decision = decide(question, strict=self.strict)
         return Authorization(decision, question, row.notes)

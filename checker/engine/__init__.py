@@ -52,6 +52,18 @@ class Decided:
     notes: tuple[str, ...]
 
 
+def decide(question: AccessQuestion, *, strict: bool) -> AccessDecision:
+    """``decide_access`` with ``--strict``'s rule: an access left unverified is unknown."""
+    decision = decide_access(question, strict=strict)
+    if strict and decision.decision is Decision.UNVERIFIED:
+        decision = replace(
+            decision,
+            decision=Decision.UNKNOWN,
+            because=f"{decision.because} (--strict: an unverified side is unknown)",
+        )
+    return decision
+
+
 def decide_requirements(
     plan: Plan, options: CheckOptions
 ) -> tuple[PolicyIndex, list[Decided], References]:
@@ -67,13 +79,7 @@ def decide_requirements(
     decided: list[Decided] = []
     for requirement in requirements:
         question = build_question(plan, index, requirement)
-        decision = decide_access(question.access, strict=options.strict)
-        if options.strict and decision.decision is Decision.UNVERIFIED:
-            decision = replace(
-                decision,
-                decision=Decision.UNKNOWN,
-                because=f"{decision.because} (--strict: an unverified side is unknown)",
-            )
+        decision = decide(question.access, strict=options.strict)
         decision, missing_notes = unknown_when_missing(decision, question.missing)
         notes = question.notes + missing_notes
         decided.append(Decided(requirement, question.access, decision, notes))
