@@ -30,6 +30,7 @@ from checker.dryrun.tracing import (
     undecidable,
 )
 from checker.plan.model import Plan
+from checker.refs import group_versions_arn
 
 
 class Replay:
@@ -57,11 +58,7 @@ class Replay:
     def _register(self) -> PlannedStep:
         registrar = self.plan.registrar_arn
         group = self.sandbox.group
-        target = (
-            group.arn.replace(":model-package-group/", ":model-package/") + "/*"
-            if group
-            else "(no group)"
-        )
+        target = group_versions_arn(group.arn) if group else "(no group)"
 
         def run() -> str:
             sagemaker = self.client("sagemaker", registrar, region_of(group.arn) if group else None)

@@ -14,6 +14,7 @@ from checker.dryrun.sandbox.model import Sandbox
 from checker.matrix.expand import account_of
 from checker.plan.model import Plan
 from checker.records import field, record
+from checker.refs import group_versions_arn
 
 # Operations moto 5.2 does not implement: xreg decides them and does not send them.
 NOT_EMULATED: frozenset[tuple[str, str]] = frozenset({("ecr", "GetDownloadUrlForLayer")})
@@ -111,7 +112,7 @@ def _create_model_package(
     return Target(
         action="sagemaker:CreateModelPackage",
         resource=version,
-        row=f"{prefix}:model-package/{group.name}/*",
+        row=group_versions_arn(group.arn),
         owner=group.account,
         route=True,
         routed_params=params,

@@ -16,7 +16,7 @@ from checker.lint.spec import RuleSpec
 from checker.lint.statements import arn_account, with_condition
 from checker.plan.model import FieldPath
 from checker.policy.model import PolicyType, Statement
-from checker.refs import is_account_id
+from checker.refs import group_versions_arn, is_account_id
 from checker.report.model import Fix
 
 CURRENT_VERSION = "2012-10-17"
@@ -195,8 +195,7 @@ def _default_resources(unit: PolicyUnit) -> list[str] | str | None:
     if unit.type is PolicyType.BUCKET:
         return [unit.attached_to, f"{unit.attached_to}/*"]
     if unit.type is PolicyType.MODEL_PACKAGE_GROUP and ":model-package-group/" in unit.attached_to:
-        versions = unit.attached_to.replace(":model-package-group/", ":model-package/") + "/*"
-        return [unit.attached_to, versions]
+        return [unit.attached_to, group_versions_arn(unit.attached_to)]
     return None
 
 
