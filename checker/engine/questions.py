@@ -190,7 +190,9 @@ def build_question(plan: Plan, index: PolicyIndex, requirement: Requirement) -> 
         plan, principal, requirement.action, resource_account, aws_managed_key=aws_managed_key
     )
     rcps, rcps_unknown = (
-        _levels(index, plan, resource_account, PolicyType.RCP) if rcp_exempt is None else (None, None)
+        _levels(index, plan, resource_account, PolicyType.RCP)
+        if rcp_exempt is None
+        else (None, None)
     )
     exemptions.extend(reason for reason in (scp_exempt, rcp_exempt) if reason is not None)
     organization_unknown = "; ".join(filter(None, (scps_unknown, rcps_unknown))) or None

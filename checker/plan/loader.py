@@ -165,9 +165,7 @@ class _PlanBuilder:
             self.organization_id(organization_id, ("organization_id",))
             return organization_id, None, {}
         if "organization_id" in data:
-            raise self.refuse(
-                ("organization",), "give organization_id or organization, not both"
-            )
+            raise self.refuse(("organization",), "give organization_id or organization, not both")
         given = data["organization"]
         organization_id = given["id"]
         self.organization_id(organization_id, ("organization", "id"))

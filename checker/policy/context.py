@@ -30,6 +30,7 @@ def cross_service_keys() -> frozenset[str]:
     data = json.loads(path.read_text(encoding="utf-8"))
     return frozenset(key.lower() for key in data["cross_service"])
 
+
 # An account root as the requester stands for some principal of the account (see
 # checker.policy.principals): its type, ARN and user name are not known.
 _PRINCIPAL_TYPES = {

@@ -248,8 +248,7 @@ def organization_side(facts: AccessFacts) -> SideResult:
         if any_of(e.allow for e in level) is Tri.FALSE:
             sources = ", ".join(e.policy.source for e in level) or "none"
             reason = (
-                f"no SCP at level {number} of the organization ({sources}) allows "
-                f"{subject(facts)}"
+                f"no SCP at level {number} of the organization ({sources}) allows {subject(facts)}"
             )
             return SideResult(Decision.IMPLICIT_DENY, reason)
     deny = any_of(e.deny for e in evaluations)
