@@ -263,7 +263,8 @@ class FixPlanner:
         policy_type: PolicyType,
         account: str,
     ) -> None:
-        """Add the Allow to the level's first policy whose document the plan gives."""
+        """Add the Allow to an SCP of the level whose document the plan gives (never to an
+        RCP: AWS accepts no Allow there)."""
         found = next(
             (
                 (policy, loaded)
@@ -286,8 +287,7 @@ class FixPlanner:
         )
         first, loaded = allow_list or found
         edit = self._organization_edit(policy_type, first, loaded, account)
-        principal = "*" if policy_type is PolicyType.RCP else ""
-        edit.allow(principal, requirement.action, requirement.resource)
+        edit.allow("", requirement.action, requirement.resource)
         self.note(requirement, edit.key)
 
     def _organization_edit(
@@ -408,8 +408,6 @@ def _build_fix(plan: Plan, edit: PolicyEdit) -> Fix:
         else:
             sid = unique_sid("XregAllowCrossAccountRegistration", taken)
             statement = allow_statement(edit.policy_type, sid, None, actions, resources)
-            if principal == "*":
-                statement["Principal"] = "*"
         added.append(statement)
         first_added = first_added or statement
     narrowed_first = next(iter(edit.narrowed.values()), None)
