@@ -147,20 +147,19 @@ def test_aws_managed_keys_are_spared_by_rcps(tmp_path: Path) -> None:
 
 
 def test_a_null_context_value_is_an_absent_key(tmp_path: Path) -> None:
-    tagged = deny(
-        "UnlessExcluded",
-        "s3:GetObject",
-        StringNotEquals={"aws:PrincipalTag/dp:exclude": "true"},
-    )
-    unknown = checked(tmp_path, service_control_policies={REGISTRY: ["FullAWSAccess", tagged]})
+    untagged = deny("UnlessTagged", "s3:GetObject", Null={"aws:PrincipalTag/team": "true"})
+    scps = {REGISTRY: ["FullAWSAccess", untagged]}
+    unknown = checked(tmp_path, service_control_policies=scps)
     assert row(unknown, CONSUMER, "s3:GetObject").decision.value == "unknown"
+    # Null: true holds for an absent key: the Deny applies.
     absent = checked(
-        tmp_path / "absent",
-        context={"aws:PrincipalTag/dp:exclude": None},
-        service_control_policies={REGISTRY: ["FullAWSAccess", tagged]},
+        tmp_path / "absent", context={"aws:PrincipalTag/team": None}, service_control_policies=scps
     )
-    # StringNotEquals on an absent key is true: the Deny applies.
     assert row(absent, CONSUMER, "s3:GetObject").decision.value == "explicit_deny"
+    tagged = checked(
+        tmp_path / "tagged", context={"aws:PrincipalTag/team": "ml"}, service_control_policies=scps
+    )
+    assert row(tagged, CONSUMER, "s3:GetObject").decision.value == "allowed"
 
 
 def test_organization_keys_follow_from_the_plan(tmp_path: Path) -> None:
@@ -261,3 +260,19 @@ def test_organization_of(tmp_path: Path) -> None:
     assert plan.organization_of(REGISTRY) == ""
     assert plan.organization_of("333333333333") == ORG
     assert plan.organization_of("444444444444") is None
+
+
+def test_a_deny_without_exceptions_gets_one_for_the_principal(tmp_path: Path) -> None:
+    report = checked(
+        tmp_path,
+        organization={"id": ORG, "management_account": "999999999999"},
+        service_control_policies={REGISTRY: ["FullAWSAccess", deny("NoS3", "s3:GetObject")]},
+    )
+    read = row(report, CONSUMER, "s3:GetObject")
+    assert read.fix is not None and read.fix.policy is not None
+    (statement,) = read.fix.policy["Statement"]
+    assert statement["Effect"] == "Deny"
+    assert statement["Condition"] == {"ArnNotEquals": {"aws:PrincipalArn": CONSUMER}}
+    # Organization policies are changed in the management account.
+    assert read.fix.account == "999999999999"
+    assert "management account 999999999999" in (read.fix.description or "")
