@@ -48,8 +48,6 @@ def scp_exemption(plan: Plan, principal: str, principal_account: str) -> str | N
         return f"SCPs do not restrict the management account {principal_account}"
     if is_service_linked_role(principal):
         return f"SCPs do not restrict the service-linked role {principal}"
-    if plan.organization_of(principal_account) == "":
-        return f"account {principal_account} is in no organization, so no SCP restricts it"
     return None
 
 
@@ -72,8 +70,6 @@ def rcp_exemption(
         return f"RCPs do not restrict requests by the service-linked role {principal}"
     if aws_managed_key:
         return "RCPs do not restrict AWS managed KMS keys"
-    if plan.organization_of(resource_account) == "":
-        return f"account {resource_account} is in no organization, so no RCP restricts it"
     return None
 
 

@@ -123,6 +123,17 @@ class _PlanBuilder:
         resources = data.get("resources", {})
         scps, scp_levels = self.by_account("service_control_policies", "scp")
         rcps, rcp_levels = self.by_account("resource_control_policies", "rcp")
+        for kind, given in (
+            ("service_control_policies", scps),
+            ("resource_control_policies", rcps),
+        ):
+            for account, entries in (given or {}).items():
+                if entries and outside.get(account) == "":
+                    raise self.refuse(
+                        (kind, account),
+                        f"account {account} is in no organization (organization.outside), "
+                        "so no organization policy applies to it",
+                    )
         return Plan(
             path=self.plan_path,
             source=self.source,

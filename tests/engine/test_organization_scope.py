@@ -276,3 +276,14 @@ def test_a_deny_without_exceptions_gets_one_for_the_principal(tmp_path: Path) ->
     # Organization policies are changed in the management account.
     assert read.fix.account == "999999999999"
     assert "management account 999999999999" in (read.fix.description or "")
+
+
+def test_policies_for_an_account_in_no_organization_are_refused(tmp_path: Path) -> None:
+    path = edit_plan(
+        copy_fixture("aws-doc-sample-fixed", tmp_path / "plan"),
+        organization={"id": ORG, "outside": {REGISTRY: None}},
+        service_control_policies={REGISTRY: ["FullAWSAccess"]},
+    )
+    with pytest.raises(InputError, match="is in no organization") as error:
+        load_plan(path)
+    assert f"service_control_policies.{REGISTRY}" in str(error.value)
