@@ -156,6 +156,8 @@ def missing_org_condition(context: LintContext, spec: RuleSpec) -> Iterator[Hit]
             accounts = other_accounts(statement, unit.owner)
             if not accounts or has_organization_condition(statement):
                 continue
+            if any(account in context.plan.outside_organization for account in accounts):
+                continue  # the condition would lock out an account the plan puts outside
             fixed = with_condition(
                 unit.raw_statement(statement), "StringEquals", "aws:PrincipalOrgID", organization
             )

@@ -287,3 +287,20 @@ def test_policies_for_an_account_in_no_organization_are_refused(tmp_path: Path) 
     with pytest.raises(InputError, match="is in no organization") as error:
         load_plan(path)
     assert f"service_control_policies.{REGISTRY}" in str(error.value)
+
+
+def test_no_org_condition_is_asked_of_a_grant_to_an_account_outside(tmp_path: Path) -> None:
+    """MISSING-ORG-CONDITION's fix would lock out an account outside the organization."""
+    from checker.lint import LintConfig, lint_plan
+
+    def flagged(folder: str, organization: dict[str, Any]) -> list[str]:
+        path = edit_plan(
+            copy_fixture("aws-doc-sample-fixed", tmp_path / folder), organization=organization
+        )
+        found = lint_plan(load_plan(path), {}, LintConfig())
+        return [f.message for f in found if f.rule == "MISSING-ORG-CONDITION"]
+
+    inside = flagged("inside", {"id": ORG})
+    assert any(f"allows account {REGISTRY}" in message for message in inside)
+    outside = flagged("outside", {"id": ORG, "outside": {REGISTRY: None}})
+    assert outside and not any(f"allows account {REGISTRY}" in message for message in outside)
