@@ -16,6 +16,7 @@ from checker.lint.spec import RuleSpec
 from checker.lint.statements import arn_account, with_condition
 from checker.plan.model import FieldPath
 from checker.policy.model import PolicyType, Statement
+from checker.records import replace
 from checker.refs import group_versions_arn, is_account_id
 from checker.report.model import Fix
 
@@ -267,11 +268,7 @@ def rcp_syntax(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
                     "Allow to grant nothing (RCPFullAWSAccess already passes what no RCP denies)",
                     statement,
                     path=(*path, "Effect"),
-                    fix=unit.fix(
-                        statement=None,
-                        policy=_without_statement(unit, statement),
-                        description="remove the Allow statement",
-                    ),
+                    fix=_allow_fix(unit, statement),
                 )
             if "NotAction" in raw:
                 yield unit.hit(
@@ -291,6 +288,23 @@ def rcp_syntax(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
                 )
 
 
-def _without_statement(unit: PolicyUnit, statement: Statement) -> dict[str, Any]:
+def _allow_fix(unit: PolicyUnit, statement: Statement) -> Fix:
     statements = [s for i, s in enumerate(unit.raw_statements()) if i != statement.index]
-    return {**unit.document, "Statement": statements}
+    if not statements:
+        fix = unit.fix(
+            statement=None,
+            policy=None,
+            description="detach and delete the policy: RCPFullAWSAccess already lets through "
+            "what it allows",
+        )
+        return replace(
+            fix,
+            command="aws organizations detach-policy --policy-id POLICY-ID --target-id TARGET-ID"
+            " && aws organizations delete-policy --policy-id POLICY-ID",
+            policy_file=None,
+        )
+    return unit.fix(
+        statement=None,
+        policy={**unit.document, "Statement": statements},
+        description="remove the Allow statement",
+    )

@@ -304,3 +304,28 @@ def test_no_org_condition_is_asked_of_a_grant_to_an_account_outside(tmp_path: Pa
     assert any(f"allows account {REGISTRY}" in message for message in inside)
     outside = flagged("outside", {"id": ORG, "outside": {REGISTRY: None}})
     assert outside and not any(f"allows account {REGISTRY}" in message for message in outside)
+
+
+def test_an_rcp_allow_is_a_lint_error_that_says_what_was_assumed(tmp_path: Path) -> None:
+    from checker.lint import LintConfig, lint_plan
+
+    allow = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "Reads", "Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*"}
+        ],
+    }
+    path = edit_plan(
+        copy_fixture("aws-doc-sample-fixed", tmp_path / "plan"),
+        resource_control_policies={TRAINING: ["RCPFullAWSAccess", allow]},
+    )
+    plan = load_plan(path)
+    (finding,) = [f for f in lint_plan(plan, {}, LintConfig()) if f.rule == "RCP-SYNTAX"]
+    assert finding.severity.value == "error"
+    assert "would not attach" in finding.message and "grant nothing" in finding.message
+    assert finding.fix is not None and finding.fix.policy is None
+    assert "detach and delete the policy" in (finding.fix.description or "")
+    assert finding.fix.command.startswith("aws organizations detach-policy")
+    # The evaluation is what the message says: the RCP layer denies nothing here.
+    read = row(check_plan(plan, CheckOptions(lint=False)), CONSUMER, "s3:GetObject")
+    assert read.decision.value == "allowed"
