@@ -9,7 +9,8 @@ from typing import Any
 from checker.engine.policies import PolicyIndex, aws_managed_key_policy, resource_policy_target
 from checker.engine.snapshot import missing_reasons, unreadable_notes
 from checker.matrix.expand import Requirement, account_of
-from checker.plan.model import Identity, KmsKey, OrganizationKind, Plan
+from checker.plan.identities import find_identity
+from checker.plan.model import KmsKey, OrganizationKind, Plan
 from checker.policy import parse_policy
 from checker.policy.context import request_context
 from checker.policy.model import Policy, PolicyType
@@ -40,13 +41,6 @@ def _context_extra(
             ("true" if item else "false") if isinstance(item, bool) else str(item) for item in items
         )
     return extra
-
-
-def find_identity(plan: Plan, principal: str) -> Identity | None:
-    for identity in plan.identities:
-        if identity.principal == principal:
-            return identity
-    return None
 
 
 def _levels(
@@ -181,6 +175,7 @@ def build_question(plan: Plan, index: PolicyIndex, requirement: Requirement) -> 
         principal,
         resource_account=resource_account,
         organization_id=plan.organization_id,
+        role_arn=identity.principal if identity is not None else None,
         extra=_context_extra(plan.context, requirement.action, principal_account),
     )
     access = AccessQuestion(

@@ -36,8 +36,8 @@ from collections.abc import Sequence
 from typing import Final, cast
 
 from checker.policy.decision import Tri
-from checker.policy.glob import Glob, compile_glob
-from checker.policy.matching import glob_matches_arn
+from checker.policy.glob import Glob, compile_glob, glob_covers, globs_intersect, parse_glob
+from checker.policy.matching import glob_covers_arn, glob_matches_arn, globs_intersect_arn
 from checker.policy.model import Condition
 from checker.policy.request import RequestContext
 from checker.policy.trilogic import both, either
@@ -292,9 +292,68 @@ def _evaluate_substituted(
     return TRUE_RESULT if combined is Tri.TRUE else FALSE_RESULT
 
 
+def _lowered(glob: Glob) -> Glob:
+    return tuple(token.casefold() if isinstance(token, str) else token for token in glob)
+
+
+def _shape_matched(spec: OperatorSpec, values: Sequence[Glob], shapes: Sequence[Glob]) -> Tri:
+    """Whether every value the shapes stand for matches some policy value (TRUE), none does
+    (FALSE), or it depends on the part of the value that is not known (UNKNOWN). Sure only
+    when a single policy value covers a whole shape, so UNKNOWN may stand for a TRUE."""
+    if spec.test == "equals_ignore_case":
+        values, shapes = [_lowered(v) for v in values], [_lowered(s) for s in shapes]
+    covers = glob_covers_arn if spec.family == "arn" else glob_covers
+    meets = globs_intersect_arn if spec.family == "arn" else globs_intersect
+    if all(any(covers(value, shape) for value in values) for shape in shapes):
+        return Tri.TRUE
+    if not any(meets(value, shape) for value in values for shape in shapes):
+        return Tri.FALSE
+    return Tri.UNKNOWN
+
+
+def _evaluate_shapes(
+    condition: CompiledCondition, shapes: tuple[str, ...], context: RequestContext
+) -> ConditionResult:
+    """A string or ARN condition on a key whose one value is known only in part."""
+    spec = condition.operator.spec
+    unknown_result = ConditionResult(Tri.UNKNOWN, (condition.key,))
+    if spec.family == "null":
+        return _null_result(condition, key_present=True)
+    if spec.family not in ("string", "arn"):
+        return unknown_result
+    values: list[Glob] = []
+    absent = False
+    unknown: list[str] = []
+    for template in condition.templates:
+        resolved = resolve(template, context)
+        if resolved is ABSENT:
+            absent = True
+        elif isinstance(resolved, UnknownKey):
+            unknown.append(resolved.key)
+        else:
+            assert isinstance(resolved, tuple)
+            values.append(resolved)
+    matched = _shape_matched(spec, values, [parse_glob(shape) for shape in shapes])
+    if spec.negated:
+        if matched is Tri.TRUE or absent:
+            tri = Tri.FALSE
+        else:
+            tri = Tri.TRUE if matched is Tri.FALSE and not unknown else Tri.UNKNOWN
+    elif matched is Tri.TRUE:
+        tri = Tri.TRUE
+    else:
+        tri = Tri.FALSE if matched is Tri.FALSE and not unknown else Tri.UNKNOWN
+    if tri is Tri.UNKNOWN:
+        return ConditionResult(Tri.UNKNOWN, tuple(sorted({condition.key, *unknown})))
+    return TRUE_RESULT if tri is Tri.TRUE else FALSE_RESULT
+
+
 def evaluate_condition(condition: CompiledCondition, context: RequestContext) -> ConditionResult:
     found = context.lookup(condition.key)
     if found is None:
+        shapes = context.shapes.get(condition.key)
+        if shapes:
+            return _evaluate_shapes(condition, shapes, context)
         return ConditionResult(Tri.UNKNOWN, (condition.key,))
     if found is False or found == ():
         return _when_absent(condition)

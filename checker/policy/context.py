@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from checker.policy.principals import PrincipalKind, parse_principal
+from checker.policy.principals import PrincipalKind, RequestPrincipal, parse_principal
 from checker.policy.request import RequestContext
 
 # An account root as the requester stands for some principal of the account (see
@@ -35,7 +35,9 @@ def request_context(
     """The keys IAM sets for a call by ``principal`` on a resource of ``resource_account``.
 
     ``aws:PrincipalArn`` of a role session is its *role* ARN, path included; a session ARN
-    drops the path, so for a session it is known only when ``role_arn`` is given. An account
+    drops the path, so for a session it is known only when ``role_arn`` is given, otherwise
+    only its shape (account and role name, any path): conditions that do not depend on the
+    path are decided, the others stay unknown. An account
     root as ``principal`` stands for some principal of that account: only its account is
     known.
     ``aws:username`` exists only for IAM users. ``organization_id`` gives
@@ -52,9 +54,12 @@ def request_context(
     known_absent = set(absent)
     if requester.kind in _PRINCIPAL_TYPES:
         values["aws:principaltype"] = (_PRINCIPAL_TYPES[requester.kind],)
+    shapes: dict[str, tuple[str, ...]] = {}
     if requester.kind is PrincipalKind.SESSION:
         if role_arn is not None:
             values["aws:principalarn"] = (role_arn,)
+        else:
+            shapes["aws:principalarn"] = _role_arn_shapes(requester)
     elif requester.kind not in (PrincipalKind.OTHER, PrincipalKind.ROOT):
         values["aws:principalarn"] = (role_arn or requester.arn,)
     if requester.kind is PrincipalKind.USER:
@@ -67,4 +72,13 @@ def request_context(
         values[key.lower()] = (value,) if isinstance(value, str) else tuple(value)
         known_absent.discard(key.lower())
     lowered_absent = frozenset(k.lower() for k in known_absent) - values.keys()
-    return RequestContext(values, lowered_absent)
+    shapes = {key: value for key, value in shapes.items() if key not in values}
+    return RequestContext(values, lowered_absent, shapes)
+
+
+def _role_arn_shapes(session: RequestPrincipal) -> tuple[str, ...]:
+    """The ARN of a session's role when its path is not known: ``role/NAME`` (the default
+    path ``/``) or ``role/PATH/NAME``. The name cannot hold ``*`` or ``?``, so they are
+    wildcards here."""
+    prefix = f"arn:{session.partition}:iam::{session.account}:role/"
+    return (prefix + session.name, f"{prefix}*/{session.name}")
