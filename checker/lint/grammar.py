@@ -196,8 +196,8 @@ def resource_pattern_problem(pattern: str, *, variables: bool) -> str | None:
         return (
             f"has {len(segments)} colon-separated segments where an ARN has six "
             "(arn:partition:service:region:account:resource); IAM reads it segment by "
-            "segment, where only a final * may stand for the missing ones, so it matches no "
-            "ARN unless it ends in *: write the six segments"
+            "segment and no wildcard but a final * stands for a missing colon: write the six "
+            "segments"
         )
     head = ":".join(segments[:5])
     if variables and "${" in head:
