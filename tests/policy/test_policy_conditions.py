@@ -264,6 +264,15 @@ class TestPolicyVariables:
             is T
         )
 
+    def test_condition_values_substitute_in_every_arn_segment(self) -> None:
+        # Unlike Resource, a condition value takes variables before the fifth colon too.
+        ctx = context(aws_PrincipalAccount="222222222222")
+        pattern = "arn:aws:sagemaker:us-east-1:${aws:PrincipalAccount}:*"
+        arn = "arn:aws:sagemaker:us-east-1:222222222222:model-package-group/g"
+        assert check("ArnLike", pattern, arn, extra=ctx) is T
+        assert check("StringLike", pattern, arn, extra=ctx) is T
+        assert check("ArnLike", pattern, arn.replace("2222", "3333"), extra=ctx) is F
+
     def test_variable_names_ignore_case(self) -> None:
         ctx = context(aws_username="alice")
         assert check("StringEquals", "${AWS:UserName}", "alice", extra=ctx) is T
