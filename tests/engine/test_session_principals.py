@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.engine import CheckOptions, check_plan
+from checker.fix.apply import apply_fixes
 from checker.plan.identities import find_identity, identity_principal
 from checker.plan.loader import load_plan
 from checker.policy.decision import Decision
@@ -87,3 +88,16 @@ def test_without_the_role_a_guard_that_ignores_the_path_is_decided(tmp_path: Pat
     assert _registration(plan_path).sides.resource_policy is Decision.ALLOWED
     _set_guard(tmp_path, "arn:aws:iam::222222222222:role/*Other")
     assert _registration(plan_path).sides.resource_policy is Decision.EXPLICIT_DENY
+
+
+def test_a_fix_to_the_identity_side_goes_to_the_role(tmp_path: Path) -> None:
+    def without_the_grant(data: dict[str, Any]) -> None:
+        data["identities"][0]["policies"] = ["policies/deploy-role.json"]
+
+    plan = load_plan(edit_plan(copy_fixture("session-principals", tmp_path), without_the_grant))
+    report = check_plan(plan, CheckOptions(lint=False))
+    (row,) = [r for r in report.requirements if r.action == "sagemaker:CreateModelPackage"]
+    assert row.decision is Decision.IMPLICIT_DENY
+    assert row.fix is not None and row.fix.principal == REGISTRAR_ROLE
+    fixed = check_plan(apply_fixes(plan, report.extra["fixes"]), CheckOptions(lint=False))
+    assert all(r.decision is Decision.ALLOWED for r in fixed.requirements)
