@@ -9,7 +9,8 @@ from checker.engine.organization import organization_keys, rcp_exemption, scp_ex
 from checker.engine.policies import PolicyIndex, aws_managed_key_policy, resource_policy_target
 from checker.engine.snapshot import missing_reasons, unreadable_notes
 from checker.matrix.expand import Requirement, account_of
-from checker.plan.model import Identity, KmsKey, OrganizationKind, Plan
+from checker.plan.identities import find_identity
+from checker.plan.model import KmsKey, OrganizationKind, Plan
 from checker.policy import parse_policy
 from checker.policy.context import request_context
 from checker.policy.model import Policy, PolicyType
@@ -47,13 +48,6 @@ def _context_extra(
             ("true" if item else "false") if isinstance(item, bool) else str(item) for item in items
         )
     return extra, frozenset(missing)
-
-
-def find_identity(plan: Plan, principal: str) -> Identity | None:
-    for identity in plan.identities:
-        if identity.principal == principal:
-            return identity
-    return None
 
 
 def _levels(
@@ -203,6 +197,7 @@ def build_question(plan: Plan, index: PolicyIndex, requirement: Requirement) -> 
     context = request_context(
         principal,
         resource_account=resource_account,
+        role_arn=identity.principal if identity is not None else None,
         extra=extra,
         absent=absent,
         action=requirement.action,

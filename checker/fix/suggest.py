@@ -20,6 +20,7 @@ from checker.fix.statements import (
     unique_sid,
 )
 from checker.matrix.expand import Requirement, account_of
+from checker.plan.identities import identity_principal
 from checker.plan.model import LoadedPolicy, Plan
 from checker.policy import evaluate_policy
 from checker.policy.decision import AccessDecision, Decision, Evidence, Tri
@@ -139,7 +140,8 @@ class FixPlanner:
         side = decision.identity_policy
         if not side.decision.is_denied:
             return
-        principal = requirement.principal
+        # A session's identity policies are its role's: the fix goes to the role.
+        principal = identity_principal(self.plan, requirement.principal)
         if side.decision is Decision.EXPLICIT_DENY:
             for evidence in side.evidence:
                 policy = self.index.by_source.get(evidence.source)

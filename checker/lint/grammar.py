@@ -180,6 +180,55 @@ def _wildcard_principal_fix(
     )
 
 
+def _resource_entries(raw: Any) -> list[tuple[FieldPath, str]]:
+    if isinstance(raw, str):
+        return [((), raw)]
+    if isinstance(raw, list):
+        return [((i,), e) for i, e in enumerate(raw) if isinstance(e, str)]
+    return []
+
+
+def resource_pattern_problem(pattern: str, *, variables: bool) -> str | None:
+    """Why IAM reads the Resource pattern otherwise than written, or ``None``."""
+    if not pattern.startswith("arn:"):
+        return None
+    segments = pattern.split(":", 5)
+    if len(segments) < 6:
+        return (
+            f"has {len(segments)} colon-separated segments where an ARN has six "
+            "(arn:partition:service:region:account:resource); IAM reads it segment by "
+            "segment and no wildcard but a final * stands for a missing colon: write the six "
+            "segments"
+        )
+    head = ":".join(segments[:5])
+    if variables and "${" in head:
+        return (
+            "has a policy variable before the fifth colon, where IAM does not substitute it: "
+            "the text is matched as written, so it matches no ARN"
+        )
+    return None
+
+
+@rule("RESOURCE-ARN-SEGMENTS")
+def resource_arn_segments(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    for unit, policy in context.policies_for(spec.applies_to):
+        variables = policy.version == CURRENT_VERSION
+        for statement in policy.statements:
+            raw = unit.raw_statement(statement)
+            for element in ("Resource", "NotResource"):
+                for inner, pattern in _resource_entries(raw.get(element)):
+                    problem = resource_pattern_problem(pattern, variables=variables)
+                    if problem is None:
+                        continue
+                    yield unit.hit(
+                        f"statement {statement.label} of the {unit.target}: {element} "
+                        f"{pattern!r} {problem}",
+                        statement,
+                        path=(*unit.statement_path(statement), element, *inner),
+                        detail=pattern,
+                    )
+
+
 @rule("ECR-RESOURCE-ELEMENT")
 def ecr_resource_element(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
     yield from _refused_elements(

@@ -19,9 +19,14 @@ values", "Single-valued vs. multivalued context keys"):
   ``ForAnyValue:``: true if some request value satisfies the operator.
 * A policy or request value that does not parse for its operator (a number, a date, a CIDR,
   a boolean, base64) makes the condition false: IAM evaluates such a comparison to false.
-* Policy variables are substituted only for string and ARN operators; a variable whose key
-  is known absent (and has no default) makes the condition false (IAM: "any attempt to match
-  it fails"), one whose key is unknown makes it UNKNOWN.
+* Policy variables are substituted only for string and ARN operators, value by value. A value
+  whose variable's key is known absent (and has no default) cannot be matched: IAM says "any
+  attempt to match it fails" (IAM User Guide, "IAM policy elements: Variables and tags",
+  principal key values). So every comparison with it is false: for a positive operator the
+  other values still decide (``["ops", "${aws:username}"]`` holds for ``ops`` in a role's
+  request), for a negated one (all comparisons must succeed) the condition is false. A value
+  whose variable's key is unknown makes each comparison with it unknown: a request value
+  another value decides stays decided, the rest is UNKNOWN.
 """
 
 from __future__ import annotations
@@ -31,10 +36,11 @@ from collections.abc import Sequence
 from typing import Final, cast
 
 from checker.policy.decision import Tri
-from checker.policy.glob import Glob, compile_glob
-from checker.policy.matching import glob_matches_arn
+from checker.policy.glob import Glob, compile_glob, glob_covers, globs_intersect, parse_glob
+from checker.policy.matching import glob_covers_arn, glob_matches_arn, globs_intersect_arn
 from checker.policy.model import Condition
 from checker.policy.request import RequestContext
+from checker.policy.trilogic import both, either
 from checker.policy.variables import (
     ABSENT,
     Template,
@@ -233,29 +239,121 @@ def _null_result(condition: CompiledCondition, *, key_present: bool) -> Conditio
     return TRUE_RESULT if holds else FALSE_RESULT
 
 
-def _prepared_for_request(
-    condition: CompiledCondition, context: RequestContext
-) -> tuple[Prepared, ...] | ConditionResult:
-    """Substitute policy variables into string / ARN values; outcome if that fails."""
+@record
+class _Substituted:
+    """The policy values after substitution: those that resolved, whether some value's
+    variable is known absent, and the keys of the variables whose values are unknown."""
+
+    values: tuple[Prepared, ...]
+    absent: bool
+    unknown: tuple[str, ...]
+
+
+def _substituted(condition: CompiledCondition, context: RequestContext) -> _Substituted:
     values: list[Prepared] = []
+    absent = False
     unknown: list[str] = []
     for template in condition.templates:
         resolved = resolve(template, context)
         if resolved is ABSENT:
-            return FALSE_RESULT
+            absent = True
+            continue
         if isinstance(resolved, UnknownKey):
             unknown.append(resolved.key)
             continue
         assert isinstance(resolved, tuple)
         values.append(_prepare_text(condition.operator.spec, resolved))
-    if unknown:
-        return ConditionResult(Tri.UNKNOWN, tuple(sorted(set(unknown))))
-    return tuple(values)
+    return _Substituted(tuple(values), absent, tuple(sorted(set(unknown))))
+
+
+def _value_tri(spec: OperatorSpec, request_value: str, policy: _Substituted) -> Tri:
+    """One request value against substituted policy values (see the module docstring)."""
+    matched = any(_matches_one(spec, request_value, value) for value in policy.values)
+    if spec.negated:
+        if matched or policy.absent:
+            return Tri.FALSE
+        return Tri.UNKNOWN if policy.unknown else Tri.TRUE
+    if matched:
+        return Tri.TRUE
+    return Tri.UNKNOWN if policy.unknown else Tri.FALSE
+
+
+def _evaluate_substituted(
+    condition: CompiledCondition, found: tuple[str, ...], context: RequestContext
+) -> ConditionResult:
+    policy = _substituted(condition, context)
+    operator = condition.operator
+    combined = Tri.TRUE if operator.set_operator == "all" else Tri.FALSE
+    for value in found:
+        tri = _value_tri(operator.spec, value, policy)
+        combined = both(combined, tri) if operator.set_operator == "all" else either(combined, tri)
+    if combined is Tri.UNKNOWN:
+        return ConditionResult(Tri.UNKNOWN, policy.unknown)
+    return TRUE_RESULT if combined is Tri.TRUE else FALSE_RESULT
+
+
+def _lowered(glob: Glob) -> Glob:
+    return tuple(token.casefold() if isinstance(token, str) else token for token in glob)
+
+
+def _shape_matched(spec: OperatorSpec, values: Sequence[Glob], shapes: Sequence[Glob]) -> Tri:
+    """Whether every value the shapes stand for matches some policy value (TRUE), none does
+    (FALSE), or it depends on the part of the value that is not known (UNKNOWN). Sure only
+    when a single policy value covers a whole shape, so UNKNOWN may stand for a TRUE."""
+    if spec.test == "equals_ignore_case":
+        values, shapes = [_lowered(v) for v in values], [_lowered(s) for s in shapes]
+    covers = glob_covers_arn if spec.family == "arn" else glob_covers
+    meets = globs_intersect_arn if spec.family == "arn" else globs_intersect
+    if all(any(covers(value, shape) for value in values) for shape in shapes):
+        return Tri.TRUE
+    if not any(meets(value, shape) for value in values for shape in shapes):
+        return Tri.FALSE
+    return Tri.UNKNOWN
+
+
+def _evaluate_shapes(
+    condition: CompiledCondition, shapes: tuple[str, ...], context: RequestContext
+) -> ConditionResult:
+    """A string or ARN condition on a key whose one value is known only in part."""
+    spec = condition.operator.spec
+    unknown_result = ConditionResult(Tri.UNKNOWN, (condition.key,))
+    if spec.family == "null":
+        return _null_result(condition, key_present=True)
+    if spec.family not in ("string", "arn"):
+        return unknown_result
+    values: list[Glob] = []
+    absent = False
+    unknown: list[str] = []
+    for template in condition.templates:
+        resolved = resolve(template, context)
+        if resolved is ABSENT:
+            absent = True
+        elif isinstance(resolved, UnknownKey):
+            unknown.append(resolved.key)
+        else:
+            assert isinstance(resolved, tuple)
+            values.append(resolved)
+    matched = _shape_matched(spec, values, [parse_glob(shape) for shape in shapes])
+    if spec.negated:
+        if matched is Tri.TRUE or absent:
+            tri = Tri.FALSE
+        else:
+            tri = Tri.TRUE if matched is Tri.FALSE and not unknown else Tri.UNKNOWN
+    elif matched is Tri.TRUE:
+        tri = Tri.TRUE
+    else:
+        tri = Tri.FALSE if matched is Tri.FALSE and not unknown else Tri.UNKNOWN
+    if tri is Tri.UNKNOWN:
+        return ConditionResult(Tri.UNKNOWN, tuple(sorted({condition.key, *unknown})))
+    return TRUE_RESULT if tri is Tri.TRUE else FALSE_RESULT
 
 
 def evaluate_condition(condition: CompiledCondition, context: RequestContext) -> ConditionResult:
     found = context.lookup(condition.key)
     if found is None:
+        shapes = context.shapes.get(condition.key)
+        if shapes:
+            return _evaluate_shapes(condition, shapes, context)
         return ConditionResult(Tri.UNKNOWN, (condition.key,))
     if found is False or found == ():
         return _when_absent(condition)
@@ -263,13 +361,11 @@ def evaluate_condition(condition: CompiledCondition, context: RequestContext) ->
     operator = condition.operator
     if operator.spec.family == "null":
         return _null_result(condition, key_present=True)
-    prepared: tuple[Prepared, ...] | ConditionResult | None = condition.prepared
     if condition.substitutes:
-        prepared = _prepared_for_request(condition, context)
+        return _evaluate_substituted(condition, found, context)
+    prepared = condition.prepared
     if prepared is None:
         return FALSE_RESULT
-    if isinstance(prepared, ConditionResult):
-        return prepared
     try:
         if operator.set_operator == "all":
             holds = all(_value_holds(operator.spec, value, prepared) for value in found)

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from functools import cache
 
 from checker.paths import PACKAGE_DIR
-from checker.policy.principals import PrincipalKind, parse_principal
+from checker.policy.principals import PrincipalKind, RequestPrincipal, parse_principal
 from checker.policy.request import RequestContext
 
 # Services whose requests carry only ``aws:`` keys, their own keys and the cross-service keys
@@ -54,7 +54,9 @@ def request_context(
     """The keys IAM sets for a call by ``principal`` on a resource of ``resource_account``.
 
     ``aws:PrincipalArn`` of a role session is its *role* ARN, path included; a session ARN
-    drops the path, so for a session it is known only when ``role_arn`` is given. An account
+    drops the path, so for a session it is known only when ``role_arn`` is given, otherwise
+    only its shape (account and role name, any path): conditions that do not depend on the
+    path are decided, the others stay unknown. An account
     root as ``principal`` stands for some principal of that account: only its account is
     known.
     ``aws:username`` exists only for IAM users. ``organization_id`` gives
@@ -75,9 +77,12 @@ def request_context(
     known_absent = set(absent)
     if requester.kind in _PRINCIPAL_TYPES:
         values["aws:principaltype"] = (_PRINCIPAL_TYPES[requester.kind],)
+    shapes: dict[str, tuple[str, ...]] = {}
     if requester.kind is PrincipalKind.SESSION:
         if role_arn is not None:
             values["aws:principalarn"] = (role_arn,)
+        else:
+            shapes["aws:principalarn"] = _role_arn_shapes(requester)
     elif requester.kind not in (PrincipalKind.OTHER, PrincipalKind.ROOT):
         values["aws:principalarn"] = (role_arn or requester.arn,)
     if requester.kind is PrincipalKind.USER:
@@ -90,7 +95,18 @@ def request_context(
         values[key.lower()] = (value,) if isinstance(value, str) else tuple(value)
         known_absent.discard(key.lower())
     lowered_absent = frozenset(k.lower() for k in known_absent) - values.keys()
+    shapes = {key: value for key, value in shapes.items() if key not in values}
     service = action.split(":", 1)[0].lower() if action else None
     if service in OWN_KEY_SERVICES:
-        return RequestContext(values, lowered_absent, service, cross_service_keys())
-    return RequestContext(values, lowered_absent)
+        return RequestContext(
+            values, lowered_absent, service, cross_service_keys(), shapes=shapes
+        )
+    return RequestContext(values, lowered_absent, shapes=shapes)
+
+
+def _role_arn_shapes(session: RequestPrincipal) -> tuple[str, ...]:
+    """The ARN of a session's role when its path is not known: ``role/NAME`` (the default
+    path ``/``) or ``role/PATH/NAME``. The name cannot hold ``*`` or ``?``, so they are
+    wildcards here."""
+    prefix = f"arn:{session.partition}:iam::{session.account}:role/"
+    return (prefix + session.name, f"{prefix}*/{session.name}")

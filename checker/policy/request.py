@@ -25,6 +25,11 @@ class RequestContext:
     # ``ec2:sourceinstancearn``): every other service's key is then absent.
     service: str | None = None
     cross_service: frozenset[str] = frozenset()
+    # Keys known to be present with one value that is known only in part: the value is one
+    # of the strings some glob here matches (``aws:PrincipalArn`` of a session whose role's
+    # path is not known). ``lookup`` reports them unknown; string and ARN conditions use
+    # ``shapes`` to decide what holds for every such value.
+    shapes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def lookup(self, key: str) -> tuple[str, ...] | bool | None:
         """The values of ``key``; ``False`` when known absent; ``None`` when unknown."""

@@ -40,6 +40,12 @@ FAILING = {
         "AccessDeniedException",
         "because no identity-based policy allows the ecr:BatchGetImage action",
     ),
+    "policy-variables-and-segments": (
+        "sagemaker.create_model_package",
+        REGISTRY_PACKAGE.format(group="iris"),
+        "AccessDeniedException",
+        "because no identity-based policy allows the sagemaker:CreateModelPackage action",
+    ),
 }
 PASSING = {
     "aws-doc-sample-fixed": "iris",
@@ -47,6 +53,7 @@ PASSING = {
     "kms-grant-only": "iris",
     "org-principal-star": "iris",
     "pipeline-three-containers": "churn",
+    "session-principals": "iris",
 }
 
 

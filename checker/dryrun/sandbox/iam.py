@@ -14,7 +14,7 @@ from checker.aws.boto import ClientError
 from checker.dryrun.emulator import Emulator
 from checker.dryrun.sandbox.common import attempt, create_or_reuse, iam_name, policy_text
 from checker.dryrun.sandbox.model import Sandbox
-from checker.engine.questions import find_identity
+from checker.plan.identities import find_identity
 from checker.plan.model import Identity, LoadedPolicy, Plan
 from checker.refs import IamPrincipal, parse_principal_arn
 
