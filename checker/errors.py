@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+# How much of a value a one-line message echoes: enough to recognise an ARN or a name, not
+# the 10 KB of a pasted document or a 5,000-character name.
+MAX_SHOWN = 120
+_LONG_WORD = re.compile(rf"\S{{{MAX_SHOWN + 1},}}")
 
 
 class InputError(Exception):
@@ -19,7 +25,18 @@ class InputError(Exception):
         self.reason = reason
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.path}: {self.reason}"
+        return cut_long_words(f"{self.source}: {self.path}: {self.reason}")
+
+
+def shown_value(text: str, limit: int = MAX_SHOWN) -> str:
+    """``text`` as a message echoes it: at most ``limit`` characters, the cut marked by "…"."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def cut_long_words(text: str) -> str:
+    """Every run of more than MAX_SHOWN non-blank characters in ``text`` cut to MAX_SHOWN, so
+    that no echoed name, path or value makes a one-line message unreadable."""
+    return _LONG_WORD.sub(lambda match: shown_value(match.group()), text)
 
 
 def field_path(parts: tuple[str | int, ...] | list[str | int]) -> str:
