@@ -42,9 +42,11 @@ def _replace_action(
     raw = dict(unit.raw_statement(statement))
     items = raw[element] if isinstance(raw[element], list) else [raw[element]]
     replaced: list[str] = []
+    kept: set[str] = set()
     for item in items:
         for value in new if item == old else [item]:
-            if value not in replaced:
+            if value not in kept:
+                kept.add(value)
                 replaced.append(value)
     raw[element] = replaced[0] if len(replaced) == 1 else replaced
     return raw
@@ -69,7 +71,7 @@ def unknown_service(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
                     if _has_wildcard(prefix) or catalog.service_exists(prefix):
                         continue
                     reason = f"names no AWS service ({prefix!r})"
-                    suggestions = catalog.suggest_action(pattern)
+                    suggestions = context.suggest_action(pattern)
                 yield _unknown_action_hit(
                     unit, statement, element, index, pattern, reason, suggestions
                 )
@@ -94,7 +96,7 @@ def unknown_action(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
                     if catalog.action(pattern) is not None:
                         continue
                     reason = f"is not an action of {prefix.lower()}"
-                    suggestions = catalog.suggest_action(pattern)
+                    suggestions = context.suggest_action(pattern)
                 yield _unknown_action_hit(
                     unit, statement, element, index, pattern, reason, suggestions
                 )
@@ -331,7 +333,7 @@ def unknown_condition_key(context: LintContext, spec: RuleSpec) -> Iterator[Hit]
                     suggestions: list[str] = []
                 else:
                     problem = _KEY_PROBLEMS[status]
-                    suggestions = catalog.suggest_condition_key(condition.key)
+                    suggestions = context.suggest_condition_key(condition.key)
                 yield unit.hit(
                     f"condition key {condition.key} in statement {statement.label} of the "
                     f"{unit.target} {problem}{_did_you_mean(suggestions)}",
