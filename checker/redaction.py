@@ -16,7 +16,7 @@ REDACTED = "<redacted>"
 
 
 def _longest_value() -> int:
-    from checker.lint.request_model import request_model
+    from checker.plan.request_model import request_model
 
     return int(request_model()["shapes"]["EnvironmentValue"]["max"])
 

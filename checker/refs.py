@@ -424,7 +424,7 @@ def looks_like_s3(value: str) -> bool:
 # --- what a create_model_package request references -----------------------------------------
 
 
-def _is_uri_key(key: str) -> bool:
+def is_uri_key(key: str) -> bool:
     # ModelDataUrl, S3Uri, ManifestS3Uri, SamplePayloadUrl, SourceUri, S3OutputPath, and
     # whatever the API adds under the same naming.
     return key.endswith(("Uri", "Url", "S3OutputPath"))
@@ -481,7 +481,7 @@ def find_s3_uris(
         if parent is None or not isinstance(key, str) or not isinstance(value, str):
             continue
         # SourceUri may name a non-S3 source; every other URI key must hold S3.
-        if _is_uri_key(key) and (key != "SourceUri" or looks_like_s3(value)):
+        if is_uri_key(key) and (key != "SourceUri" or looks_like_s3(value)):
             is_prefix = key == "S3Uri" and parent.get("S3DataType") == "S3Prefix"
             found.append((value, field_path(path), is_prefix))
     return found

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from checker.fingerprint import Fingerprints, fingerprint
 from checker.lint.config import LintConfig, load_config
 from checker.lint.context import Hit, LintContext
-from checker.lint.fingerprint import Fingerprints, fingerprint
 from checker.lint.registry import configured_rules
 from checker.lint.units import build_units
 from checker.plan.model import Plan

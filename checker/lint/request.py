@@ -10,10 +10,10 @@ from contextlib import suppress
 from checker.errors import field_path, parse_field_path
 from checker.lint.context import Hit, LintContext
 from checker.lint.registry import rule
-from checker.lint.request_model import validate_request
 from checker.lint.spec import RuleSpec
 from checker.lint.statements import arn_account
 from checker.plan.model import FieldPath, KmsKey, Plan
+from checker.plan.request_model import validate_request
 from checker.refs import (
     NotInEcr,
     find_s3_uris,

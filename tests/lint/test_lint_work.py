@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
+from checker.fingerprint import Fingerprints, fingerprint, normalize_statement
 from checker.lint import lint_plan
-from checker.lint.fingerprint import Fingerprints, fingerprint, normalize_statement
 from checker.plan.loader import load_plan
 from tests.plans import copy_fixture
 
