@@ -375,6 +375,18 @@ def check_bucket_name(name: str) -> str:
     return name
 
 
+def parse_artifact_uri(uri: str, *, is_prefix: bool) -> S3Location:
+    """``parse_s3_uri`` for a URI the request reads: one that is not a prefix must name an
+    object, so ``s3://bucket`` and ``s3://bucket/`` (no key) are refused."""
+    location = parse_s3_uri(uri)
+    if not is_prefix and not location.key:
+        raise ValueError(
+            f"{uri!r} names the bucket {location.bucket}, not an object: give the object's "
+            f"key (s3://{location.bucket}/KEY)"
+        )
+    return location
+
+
 def parse_s3_uri(uri: str) -> S3Location:
     """``s3://bucket/key`` or an https S3 URL (virtual-hosted or path style, legacy,
     dual-stack, FIPS, China).

@@ -346,3 +346,24 @@ def unknown_condition_key(context: LintContext, spec: RuleSpec) -> Iterator[Hit]
                     ),
                     detail=f"{condition.operator}/{condition.key}",
                 )
+
+
+@rule("UNKNOWN-MANAGED-POLICY")
+def unknown_managed_policy(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    from checker.catalog.managed_policies import is_aws_managed_policy, suggest_managed_policy
+    from checker.errors import parse_field_path
+    from checker.plan.model import ManagedPolicyRef
+
+    for identity in context.plan.identities:
+        for entry in identity.policies:
+            if not isinstance(entry, ManagedPolicyRef) or is_aws_managed_policy(entry.name):
+                continue
+            suggestions = suggest_managed_policy(entry.name)
+            yield context.plan_hit(
+                f"{entry.plan_field} names {entry.name!r}, which is not an AWS managed policy"
+                f"{_did_you_mean(suggestions)}: the identity side of {identity.principal} "
+                "cannot be verified (give a customer managed policy's document as a file)",
+                parse_field_path(entry.plan_field),
+                resource=identity.principal,
+                detail=entry.name,
+            )

@@ -18,6 +18,7 @@ from checker.refs import (
     NotInEcr,
     find_s3_uris,
     is_account_id,
+    parse_artifact_uri,
     parse_s3_uri,
 )
 from checker.report.model import Fix
@@ -112,9 +113,9 @@ def uri_malformed(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
                 resource=reference.uri,
             )
     registration = context.plan.registration
-    for uri, path_text, _is_prefix in find_s3_uris(registration):
+    for uri, path_text, is_prefix in find_s3_uris(registration):
         try:
-            parse_s3_uri(uri)
+            parse_artifact_uri(uri, is_prefix=is_prefix)
         except ValueError as problem:
             yield context.plan_hit(
                 f"{path_text} is not a valid S3 location: {problem}",

@@ -34,7 +34,7 @@ class InvalidField:
     resource: str  # what the finding is about: the group the request names, or the URI
 
     def reason(self) -> str:
-        return f"{self.message}: SageMaker refuses the request"
+        return f"{self.message}: the request is invalid, so the access cannot be decided"
 
 
 def _depends(parts: tuple[str | int, ...]) -> str | None:

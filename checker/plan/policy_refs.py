@@ -66,7 +66,9 @@ class PolicyReader:
         try:
             exists, is_dir = path.exists(), path.is_dir()
         except OSError as error:  # a name longer than the file system allows, say
-            raise self.refuse(field, f"cannot read the file ({error.strerror}): {relative}") from None
+            raise self.refuse(
+                field, f"cannot read the file ({error.strerror}): {relative}"
+            ) from None
         if not exists:
             raise self.refuse(field, f"policy file not found: {relative}")
         if is_dir:
