@@ -8,6 +8,9 @@ from typing import Any
 # How much of a value a one-line message echoes: enough to recognise an ARN or a name, not
 # the 10 KB of a pasted document or a 5,000-character name.
 MAX_SHOWN = 120
+# A reason that echoes a list of values is cut too, in the middle: its start says what is
+# wrong, its end what is expected.
+MAX_REASON = 400
 _CONTROL = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
 _LONG_WORD = re.compile(rf"\S{{{MAX_SHOWN + 1},}}")
 
@@ -27,9 +30,8 @@ class InputError(Exception):
 
     def __str__(self) -> str:
         # A file name and a field path say most at their end: they are cut in the middle.
-        text = (
-            f"{shown_middle(self.source)}: {shown_middle(self.path)}: {cut_long_words(self.reason)}"
-        )
+        reason = shown_middle(cut_long_words(self.reason), MAX_REASON)
+        text = f"{shown_middle(self.source)}: {shown_middle(self.path)}: {reason}"
         # A key or value may hold a line break or a control character: one line stays one.
         return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
 
