@@ -12,9 +12,10 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from checker import __version__
-from checker.errors import InputError
+from checker.errors import InputError, cut_long_words
 
 # Order is the order of ``xreg --help``.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -75,6 +76,11 @@ class _Parser(argparse.ArgumentParser):
     argparse builds a formatter for every argument it adds, and without a width the formatter
     imports shutil to measure the terminal: a cost every ``xreg check`` would pay.
     """
+
+    def error(self, message: str) -> NoReturn:
+        """One line, as every other bad input gets, instead of argparse's usage block."""
+        text = cut_long_words(" ".join(message.split()))
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {text} (see {self.prog} --help)\n")
 
     def _get_formatter(self) -> argparse.HelpFormatter:
         formatter: argparse.HelpFormatter = self.formatter_class(

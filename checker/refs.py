@@ -375,6 +375,18 @@ def check_bucket_name(name: str) -> str:
     return name
 
 
+def parse_artifact_uri(uri: str, *, is_prefix: bool) -> S3Location:
+    """``parse_s3_uri`` for a URI the request reads: one that is not a prefix must name an
+    object, so ``s3://bucket`` and ``s3://bucket/`` (no key) are refused."""
+    location = parse_s3_uri(uri)
+    if not is_prefix and not location.key:
+        raise ValueError(
+            f"{uri!r} names the bucket {location.bucket}, not an object: give the object's "
+            f"key (s3://{location.bucket}/KEY)"
+        )
+    return location
+
+
 def parse_s3_uri(uri: str) -> S3Location:
     """``s3://bucket/key`` or an https S3 URL (virtual-hosted or path style, legacy,
     dual-stack, FIPS, China).
@@ -424,7 +436,7 @@ def looks_like_s3(value: str) -> bool:
 # --- what a create_model_package request references -----------------------------------------
 
 
-def _is_uri_key(key: str) -> bool:
+def is_uri_key(key: str) -> bool:
     # ModelDataUrl, S3Uri, ManifestS3Uri, SamplePayloadUrl, SourceUri, S3OutputPath, and
     # whatever the API adds under the same naming.
     return key.endswith(("Uri", "Url", "S3OutputPath"))
@@ -481,7 +493,7 @@ def find_s3_uris(
         if parent is None or not isinstance(key, str) or not isinstance(value, str):
             continue
         # SourceUri may name a non-S3 source; every other URI key must hold S3.
-        if _is_uri_key(key) and (key != "SourceUri" or looks_like_s3(value)):
+        if is_uri_key(key) and (key != "SourceUri" or looks_like_s3(value)):
             is_prefix = key == "S3Uri" and parent.get("S3DataType") == "S3Prefix"
             found.append((value, field_path(path), is_prefix))
     return found

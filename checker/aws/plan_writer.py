@@ -23,6 +23,7 @@ import yaml
 from checker import __version__
 from checker.aws.collect import Subject, artifacts_of
 from checker.aws.state import POLICY_DIR, Collection, OrganizationLevels, PolicyDocument
+from checker.redaction import redact_environment
 
 SNAPSHOT_KEY = "x-snapshot"
 TOP_LEVEL_ORDER = (
@@ -201,7 +202,8 @@ def plan_document(
         plan["principals"] = principals
     if base.get("context"):
         plan["context"] = base["context"]
-    plan["registration"] = subject.registration
+    # Environment values often hold credentials: the written plan keeps only their keys.
+    plan["registration"] = redact_environment(subject.registration)
     training_job = base.get("training_job") or _training_job(subject, collection)
     if training_job:
         plan["training_job"] = training_job

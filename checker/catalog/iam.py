@@ -112,6 +112,13 @@ def action(name: str) -> ActionInfo | None:
 def expand_action(pattern: str) -> tuple[ActionInfo, ...]:
     """Every action that ``service:Pat*ern`` grants, by name. A wildcard in the service part
     (or ``*`` alone) is not expanded: that is every action of many services."""
+    # Action names ignore case: one expansion serves every spelling, and a policy that lists
+    # a pattern thousands of times costs one scan of the service's actions.
+    return _expand_action(pattern.lower())
+
+
+@cache
+def _expand_action(pattern: str) -> tuple[ActionInfo, ...]:
     parts = _split(pattern)
     if parts is None or any(c in parts[0] for c in "*?"):
         return ()

@@ -43,7 +43,8 @@ def add_output_arguments(parser: argparse.ArgumentParser, *, fail_on: bool = Tru
             "--fail-on",
             choices=FAIL_ON_VALUES,
             default=None,
-            help="the finding severity that fails the run (default error; never: always exit 0)",
+            help="the finding severity that fails the run (default error; never: exit 0 unless "
+            "SageMaker would refuse the request itself)",
         )
 
 
@@ -105,7 +106,14 @@ def write_text_output(
 
 
 def exit_status(report: Report, fail_on: str) -> int:
-    """0 pass, 1 fail; ``never`` reports without failing the run."""
-    if fail_on == "never":
+    """0 pass, 1 fail; ``never`` reports without failing the run, unless SageMaker would
+    refuse the request itself."""
+    if fail_on == "never" and not _request_refused(report):
         return 0
     return 0 if report.verdict == "pass" else 1
+
+
+def _request_refused(report: Report) -> bool:
+    from checker.matrix.validity import REQUEST_RULES
+
+    return any(f.rule in REQUEST_RULES and not f.suppressed for f in report.findings)

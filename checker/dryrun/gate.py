@@ -26,9 +26,9 @@ from checker.dryrun.emulator import Emulator
 from checker.dryrun.sandbox.model import Sandbox
 from checker.dryrun.targets import CallSite, Target, resolve_target
 from checker.dryrun.validation import validation_message
-from checker.lint.request_model import validate_request
 from checker.matrix.expand import account_of
 from checker.plan.model import Plan
+from checker.plan.request_model import validate_request
 from checker.policy.decision import Decision
 from checker.records import field, record
 

@@ -2,14 +2,14 @@
 
 botocore's client checks types, required and unknown members and minima before sending;
 SageMaker also enforces maxima, enums and patterns and answers ``ValidationException``.
-The checks are the lint rules' own (``checker.lint.request_model``, botocore's model kept as
+The checks are the lint rules' own (``checker.plan.request_model``, botocore's model kept as
 data); this module only words the result the way the service does.
 """
 
 from __future__ import annotations
 
 from checker.errors import field_path
-from checker.lint.request_model import RequestProblem
+from checker.plan.request_model import RequestProblem
 
 
 def validation_message(problems: list[RequestProblem]) -> str:

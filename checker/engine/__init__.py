@@ -9,6 +9,7 @@ from checker import __version__
 from checker.engine.locate import Locator
 from checker.engine.policies import PolicyIndex
 from checker.engine.questions import build_question
+from checker.engine.request_findings import enforce_request_findings
 from checker.engine.results import requirement_result
 from checker.engine.snapshot import unknown_when_missing
 from checker.engine.verdict import summarize, verdict
@@ -16,9 +17,10 @@ from checker.fix.suggest import FixPlanner
 from checker.matrix.expand import Requirement, expand
 from checker.matrix.references import References, collect_references
 from checker.matrix.spec import load_matrix
+from checker.matrix.validity import invalid_fields
 from checker.plan.model import Plan
 from checker.policy import decide_access
-from checker.policy.decision import AccessDecision, Decision
+from checker.policy.decision import AccessDecision, Decision, SideResult
 from checker.policy.request import AccessQuestion
 from checker.records import field, record, replace
 from checker.report.model import Finding, Fix, Report, RequirementResult, Severity
@@ -74,11 +76,21 @@ def decide_requirements(
     index.parse_all()
     references = collect_references(plan)
     requirements = expand(
-        plan, references, load_matrix(), is_aws_owned_image=options.is_aws_owned_image
+        plan,
+        references,
+        load_matrix(),
+        is_aws_owned_image=options.is_aws_owned_image,
+        invalid=invalid_fields(plan, references),
     )
     decided: list[Decided] = []
     for requirement in requirements:
         question = build_question(plan, index, requirement)
+        if requirement.invalid is not None:
+            # What the policies say decides nothing: AWS refuses the request before.
+            decided.append(
+                Decided(requirement, question.access, _undecidable(requirement.invalid), ())
+            )
+            continue
         decision = decide(question.access, strict=options.strict)
         decision, missing_notes = unknown_when_missing(decision, question.missing)
         notes = question.notes + missing_notes
@@ -86,9 +98,14 @@ def decide_requirements(
     return index, decided, references
 
 
+def _undecidable(reason: str) -> AccessDecision:
+    side = SideResult(Decision.UNKNOWN, reason)
+    return AccessDecision(Decision.UNKNOWN, reason, side, side, side)
+
+
 def check_plan(plan: Plan, options: CheckOptions | None = None) -> Report:
     options = options or CheckOptions()
-    index, decided, _ = decide_requirements(plan, options)
+    index, decided, references = decide_requirements(plan, options)
     findings: list[Finding] = []
 
     planner = FixPlanner(plan, index)
@@ -105,10 +122,13 @@ def check_plan(plan: Plan, options: CheckOptions | None = None) -> Report:
         findings.extend(options.extra_findings(plan, index))
     if options.postprocess_findings is not None:
         findings = options.postprocess_findings(findings)
+    invalid = invalid_fields(plan, references)
+    findings = enforce_request_findings(plan, findings, invalid)
     findings.sort(key=_finding_order)
     return Report(
         plan=plan.source,
-        verdict=verdict(rows, findings, options.fail_on),
+        # A request SageMaker refuses fails whatever lint, --fail-on or a baseline says.
+        verdict="fail" if invalid else verdict(rows, findings, options.fail_on),
         requirements=tuple(rows),
         findings=tuple(findings),
         summary=summarize(rows, findings),

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from checker.fingerprint import Fingerprints, fingerprint
 from checker.lint.config import LintConfig, load_config
 from checker.lint.context import Hit, LintContext
-from checker.lint.fingerprint import fingerprint
 from checker.lint.registry import configured_rules
 from checker.lint.units import build_units
 from checker.plan.model import Plan
@@ -22,13 +22,15 @@ from checker.report.model import Finding, Severity
 __all__ = ["LintConfig", "fingerprint", "lint_plan", "load_config"]
 
 
-def _finding(rule_id: str, title: str, severity: Severity, hit: Hit) -> Finding:
+def _finding(
+    rule_id: str, title: str, severity: Severity, hit: Hit, fingerprints: Fingerprints
+) -> Finding:
     return Finding(
         rule=rule_id,
         severity=severity,
         message=hit.message,
         location=hit.location,
-        fingerprint=fingerprint(rule_id, hit.resource, hit.subject, hit.detail),
+        fingerprint=fingerprints(rule_id, hit.resource, hit.subject, hit.detail),
         fix=hit.fix,
         title=title,
     )
@@ -46,11 +48,14 @@ def lint_plan(
     context = LintContext(plan, build_units(plan, policies))
     findings: list[Finding] = []
     seen: set[str] = set()
+    fingerprints = Fingerprints()
     for configured in configured_rules(config or LintConfig()):
         if not configured.enabled:
             continue
         for hit in configured.run(context):
-            finding = _finding(configured.id, configured.title, configured.severity, hit)
+            finding = _finding(
+                configured.id, configured.title, configured.severity, hit, fingerprints
+            )
             if finding.fingerprint not in seen:
                 seen.add(finding.fingerprint)
                 findings.append(finding)

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from checker.errors import InputError
-from checker.lint.yaml_input import read_yaml_input
 from checker.records import record, replace
 from checker.report.model import Finding
 
@@ -58,10 +57,11 @@ def _date(value: object, source: str, path: str) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
+        for parse in (dt.date.fromisoformat, lambda text: dt.datetime.fromisoformat(text).date()):
+            try:
+                return parse(value)
+            except ValueError:
+                continue
     raise InputError(source, path, f"must be a date as YYYY-MM-DD, not {value!r}")
 
 
@@ -105,13 +105,14 @@ def parse_baseline(data: object, source: str) -> Baseline:
 
 
 def load_baseline(path: Path) -> Baseline:
-    data = read_yaml_input(
-        path,
-        unreadable=lambda error: InputError(
-            str(path), "$", f"cannot read the baseline: {error.strerror}"
-        ),
-    )
-    return parse_baseline(data, str(path))
+    # The plan's reader: dates stay text (2024-13-45 is then refused at its field), and
+    # every other problem is one line naming the file and field.
+    from checker.plan.documents import format_of, parse_text, read_text
+
+    source = str(path)
+    text = read_text(path, source=source)
+    data, _ = parse_text(text, source=source, format=format_of(path))
+    return parse_baseline(data, source)
 
 
 def apply_baseline(

@@ -42,9 +42,11 @@ def _replace_action(
     raw = dict(unit.raw_statement(statement))
     items = raw[element] if isinstance(raw[element], list) else [raw[element]]
     replaced: list[str] = []
+    kept: set[str] = set()
     for item in items:
         for value in new if item == old else [item]:
-            if value not in replaced:
+            if value not in kept:
+                kept.add(value)
                 replaced.append(value)
     raw[element] = replaced[0] if len(replaced) == 1 else replaced
     return raw
@@ -69,7 +71,7 @@ def unknown_service(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
                     if _has_wildcard(prefix) or catalog.service_exists(prefix):
                         continue
                     reason = f"names no AWS service ({prefix!r})"
-                    suggestions = catalog.suggest_action(pattern)
+                    suggestions = context.suggest_action(pattern)
                 yield _unknown_action_hit(
                     unit, statement, element, index, pattern, reason, suggestions
                 )
@@ -94,7 +96,7 @@ def unknown_action(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
                     if catalog.action(pattern) is not None:
                         continue
                     reason = f"is not an action of {prefix.lower()}"
-                    suggestions = catalog.suggest_action(pattern)
+                    suggestions = context.suggest_action(pattern)
                 yield _unknown_action_hit(
                     unit, statement, element, index, pattern, reason, suggestions
                 )
@@ -331,7 +333,7 @@ def unknown_condition_key(context: LintContext, spec: RuleSpec) -> Iterator[Hit]
                     suggestions: list[str] = []
                 else:
                     problem = _KEY_PROBLEMS[status]
-                    suggestions = catalog.suggest_condition_key(condition.key)
+                    suggestions = context.suggest_condition_key(condition.key)
                 yield unit.hit(
                     f"condition key {condition.key} in statement {statement.label} of the "
                     f"{unit.target} {problem}{_did_you_mean(suggestions)}",
@@ -344,3 +346,24 @@ def unknown_condition_key(context: LintContext, spec: RuleSpec) -> Iterator[Hit]
                     ),
                     detail=f"{condition.operator}/{condition.key}",
                 )
+
+
+@rule("UNKNOWN-MANAGED-POLICY")
+def unknown_managed_policy(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    from checker.catalog.managed_policies import is_aws_managed_policy, suggest_managed_policy
+    from checker.errors import parse_field_path
+    from checker.plan.model import ManagedPolicyRef
+
+    for identity in context.plan.identities:
+        for entry in identity.policies:
+            if not isinstance(entry, ManagedPolicyRef) or is_aws_managed_policy(entry.name):
+                continue
+            suggestions = suggest_managed_policy(entry.name)
+            yield context.plan_hit(
+                f"{entry.plan_field} names {entry.name!r}, which is not an AWS managed policy"
+                f"{_did_you_mean(suggestions)}: the identity side of {identity.principal} "
+                "cannot be verified (give a customer managed policy's document as a file)",
+                parse_field_path(entry.plan_field),
+                resource=identity.principal,
+                detail=entry.name,
+            )

@@ -9,10 +9,11 @@ them into ``Finding``s with the rule's severity, title and fingerprint.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from checker import catalog
 from checker.errors import InputError, field_path
 from checker.paths import display_path
 from checker.plan.model import FieldPath, LoadedPolicy, Plan
@@ -180,11 +181,37 @@ def _image_reference(uri: str, path_text: str) -> ImageReference:
         return ImageReference(uri, path_text, None, problem)
 
 
+# Did-you-mean look-ups a run makes: each compares a name with every name of its service
+# (milliseconds), so a policy with thousands of misspelt actions gets suggestions for the
+# first ones only, and its lint stays fast.
+MAX_SUGGESTION_LOOKUPS = 100
+
+
 @record(frozen=False)
 class LintContext:
     plan: Plan
     units: list[PolicyUnit]
     _images: tuple[ImageReference, ...] | None = field(default=None, init=False)
+    _suggestions: dict[tuple[str, str], list[str]] = field(default_factory=dict, init=False)
+    suggestion_lookups: int = field(default=0, init=False)
+
+    def suggest_action(self, name: str) -> list[str]:
+        """``catalog.suggest_action``, once per name and at most MAX_SUGGESTION_LOOKUPS times."""
+        return self._suggest("action", name, catalog.suggest_action)
+
+    def suggest_condition_key(self, key: str) -> list[str]:
+        return self._suggest("condition key", key, catalog.suggest_condition_key)
+
+    def _suggest(self, kind: str, name: str, look_up: Callable[[str], list[str]]) -> list[str]:
+        cached = self._suggestions.get((kind, name))
+        if cached is not None:
+            return cached
+        if self.suggestion_lookups >= MAX_SUGGESTION_LOOKUPS:
+            return []
+        self.suggestion_lookups += 1
+        found = look_up(name)
+        self._suggestions[(kind, name)] = found
+        return found
 
     @property
     def images(self) -> tuple[ImageReference, ...]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,21 +30,6 @@ _SERVICE_OF = {
     PolicyType.BUCKET: "s3",
     PolicyType.KEY: "kms",
     PolicyType.MODEL_PACKAGE_GROUP: "sagemaker",
-}
-
-# Policy size limits per type: (limit, what is counted). Bucket and key policies are limited
-# in bytes, the others in characters (IAM and Organizations quotas, ECR and SageMaker API
-# constraints). An identity policy is checked against the inline-policy limit of a role, the
-# larger of IAM's two, so that only a document that cannot fit anywhere is flagged.
-SIZE_LIMITS: dict[PolicyType, tuple[int, str]] = {
-    PolicyType.BUCKET: (20 * 1024, "bytes"),
-    PolicyType.REPOSITORY: (10_240, "characters"),
-    PolicyType.KEY: (32 * 1024, "bytes"),
-    PolicyType.MODEL_PACKAGE_GROUP: (20_480, "characters"),
-    PolicyType.IDENTITY: (10_240, "characters"),
-    PolicyType.BOUNDARY: (6_144, "characters"),
-    PolicyType.SCP: (5_120, "characters"),
-    PolicyType.RCP: (5_120, "characters"),
 }
 
 
@@ -169,23 +153,4 @@ def missing_org_condition(context: LintContext, spec: RuleSpec) -> Iterator[Hit]
                 fix=unit.statement_fix(
                     statement, fixed, f"allow the account only while it is in {organization}"
                 ),
-            )
-
-
-def policy_size(document: Any, counted: str) -> int:
-    """The smallest size the document can be put with: compact JSON, no whitespace."""
-    text = json.dumps(document, separators=(",", ":"), ensure_ascii=False)
-    return len(text.encode("utf-8")) if counted == "bytes" else len(text)
-
-
-@rule("POLICY-SIZE")
-def policy_size_limit(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
-    for unit, _policy in context.policies_for(spec.applies_to):
-        limit, counted = SIZE_LIMITS[unit.type]
-        size = policy_size(unit.document, counted)
-        if size > limit:
-            yield unit.hit(
-                f"the {unit.target} is {size:,} {counted} even without whitespace; AWS accepts "
-                f"at most {limit:,}",
-                detail=str(limit),
             )

@@ -10,14 +10,15 @@ from contextlib import suppress
 from checker.errors import field_path, parse_field_path
 from checker.lint.context import Hit, LintContext
 from checker.lint.registry import rule
-from checker.lint.request_model import validate_request
 from checker.lint.spec import RuleSpec
 from checker.lint.statements import arn_account
 from checker.plan.model import FieldPath, KmsKey, Plan
+from checker.plan.request_model import validate_request
 from checker.refs import (
     NotInEcr,
     find_s3_uris,
     is_account_id,
+    parse_artifact_uri,
     parse_s3_uri,
 )
 from checker.report.model import Fix
@@ -112,9 +113,9 @@ def uri_malformed(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
                 resource=reference.uri,
             )
     registration = context.plan.registration
-    for uri, path_text, _is_prefix in find_s3_uris(registration):
+    for uri, path_text, is_prefix in find_s3_uris(registration):
         try:
-            parse_s3_uri(uri)
+            parse_artifact_uri(uri, is_prefix=is_prefix)
         except ValueError as problem:
             yield context.plan_hit(
                 f"{path_text} is not a valid S3 location: {problem}",

@@ -34,3 +34,6 @@ def read_yaml_input(
         raise unreadable(error) from None
     except yaml.YAMLError as error:
         raise InputError(str(path), "$", f"{malformed_prefix}{one_line(error)}") from None
+    except (ValueError, OverflowError) as error:
+        # A value YAML cannot build: a timestamp such as 2024-13-45, an integer too long.
+        raise InputError(str(path), "$", f"{malformed_prefix}{one_line(error)}") from None

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from checker.matrix.references import ArtifactRef, References
 from checker.matrix.spec import RequirementSpec
+from checker.matrix.validity import InvalidField
 from checker.plan.model import EcrRepository, KmsKey, ModelPackageGroup, Plan, S3Bucket
 from checker.records import field, record
 from checker.refs import group_versions_arn
@@ -34,6 +35,8 @@ class Requirement:
     aws_owned_image: bool = False
     bucket: S3Bucket | None = None
     key: KeyChoice | None = None
+    # Why the access cannot be decided: the request field it depends on is one AWS refuses.
+    invalid: str | None = None
 
     @property
     def row_key(self) -> tuple[str, str, str]:
@@ -121,7 +124,11 @@ def expand(
     specs: tuple[RequirementSpec, ...],
     *,
     is_aws_owned_image: Callable[[str, str], bool],
+    invalid: Sequence[InvalidField] = (),
 ) -> list[Requirement]:
+    """The requirements of ``plan``. An access that depends on a field in ``invalid`` is kept,
+    marked with why it cannot be decided: one row per reference that could be followed, and
+    a placeholder row (``(object named by registration.…)``) per field that could not."""
     rows: dict[tuple[str, str, str], Requirement] = {}
 
     def add(requirement: Requirement, referenced_by: str) -> None:
@@ -137,7 +144,64 @@ def expand(
                     plan, references, spec, principal, action, is_aws_owned_image
                 ):
                     add(requirement, referenced_by)
+    if invalid:
+        _mark_invalid(plan, references, specs, invalid, rows, add)
     return list(rows.values())
+
+
+# What each requirement's resource is named by, and how a placeholder row names it.
+_DEPENDS_ON = {
+    "group_versions": ("group", "versions of the group named by"),
+    "repository": ("image", "repository of"),
+    "any": ("image", ""),
+    "object": ("artifact", "object named by"),
+    "bucket": ("artifact", "bucket of"),
+    "artifact_key": ("artifact", "key of the object named by"),
+}
+
+
+def _mark_invalid(
+    plan: Plan,
+    references: References,
+    specs: tuple[RequirementSpec, ...],
+    invalid: Sequence[InvalidField],
+    rows: dict[tuple[str, str, str], Requirement],
+    add: Callable[[Requirement, str], None],
+) -> None:
+    reasons: dict[str, list[str]] = {}
+    for item in invalid:
+        reasons.setdefault(item.field, []).append(item.reason())
+    for requirement in rows.values():
+        fields = requirement.referenced_by
+        if fields and all(field in reasons for field in fields):
+            found = [reason for field in fields for reason in reasons[field]]
+            requirement.invalid = "; ".join(dict.fromkeys(found))
+    followed = {image.field for image in references.images}
+    followed |= {artifact.field for artifact in references.artifacts}
+    if references.group is not None:
+        followed.add(references.group.field)
+    unfollowed: dict[str, InvalidField] = {}
+    for item in invalid:
+        if item.depends is not None and item.field not in followed:
+            unfollowed.setdefault(item.field, item)
+    for spec in specs:
+        depends, naming = _DEPENDS_ON.get(spec.resource, (None, ""))
+        if depends is None:
+            continue
+        principals = (plan.registrar_arn,) if spec.who == "registrar" else plan.consumer_arns
+        for name, item in unfollowed.items():
+            if item.depends != depends:
+                continue
+            # ecr:GetAuthorizationToken is on "*" and needed once, whatever the images.
+            resource = "*" if spec.resource == "any" else f"({naming} {name})"
+            for principal in principals:
+                for action in spec.actions:
+                    owner = account_of(principal) if spec.resource == "any" else None
+                    if spec.resource == "any" and references.images:
+                        continue  # a valid image already needs it: decided as usual
+                    row = Requirement(spec, principal, action, resource, owner)
+                    row.invalid = "; ".join(reasons[name])
+                    add(row, name)
 
 
 def _targets(

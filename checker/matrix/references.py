@@ -9,8 +9,8 @@ from checker.refs import (
     find_images,
     find_s3_uris,
     parse_arn,
+    parse_artifact_uri,
     parse_ecr_image,
-    parse_s3_uri,
     principal_account,
 )
 
@@ -127,7 +127,7 @@ def collect_references(plan: Plan, registrar_account: str | None = None) -> Refe
     artifacts: list[ArtifactRef] = []
     for uri, field, is_prefix in find_s3_uris(plan.registration):
         try:
-            location = parse_s3_uri(uri)
+            location = parse_artifact_uri(uri, is_prefix=is_prefix)
         except ValueError as error:
             problems.append(ReferenceProblem("REF-S3-URI-INVALID", field, uri, str(error)))
             continue

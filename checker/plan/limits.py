@@ -8,3 +8,6 @@ MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 32
 # Nodes YAML aliases may add in total: legitimate reuse is small, an alias bomb is not.
 MAX_ALIAS_NODES = 10_000
+# Digits of a number: Python's own limit on converting integer text (sys.int_info), which the
+# JSON reader meets first; the YAML reader refuses at the same length.
+MAX_NUMBER_DIGITS = 4300

@@ -29,6 +29,7 @@ from checker.plan.model import (
     S3Bucket,
 )
 from checker.plan.policy_refs import PolicyReader
+from checker.plan.policy_size import check_policy_sizes
 from checker.plan.schema import validate_plan
 from checker.plan.snapshot_facts import parse_snapshot_facts
 
@@ -52,7 +53,9 @@ def load_plan(path: str | Path) -> Plan:
     plan_path = Path(path)
     data, positions = load_document(plan_path, source=source)
     validate_plan(data, source=source, positions=positions)
-    return _PlanBuilder(plan_path, source, data, positions).build()
+    plan = _PlanBuilder(plan_path, source, data, positions).build()
+    check_policy_sizes(plan)
+    return plan
 
 
 class _PlanBuilder:

@@ -63,9 +63,15 @@ class PolicyReader:
 
     def file(self, relative: str, field: FieldPath) -> LoadedPolicy:
         path = self._inside_folder(relative, field)
-        if not path.exists():
+        try:
+            exists, is_dir = path.exists(), path.is_dir()
+        except OSError as error:  # a name longer than the file system allows, say
+            raise self.refuse(
+                field, f"cannot read the file ({error.strerror}): {relative}"
+            ) from None
+        if not exists:
             raise self.refuse(field, f"policy file not found: {relative}")
-        if path.is_dir():
+        if is_dir:
             raise self.refuse(field, f"{relative} is a directory, not a policy file")
         if path not in self._files:
             self._files[path] = load_document(path, source=relative)
@@ -129,7 +135,10 @@ class PolicyReader:
     def _is_file_in_folder(self, name: str) -> bool:
         if not MANAGED_NAME.fullmatch(name) or name in (".", ".."):
             return False
-        return (self.folder / name).is_file()
+        try:
+            return (self.folder / name).is_file()
+        except OSError:  # a name the file system cannot hold is no file in the folder
+            return False
 
     def _inside_folder(self, relative: str, field: FieldPath) -> Path:
         if not relative or "\x00" in relative:

@@ -9,14 +9,20 @@ Only the YAML core types are built: any other tag is refused, never constructed.
 
 from __future__ import annotations
 
+import math
 from typing import Any, NoReturn
 
-from checker.errors import InputError, field_path, json_type_name
-from checker.plan.limits import MAX_ALIAS_NODES, MAX_DEPTH
+from checker.errors import InputError, field_path, json_type_name, shown_value
+from checker.plan.limits import MAX_ALIAS_NODES, MAX_DEPTH, MAX_NUMBER_DIGITS
 from checker.plan.model import FieldPath
 from checker.records import field, record
 
 Position = tuple[int, int]
+
+# Integers from here on have more than MAX_NUMBER_DIGITS decimal digits.
+_INTEGER_BOUND = 10**MAX_NUMBER_DIGITS
+# Room for signs, prefixes, underscores and base-60 colons around that many digits.
+_MAX_INTEGER_TEXT = 2 * MAX_NUMBER_DIGITS + 4
 
 _TAG = "tag:yaml.org,2002:"
 _CONTAINER_TAGS = {
@@ -153,22 +159,51 @@ class _Builder:
         if tag == _TAG + "null":
             return None
         if tag == _TAG + "bool":
-            return self.loader.construct_yaml_bool(node)
+            boolean = _construct(self.loader.construct_yaml_bool, node)
+            if boolean is None:
+                self.refuse(event.start_mark, path, f"{shown_value(event.value)} is not a boolean")
+            return boolean
         if tag == _TAG + "int":
-            return self.loader.construct_yaml_int(node)
+            return self.integer(event, node, path)
         if tag == _TAG + "float":
-            number = self.loader.construct_yaml_float(node)
-            if number != number or number in (float("inf"), float("-inf")):
-                self.refuse(
-                    event.start_mark, path, f"{event.value} (NaN or infinity) is not allowed"
-                )
-            return number
+            return self.real(event, node, path)
         if tag == _TAG + "timestamp":
             # Policy versions look like dates (Version: 2012-10-17): keep the text, as JSON would.
             return event.value
         if tag == _TAG + "merge":
             self.refuse(event.start_mark, path, "YAML merge keys (<<) are not supported")
         self.refuse(event.start_mark, path, f"the YAML tag {tag} is not supported")
+
+    def integer(self, event: Any, node: Any, path: FieldPath) -> int:
+        # Past MAX_NUMBER_DIGITS Python refuses to convert the text (or later to print the
+        # number); a bound on the text also bounds the work of base-60 forms (1:59:59…).
+        if len(event.value) > _MAX_INTEGER_TEXT:
+            self.refuse(event.start_mark, path, "number too long")
+        number = _construct(self.loader.construct_yaml_int, node)
+        if number is None and sum(char.isdigit() for char in event.value) > MAX_NUMBER_DIGITS:
+            self.refuse(event.start_mark, path, "number too long")
+        if number is None:
+            self.refuse(
+                event.start_mark, path, f"{shown_value(event.value)} is not a valid integer"
+            )
+        if abs(number) >= _INTEGER_BOUND:
+            self.refuse(event.start_mark, path, "number too long")
+        return int(number)
+
+    def real(self, event: Any, node: Any, path: FieldPath) -> float:
+        if len(event.value) > _MAX_INTEGER_TEXT:
+            self.refuse(event.start_mark, path, "number too long")
+        number = _construct(self.loader.construct_yaml_float, node)
+        if number is None:
+            self.refuse(event.start_mark, path, f"{shown_value(event.value)} is not a valid number")
+        if not math.isfinite(number):
+            written = event.value.lower()
+            if "inf" in written or "nan" in written:
+                self.refuse(
+                    event.start_mark, path, f"{event.value} (NaN or infinity) is not allowed"
+                )
+            self.refuse(event.start_mark, path, "number out of range")
+        return float(number)
 
     def start(self, event: Any, kind: str) -> None:
         if self.expecting_key():
@@ -245,6 +280,15 @@ class _Builder:
                     )
             elif isinstance(event, events.StreamEndEvent):
                 return self.root
+
+
+def _construct(constructor: Any, node: Any) -> Any:
+    """What PyYAML builds for a core-typed scalar, or None when its text is not of that type
+    (an explicit tag such as ``!!int abc``, or a form PyYAML's resolver lets through)."""
+    try:
+        return constructor(node)
+    except (ValueError, OverflowError, KeyError):
+        return None
 
 
 def _copy(value: Any) -> Any:

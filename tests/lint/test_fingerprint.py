@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from checker.lint.fingerprint import fingerprint, normalize_statement
+from checker.fingerprint import fingerprint, normalize_statement
 from tests.lint.harness import lint_example
 
 MISMATCH = {

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from checker.lint.request_model import ascii_pattern, request_model, validate_request
+from checker.plan.request_model import ascii_pattern, request_model, validate_request
 from tests.conftest import ROOT
 from tests.lint.harness import base_registration, load_script
 
@@ -145,7 +145,7 @@ def test_ascii_requests_do_not_import_regex() -> None:
     import sys
 
     code = (
-        "import sys; from checker.lint.request_model import validate_request; "
+        "import sys; from checker.plan.request_model import validate_request; "
         "from tests.lint.harness import base_registration; "
         "r = base_registration(); r['CustomerMetadataProperties'] = {'team': 'vision'}; "
         "assert validate_request(r) == []; print('regex' in sys.modules)"

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from checker.errors import InputError
 from checker.plan.documents import load_document, parse_text
 from checker.plan.json_document import parse_json
-from checker.plan.limits import MAX_DEPTH, MAX_FILE_BYTES
+from checker.plan.limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NUMBER_DIGITS
 
 JSON_POLICY = """{
   "Version": "2012-10-17",
@@ -358,6 +358,53 @@ def test_yaml_refusals(tmp_path: Path, text: str, expected: str) -> None:
     with pytest.raises(InputError) as error:
         load_document(write(tmp_path, "t.yaml", text), source="t.yaml")
     assert message(error) == expected
+
+
+_LONG = "9" * 5000
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Past Python's 4,300-digit limit on integer text, as the JSON reader says it.
+        (f"version: {_LONG}\n", "t.yaml: version: number too long (line 1, column 10)"),
+        (f"version: -{_LONG}\n", "t.yaml: version: number too long (line 1, column 10)"),
+        (f"version: !!int {_LONG}\n", "t.yaml: version: number too long (line 1, column 10)"),
+        (f"version: 1_{_LONG}\n", "t.yaml: version: number too long (line 1, column 10)"),
+        # Bases PyYAML converts without that limit, then no message could print the number.
+        ("a: 0x" + "f" * 4000 + "\n", "t.yaml: a: number too long (line 1, column 4)"),
+        ("a: 0b" + "1" * 15000 + "\n", "t.yaml: a: number too long (line 1, column 4)"),
+        ("a: 0" + "7" * 6000 + "\n", "t.yaml: a: number too long (line 1, column 4)"),
+        ("a: 1" + ":59" * 3000 + "\n", "t.yaml: a: number too long (line 1, column 4)"),
+        ("a: 1" + ":59" * 3000 + ".5\n", "t.yaml: a: number too long (line 1, column 4)"),
+        (f"? {_LONG}\n: x\n", "t.yaml: $: number too long (line 1, column 3)"),
+        ("a: 1" + "0" * 400 + ".5\n", "t.yaml: a: number out of range (line 1, column 4)"),
+        # Explicit tags on text that is not of the type.
+        ("a: !!int abc\n", "t.yaml: a: abc is not a valid integer (line 1, column 4)"),
+        ("a: 0x_\n", "t.yaml: a: 0x_ is not a valid integer (line 1, column 4)"),
+        ("a: !!float x\n", "t.yaml: a: x is not a valid number (line 1, column 4)"),
+        ("a: !!bool maybe\n", "t.yaml: a: maybe is not a boolean (line 1, column 4)"),
+        (
+            "a: !!int " + "z" * 500 + "\n",
+            "t.yaml: a: " + "z" * 119 + "… is not a valid integer (line 1, column 4)",
+        ),
+    ],
+)
+def test_yaml_scalars_yaml_cannot_build_are_refused(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    with pytest.raises(InputError) as error:
+        load_document(write(tmp_path, "t.yaml", text), source="t.yaml")
+    assert message(error) == expected
+
+
+def test_yaml_and_json_read_integers_up_to_the_same_length(tmp_path: Path) -> None:
+    longest = "9" * MAX_NUMBER_DIGITS
+    for name in ("t.yaml", "t.json"):
+        data, _ = load_document(write(tmp_path, name, f'{{"a": {longest}}}'), source=name)
+        assert data == {"a": 10**MAX_NUMBER_DIGITS - 1}
+        with pytest.raises(InputError, match="number too long"):
+            load_document(write(tmp_path, name, f'{{"a": {longest}9}}'), source=name)
 
 
 def test_nan_in_json_is_refused(tmp_path: Path) -> None:

@@ -64,6 +64,28 @@ def normalize_statement(statement: Mapping[str, Any]) -> dict[str, Any]:
     return normalized
 
 
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _subject_text(statement_or_field: Mapping[str, Any] | str) -> str:
+    if isinstance(statement_or_field, Mapping):
+        return _dumps(normalize_statement(statement_or_field))
+    return _dumps(statement_or_field)
+
+
+# The hashed text is json.dumps([rule_id, resource, subject, detail]), written in two parts:
+# the head (rule, resource, subject) hashed once per statement, the detail after it.
+def _head(rule_id: str, resource: str, subject_text: str) -> Any:
+    return hashlib.sha256(f"[{_dumps(rule_id)}, {_dumps(resource)}, {subject_text}".encode())
+
+
+def _finish(head: Any, detail: str) -> str:
+    hasher = head.copy()
+    hasher.update(f", {_dumps(detail)}]".encode())
+    return str(hasher.hexdigest()[:20])
+
+
 def fingerprint(
     rule_id: str, resource: str, statement_or_field: Mapping[str, Any] | str, detail: str = ""
 ) -> str:
@@ -71,12 +93,37 @@ def fingerprint(
 
     ``detail`` separates several findings of one rule on one statement (one per action, say).
     """
-    subject: Any = (
-        normalize_statement(statement_or_field)
-        if isinstance(statement_or_field, Mapping)
-        else statement_or_field
-    )
-    text = json.dumps(
-        [rule_id, resource, subject, detail], sort_keys=True, ensure_ascii=False, default=str
-    )
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+    return _finish(_head(rule_id, resource, _subject_text(statement_or_field)), detail)
+
+
+class Fingerprints:
+    """``fingerprint`` for many findings: each statement is normalized and hashed once per
+    rule, however many findings point at it (one per action of a 2,000-action statement, say),
+    so fingerprinting stays linear in the size of the policies."""
+
+    def __init__(self) -> None:
+        # By identity: the statements are the plan's own objects, alive for the whole run.
+        self._texts: dict[int, tuple[Mapping[str, Any], str]] = {}
+        self._heads: dict[tuple[str, str, int], Any] = {}
+        self.normalized = 0  # statements normalized so far (the work a test can bound)
+
+    def __call__(
+        self,
+        rule_id: str,
+        resource: str,
+        statement_or_field: Mapping[str, Any] | str,
+        detail: str = "",
+    ) -> str:
+        if not isinstance(statement_or_field, Mapping):
+            return fingerprint(rule_id, resource, statement_or_field, detail)
+        # Each statement is kept in the cache, so its id cannot be reused by another object.
+        cached = self._texts.get(id(statement_or_field))
+        if cached is None:
+            cached = (statement_or_field, _subject_text(statement_or_field))
+            self._texts[id(statement_or_field)] = cached
+            self.normalized += 1
+        key = (rule_id, resource, id(statement_or_field))
+        head = self._heads.get(key)
+        if head is None:
+            head = self._heads[key] = _head(rule_id, resource, cached[1])
+        return _finish(head, detail)
