@@ -98,9 +98,7 @@ def request_context(
     shapes = {key: value for key, value in shapes.items() if key not in values}
     service = action.split(":", 1)[0].lower() if action else None
     if service in OWN_KEY_SERVICES:
-        return RequestContext(
-            values, lowered_absent, service, cross_service_keys(), shapes=shapes
-        )
+        return RequestContext(values, lowered_absent, service, cross_service_keys(), shapes=shapes)
     return RequestContext(values, lowered_absent, shapes=shapes)
 
 
