@@ -34,6 +34,7 @@ class Requirement:
     aws_owned_image: bool = False
     bucket: S3Bucket | None = None
     key: KeyChoice | None = None
+    artifact: ArtifactRef | None = None  # the S3 reference an object or key row is about
 
     @property
     def row_key(self) -> tuple[str, str, str]:
@@ -66,10 +67,14 @@ def _is_aws_managed_alias(arn: str) -> bool:
 def choose_artifact_key(plan: Plan, artifact: ArtifactRef, owner: str | None) -> KeyChoice | None:
     """The key a consumer must be able to use to read ``artifact``; ``None`` if no key is used.
 
-    The artifact's own encryption, as a snapshot read it (``HeadObject``), wins over
-    everything else: it is what the object is encrypted with, whatever wrote it. Then the
-    training job's output key wins over the bucket default: SageMaker writes the artifact
-    with an explicit SSE-KMS header when ``OutputDataConfig.KmsKeyId`` is set.
+    In order: the artifact's own encryption, as a snapshot read it (``HeadObject``) or as the
+    plan's ``objects`` entry names it: that is what the object is encrypted with, whatever
+    wrote it. Then, for a container's model data only, the training job's output key: SageMaker
+    writes the model with an explicit SSE-KMS header when ``OutputDataConfig.KmsKeyId`` is set;
+    every other object (evaluation metrics, baselines, payloads) was written by some other job,
+    so that key says nothing about it. Then the bucket's default encryption, which S3 applies
+    to an object written without encryption headers. A key the plan does not name is ``arn``
+    ``None``: the access to it is unknown, with what to add to the plan.
     """
     bucket = find_bucket(plan, artifact.bucket)
     read = plan.snapshot.object(artifact.uri)
@@ -78,7 +83,10 @@ def choose_artifact_key(plan: Plan, artifact: ArtifactRef, owner: str | None) ->
             return None
         if read.kms_key:
             return _key_choice(plan, read.kms_key, f"the key {artifact.uri} is encrypted with")
-    if plan.training_job_output_kms_key:
+    facts = bucket.object_facts(artifact.key, artifact.object_arn.endswith("*")) if bucket else None
+    if facts is not None and facts.kms_key:
+        return _key_choice(plan, facts.kms_key, f"the key {facts.plan_field} names")
+    if artifact.model_data and plan.training_job_output_kms_key:
         arn = plan.training_job_output_kms_key
         return _key_choice(plan, arn, "the training job's output key (training_job.output_kms_key)")
     encryption = bucket.encryption if bucket else None
@@ -90,16 +98,24 @@ def choose_artifact_key(plan: Plan, artifact: ArtifactRef, owner: str | None) ->
         return _aws_managed_s3_key(
             plan, owner, f"{artifact.bucket} defaults to SSE-KMS with no key"
         )
-    if plan.has_training_job:
+    if artifact.model_data and plan.has_training_job:
         return _aws_managed_s3_key(
             plan, owner, "the training job sets no output key, so SageMaker uses aws/s3"
         )
     if encryption is not None:  # AES256: S3 decrypts, no KMS permission involved
         return None
+    where = bucket.plan_field if bucket else f"resources.s3_buckets (no entry for {artifact.bucket})"
+    if artifact.model_data:
+        missing = "nor a training job output key (training_job.output_kms_key)"
+    else:
+        missing = (
+            "nor the object's own key (objects[].kms_key); the training job's output key "
+            "covers only the model data it wrote"
+        )
     return KeyChoice(
         None,
-        f"the plan gives neither {artifact.bucket}'s default encryption "
-        "nor a training job output key",
+        f"the key that encrypts {artifact.uri} is unknown: the plan gives neither "
+        f"{artifact.bucket}'s default encryption ({where}.encryption) {missing}",
     )
 
 
@@ -178,9 +194,8 @@ def _targets(
         for artifact in references.artifacts:
             bucket = find_bucket(plan, artifact.bucket)
             resource = artifact.object_arn if spec.resource == "object" else artifact.bucket_arn
-            out.append(
-                (row(resource, bucket.account if bucket else None, bucket=bucket), artifact.field)
-            )
+            owner = bucket.account if bucket else None
+            out.append((row(resource, owner, bucket=bucket, artifact=artifact), artifact.field))
     elif spec.resource == "artifact_key":
         for artifact in references.artifacts:
             bucket = find_bucket(plan, artifact.bucket)
