@@ -71,11 +71,15 @@ class ObjectOwner:
 
     def fix_hint(self) -> str:
         """What makes the bucket owner the object's owner, so that the bucket policy decides."""
+        bucket = self.bucket
+        by_owner = f"account {self.account}" if self.account else "its owner"
         return (
-            f"to let the bucket policy decide, make account {self.bucket.account} own the object: "
-            f"`{self.fix_command()}` (run by account {self.bucket.account}; it disables every "
-            "ACL of the bucket), or have that account copy the object onto itself "
-            f"(`aws s3 cp {self.uri} {self.uri} --metadata-directive REPLACE`)"
+            f"to let the bucket policy decide, make account {bucket.account} the owner: "
+            f"`{self.fix_command()}` (run by account {bucket.account}; it disables every ACL of "
+            f"the bucket), or have {by_owner} run `aws s3api put-object-acl --bucket "
+            f"{bucket.name} --key {self.key} --acl bucket-owner-full-control` and account "
+            f"{bucket.account} then copy the object onto itself (`aws s3 cp {self.uri} "
+            f"{self.uri} --metadata-directive REPLACE`)"
         )
 
 
@@ -284,7 +288,8 @@ def decide_object(
             )
             return ObjectDecision(_unknown(decision, because), object_context, question,
                                   bucket_context)
-        because += f"; {owner.fix_hint()}"
+        if owner.facts is not None:
+            because += f" ({owner.facts.plan_field}.grants)"
         decision = replace(
             decision,
             because=because,

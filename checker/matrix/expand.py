@@ -104,19 +104,17 @@ def choose_artifact_key(plan: Plan, artifact: ArtifactRef, owner: str | None) ->
         )
     if encryption is not None:  # AES256: S3 decrypts, no KMS permission involved
         return None
-    where = bucket.plan_field if bucket else f"resources.s3_buckets (no entry for {artifact.bucket})"
+    where = bucket.plan_field if bucket else "resources.s3_buckets[]"
+    encryption_from = f"`aws s3api get-bucket-encryption --bucket {artifact.bucket}`"
+    give = f"{artifact.bucket}'s default encryption ({where}.encryption, from {encryption_from})"
+    if not artifact.object_arn.endswith("*"):
+        head = f"`aws s3api head-object --bucket {artifact.bucket} --key {artifact.key}`"
+        give += f" or the object's own key ({where}.objects[].kms_key: SSEKMSKeyId of {head})"
     if artifact.model_data:
-        missing = "nor a training job output key (training_job.output_kms_key)"
+        give += " or the training job's output key (training_job.output_kms_key)"
     else:
-        missing = (
-            "nor the object's own key (objects[].kms_key); the training job's output key "
-            "covers only the model data it wrote"
-        )
-    return KeyChoice(
-        None,
-        f"the key that encrypts {artifact.uri} is unknown: the plan gives neither "
-        f"{artifact.bucket}'s default encryption ({where}.encryption) {missing}",
-    )
+        give += "; the training job's output key covers only the model data it wrote"
+    return KeyChoice(None, f"the key that encrypts {artifact.uri} is unknown: give {give}")
 
 
 def _key_choice(plan: Plan, arn: str, reason: str) -> KeyChoice:
