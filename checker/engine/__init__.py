@@ -118,9 +118,7 @@ def _decide_requirement(
             evidence=(),
         )
     notes = question.notes + missing_notes
-    return Decided(
-        requirement, access, decision, notes, fix_question, fix_decision, ownership_fix
-    )
+    return Decided(requirement, access, decision, notes, fix_question, fix_decision, ownership_fix)
 
 
 def check_plan(plan: Plan, options: CheckOptions | None = None) -> Report:

@@ -272,6 +272,16 @@ def decide_object(
                 f"{requirement.action} on {requirement.resource}: {bucket_context.because}"
             )
             decision = _unknown(decision, because)
+    unknown_acl = decision.resource_policy.decision is Decision.UNKNOWN
+    if owner.grants is None and decision.decision is Decision.UNKNOWN and unknown_acl:
+        because = (
+            f"{owner.uri} is owned by account {owner.account} ({owner.how}), not by the bucket "
+            f"owner {owner.bucket.account}: only the object's ACL can grant its reads, and the "
+            f"plan does not give it ({owner.bucket.plan_field}.objects[].grants, from `aws s3api "
+            f"get-object-acl --bucket {owner.bucket.name} --key {owner.key}`); "
+            f"{owner.fix_hint()}"
+        )
+        return ObjectDecision(_unknown(decision, because), object_context, question, bucket_context)
     resource_refused = decision.resource_policy.decision is Decision.IMPLICIT_DENY
     if decision.decision is Decision.IMPLICIT_DENY and resource_refused:
         reader = account_of(requirement.principal)
@@ -286,8 +296,9 @@ def decide_object(
                 f" that xreg can name; it grants {', '.join(acl.unmapped)}, which may be account "
                 f"{reader}: give the canonical id of account {reader} under canonical_ids"
             )
-            return ObjectDecision(_unknown(decision, because), object_context, question,
-                                  bucket_context)
+            return ObjectDecision(
+                _unknown(decision, because), object_context, question, bucket_context
+            )
         if owner.facts is not None:
             because += f" ({owner.facts.plan_field}.grants)"
         decision = replace(

@@ -201,6 +201,4 @@ def build_question(plan: Plan, index: PolicyIndex, requirement: Requirement) -> 
     notes.extend(unreadable_notes(plan, requirement))
     choice = requirement.key
     undecidable = (choice.reason,) if choice is not None and choice.arn is None else ()
-    return Question(
-        access, tuple(notes), tuple(missing_reasons(plan, requirement)), undecidable
-    )
+    return Question(access, tuple(notes), tuple(missing_reasons(plan, requirement)), undecidable)

@@ -192,8 +192,9 @@ def _targets(
         for artifact in references.artifacts:
             bucket = find_bucket(plan, artifact.bucket)
             resource = artifact.object_arn if spec.resource == "object" else artifact.bucket_arn
-            owner = bucket.account if bucket else None
-            out.append((row(resource, owner, bucket=bucket, artifact=artifact), artifact.field))
+            bucket_account = bucket.account if bucket else None
+            requirement = row(resource, bucket_account, bucket=bucket, artifact=artifact)
+            out.append((requirement, artifact.field))
     elif spec.resource == "artifact_key":
         for artifact in references.artifacts:
             bucket = find_bucket(plan, artifact.bucket)
@@ -203,8 +204,14 @@ def _targets(
                 continue
             if choice.arn is None:
                 resource = f"(key of {artifact.uri})"
-                out.append((row(resource, bucket_owner, bucket=bucket, key=choice), artifact.field))
+                requirement = row(
+                    resource, bucket_owner, bucket=bucket, key=choice, artifact=artifact
+                )
+                out.append((requirement, artifact.field))
             else:
                 key_owner = account_of(choice.arn) or bucket_owner
-                out.append((row(choice.arn, key_owner, bucket=bucket, key=choice), artifact.field))
+                requirement = row(
+                    choice.arn, key_owner, bucket=bucket, key=choice, artifact=artifact
+                )
+                out.append((requirement, artifact.field))
     return out

@@ -240,9 +240,7 @@ class _PlanBuilder:
                     kms_key=kms_key,
                 )
             )
-        names = tuple(
-            f"key {o.key}" if o.key is not None else f"prefix {o.prefix}" for o in built
-        )
+        names = tuple(f"key {o.key}" if o.key is not None else f"prefix {o.prefix}" for o in built)
         self.no_duplicates(names, field)
         return tuple(built)
 
