@@ -34,6 +34,7 @@ def test_failing_fixture_stops_at_the_same_step_on_the_server(
         "ecr.get_download_url_for_layer": "GetDownloadUrlForLayer",
         "ecr.batch_get_image": "BatchGetImage",
         "s3.get_object": "GetObject",
+        "kms.decrypt": "Decrypt",
     }[call]
     assert operation not in {entry[1] for entry in fresh_server.operations()}
 
