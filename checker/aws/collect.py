@@ -163,6 +163,10 @@ def collect_artifacts(
             tasks.append(partial(collect_object, account, location, into))
             tasks.append(partial(collect_object_acl, account, location, into))
     run_all(tasks, jobs)
+    # Every connected account's canonical id, whether or not a bucket had to be looked up
+    # (a refresh knows its buckets' owners): so that two snapshots of one state agree.
+    for account_id in sorted(accounts):
+        owners.list_account(account_id)
     for account_id, ids in owners.canonical_ids.items():
         into.canonical_ids.setdefault(account_id, set()).update(ids)
 

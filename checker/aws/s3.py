@@ -37,6 +37,10 @@ class BucketOwners:
                 self._listed[account_id] = set() if listed is ABSENT else listed
             return self._listed[account_id]
 
+    def list_account(self, account_id: str) -> None:
+        """List ``account_id``'s buckets (once), which also reads its canonical user id."""
+        self._buckets_of(account_id)
+
     def _names(self, account_id: str, s3: Any) -> set[str]:
         names: set[str] = set()
         for page in s3.get_paginator("list_buckets").paginate():
