@@ -234,6 +234,25 @@ def _unknown(decision: AccessDecision, because: str) -> AccessDecision:
     )
 
 
+_ACL_STATEMENT = re.compile(r"statement (AclGrant\w+) of the bucket policy")
+
+
+def _name_the_acl(decision: AccessDecision, policy: Policy | None) -> AccessDecision:
+    """The evaluator names the ACL's grants as a bucket policy's statements: say what they are."""
+    if policy is None:
+        return decision
+
+    def named(text: str) -> str:
+        return _ACL_STATEMENT.sub(lambda m: f"grant {m.group(1)} of {policy.source}", text)
+
+    side = decision.resource_policy
+    return replace(
+        decision,
+        because=named(decision.because),
+        resource_policy=replace(side, reason=named(side.reason)),
+    )
+
+
 def decide_object(
     plan: Plan,
     requirement: Requirement,
@@ -260,7 +279,7 @@ def decide_object(
         resource_account=owner.account,
         resource_state_known=owner.grants is not None,
     )
-    decision = decide(object_context)
+    decision = _name_the_acl(decide(object_context), acl.policy)
     bucket_policy = question.resource_policy
     if bucket_policy is not None and decision.decision is Decision.ALLOWED:
         deny = evaluate_policy(
