@@ -221,6 +221,8 @@ class _PlanBuilder:
         built = []
         for index, item in enumerate(items):
             at: FieldPath = (*field, index)
+            if ("key" in item) == ("prefix" in item):
+                raise self.refuse(at, "give exactly one of key (one object) or prefix")
             kms_key = item.get("kms_key")
             if kms_key is not None:
                 self.arn_in_partition(refs.parse_kms_key_arn, kms_key, (*at, "kms_key"))

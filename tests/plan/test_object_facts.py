@@ -60,8 +60,11 @@ def test_object_facts_are_read(in_tmp: Path) -> None:
 
 
 def test_an_object_names_a_key_or_a_prefix(in_tmp: Path) -> None:
-    message = refused(in_tmp, bucket(objects=[{"key": "a", "prefix": "b"}]))
-    assert message.startswith("plan.yaml: resources.s3_buckets[0].objects[0]")
+    for entry in ({"key": "a", "prefix": "b"}, {"owner": "111111111111"}):
+        assert refused(in_tmp, bucket(objects=[entry])) == (
+            "plan.yaml: resources.s3_buckets[0].objects[0]: "
+            "give exactly one of key (one object) or prefix"
+        )
 
 
 def test_a_grantee_needs_what_its_type_names(in_tmp: Path) -> None:
