@@ -16,7 +16,7 @@ from checker.aws.iam import ManagedPolicies, collect_identity
 from checker.aws.kms import collect_key
 from checker.aws.organizations import collect_organization
 from checker.aws.reads import Failure
-from checker.aws.s3 import BucketOwners, collect_bucket, collect_object
+from checker.aws.s3 import BucketOwners, collect_bucket, collect_object, collect_object_acl
 from checker.aws.sagemaker import collect_group
 from checker.aws.session import AwsAccount
 from checker.aws.state import Collection
@@ -161,7 +161,14 @@ def collect_artifacts(
         if not is_prefix and location.key and location.bucket in bucket_owner:
             account = accounts[bucket_owner[location.bucket]]
             tasks.append(partial(collect_object, account, location, into))
+            tasks.append(partial(collect_object_acl, account, location, into))
     run_all(tasks, jobs)
+    # Every connected account's canonical id, whether or not a bucket had to be looked up
+    # (a refresh knows its buckets' owners): so that two snapshots of one state agree.
+    for account_id in sorted(accounts):
+        owners.list_account(account_id)
+    for account_id, ids in owners.canonical_ids.items():
+        into.canonical_ids.setdefault(account_id, set()).update(ids)
 
 
 def collect_keys(

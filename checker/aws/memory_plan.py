@@ -11,8 +11,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from checker.aws.acls import canonical_map, object_entries
 from checker.aws.state import Collection, OrganizationLevels, PolicyDocument
 from checker.plan.model import (
+    AclGrant,
     BucketEncryption,
     EcrRepository,
     Identity,
@@ -23,6 +25,7 @@ from checker.plan.model import (
     OrganizationPolicy,
     Plan,
     S3Bucket,
+    S3Object,
 )
 from checker.plan.snapshot_facts import MissingFact, ObjectFact, SnapshotFacts, UnreadableFact
 from checker.records import replace
@@ -85,6 +88,39 @@ def snapshot_facts(
     )
 
 
+def _objects(
+    collection: Collection, bucket: str, index: int, registration: Mapping[str, Any]
+) -> tuple[S3Object, ...]:
+    """The owner and ACL of each object of ``bucket`` the request names, as ``load_plan``
+    would read them from the written plan."""
+    uris = (uri for uri, _, _ in find_s3_uris(registration))
+    field = f"resources.s3_buckets[{index}].objects"
+    built = []
+    for number, entry in enumerate(object_entries(collection, bucket, uris)):
+        grants = entry.get("grants")
+        built.append(
+            S3Object(
+                plan_field=f"{field}[{number}]",
+                key=entry["key"],
+                owner=entry.get("owner"),
+                grants=None
+                if grants is None
+                else tuple(
+                    AclGrant(
+                        grantee_type=grant["Grantee"]["Type"],
+                        permission=grant["Permission"],
+                        plan_field=f"{field}[{number}].grants[{g}]",
+                        grantee_id=grant["Grantee"].get("ID"),
+                        grantee_uri=grant["Grantee"].get("URI"),
+                        grantee_email=grant["Grantee"].get("EmailAddress"),
+                    )
+                    for g, grant in enumerate(grants)
+                ),
+            )
+        )
+    return tuple(built)
+
+
 def _ids(collection: Collection, kind: str, wanted: Iterable[str]) -> list[str]:
     have: Mapping[str, Any] = getattr(collection, kind)
     return sorted({name for name in wanted if name in have})
@@ -132,6 +168,7 @@ def build_plan(
                 plan_field=f"resources.s3_buckets[{index}]",
                 encryption=encryption,
                 object_ownership=bucket.object_ownership,
+                objects=_objects(collection, name, index, registration),
             )
         )
     key_entries = []
@@ -194,6 +231,7 @@ def build_plan(
         registry_account=registry_account,
         registration=registration,
         consumers=consumers,
+        canonical_ids=canonical_map(collection),
         training_job_output_kms_key=training_output_key,
         has_training_job=training_output_key is not None,
         ecr_repositories=repository_entries,

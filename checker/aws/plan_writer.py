@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from checker import __version__
+from checker.aws.acls import canonical_map, object_entries
 from checker.aws.collect import Subject, artifacts_of
 from checker.aws.state import POLICY_DIR, Collection, OrganizationLevels, PolicyDocument
 from checker.redaction import redact_environment
@@ -41,6 +42,7 @@ TOP_LEVEL_ORDER = (
     "identities",
     "service_control_policies",
     "resource_control_policies",
+    "canonical_ids",
 )
 
 
@@ -86,6 +88,9 @@ def _resources(collection: Collection, files: PlanFiles) -> dict[str, Any]:
             entry["encryption"] = dict(bucket.encryption)
         if bucket.object_ownership:
             entry["object_ownership"] = bucket.object_ownership
+        objects = object_entries(collection, bucket.name)
+        if objects:
+            entry["objects"] = objects
         buckets.append(entry)
     keys = []
     for _, key in sorted(collection.keys.items()):
@@ -228,6 +233,9 @@ def plan_document(
                 account: _levels_entry(levels, files)
                 for account, levels in sorted(by_account.items())
             }
+    canonical_ids = canonical_map(collection)
+    if canonical_ids:
+        plan["canonical_ids"] = canonical_ids
     ordered = {key: _sorted(plan[key]) for key in TOP_LEVEL_ORDER if key in plan}
     for key in sorted(base):
         if key.startswith("x-") and key != SNAPSHOT_KEY:

@@ -21,7 +21,9 @@ READ_OPERATIONS: Mapping[str, frozenset[str]] = {
             "GetBucketPolicy",
             "GetBucketEncryption",
             "GetBucketOwnershipControls",
+            "GetBucketAcl",
             "HeadObject",
+            "GetObjectAcl",
         }
     ),
     "kms": frozenset({"DescribeKey", "GetKeyPolicy", "ListGrants", "ListAliases"}),

@@ -1,5 +1,5 @@
 """S3: who owns the bucket, its policy, default encryption and ownership, and each
-artifact's own encryption (``HeadObject``)."""
+artifact's own encryption (``HeadObject``), owner and ACL (``GetObjectAcl``)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,16 @@ import threading
 from typing import Any
 
 from checker.aws.policy_text import policy_document
-from checker.aws.reads import ABSENT, Failure, attempt, existing, paginate
+from checker.aws.reads import ABSENT, Failure, attempt, existing
 from checker.aws.session import AwsAccount
-from checker.aws.state import BucketState, Collection, ObjectState, PolicyDocument, file_stem
+from checker.aws.state import (
+    BucketState,
+    Collection,
+    ObjectAcl,
+    ObjectState,
+    PolicyDocument,
+    file_stem,
+)
 from checker.refs import S3Location
 
 
@@ -20,17 +27,28 @@ class BucketOwners:
         self._accounts = accounts
         self._lock = threading.Lock()
         self._listed: dict[str, set[str] | Failure] = {}
+        self.canonical_ids: dict[str, set[str]] = {}
 
     def _buckets_of(self, account_id: str) -> set[str] | Failure:
         with self._lock:
             if account_id not in self._listed:
                 s3 = self._accounts[account_id].client("s3")
-                listed = attempt(
-                    "s3:ListBuckets",
-                    lambda: {bucket["Name"] for bucket in paginate(s3, "list_buckets", "Buckets")},
-                )
+                listed = attempt("s3:ListBuckets", lambda: self._names(account_id, s3))
                 self._listed[account_id] = set() if listed is ABSENT else listed
             return self._listed[account_id]
+
+    def list_account(self, account_id: str) -> None:
+        """List ``account_id``'s buckets (once), which also reads its canonical user id."""
+        self._buckets_of(account_id)
+
+    def _names(self, account_id: str, s3: Any) -> set[str]:
+        names: set[str] = set()
+        for page in s3.get_paginator("list_buckets").paginate():
+            names.update(bucket["Name"] for bucket in page.get("Buckets", []))
+            owner = page.get("Owner", {}).get("ID")
+            if owner:  # the account's canonical user id, which S3 ACLs name it by
+                self.canonical_ids.setdefault(account_id, set()).add(owner)
+        return names
 
     def owner(self, bucket: str) -> str | Failure:
         """The owning account id; a ``Failure`` when no connected account lists it."""
@@ -102,6 +120,14 @@ def collect_bucket(account: AwsAccount, account_id: str, bucket: str, into: Coll
     if isinstance(ownership, Failure):
         # Optional in the plan: absent means "not known", so the bucket stays usable.
         into.cannot_read(arn, "object_ownership", ownership.reason)
+    elif ownership is ABSENT:
+        # A bucket without ownership controls (one created before April 2023 and never
+        # changed) behaves as ObjectWriter: whoever uploads an object owns it.
+        ownership = "ObjectWriter"
+    acl = attempt("s3:GetBucketAcl", lambda: s3.get_bucket_acl(Bucket=bucket))
+    if isinstance(acl, Failure):
+        into.cannot_read(arn, "acl", acl.reason)
+    owner_id = acl.get("Owner", {}).get("ID") if isinstance(acl, dict) else None
     with into.lock:
         into.buckets[bucket] = BucketState(
             name=bucket,
@@ -109,6 +135,7 @@ def collect_bucket(account: AwsAccount, account_id: str, bucket: str, into: Coll
             policy=document,
             encryption=encryption if isinstance(encryption, dict) else None,
             object_ownership=ownership if isinstance(ownership, str) else None,
+            owner_id=owner_id,
         )
 
 
@@ -127,3 +154,40 @@ def collect_object(account: AwsAccount, location: S3Location, into: Collection) 
     state = ObjectState(location.uri, head.get("ServerSideEncryption"), head.get("SSEKMSKeyId"))
     with into.lock:
         into.objects[location.uri] = state
+
+
+_GRANTEE_FIELDS = {"CanonicalUser": "ID", "Group": "URI", "AmazonCustomerByEmail": "EmailAddress"}
+
+
+def _grant(grant: Any) -> dict[str, Any] | None:
+    """One ACL grant as the plan writes it (without display names, which decide nothing)."""
+    grantee = grant.get("Grantee", {})
+    kind = grantee.get("Type")
+    name = _GRANTEE_FIELDS.get(kind or "")
+    if name is None or not grantee.get(name) or not grant.get("Permission"):
+        return None
+    return {"Grantee": {"Type": kind, name: grantee[name]}, "Permission": grant["Permission"]}
+
+
+def collect_object_acl(account: AwsAccount, location: S3Location, into: Collection) -> None:
+    """The artifact's owner and ACL: who besides the bucket owner may grant its reads."""
+    s3 = account.client("s3")
+    acl = attempt(
+        "s3:GetObjectAcl",
+        lambda: s3.get_object_acl(Bucket=location.bucket, Key=location.key),
+        absent_codes=frozenset({"404", "NoSuchKey", "NotFound"}),
+    )
+    if acl is ABSENT:
+        return  # HeadObject records the missing object
+    if isinstance(acl, Failure):
+        into.cannot_read(location.uri, "acl", acl.reason)
+        return
+    grants = tuple(
+        sorted(
+            (g for g in map(_grant, acl.get("Grants", [])) if g is not None),
+            key=lambda g: (g["Permission"], sorted(g["Grantee"].items())),
+        )
+    )
+    state = ObjectAcl(location.uri, acl.get("Owner", {}).get("ID"), grants)
+    with into.lock:
+        into.acls[location.uri] = state

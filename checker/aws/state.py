@@ -70,6 +70,7 @@ class BucketState:
     policy: PolicyDocument | None
     encryption: Mapping[str, str] | None = None  # {"sse": …, "kms_key": …}
     object_ownership: str | None = None
+    owner_id: str | None = None  # the bucket owner's canonical user id (GetBucketAcl)
 
 
 @record
@@ -111,6 +112,17 @@ class ObjectState:
     kms_key: str | None = None
 
 
+@record
+class ObjectAcl:
+    """What ``GetObjectAcl`` says of an artifact: its owner's canonical user id and its
+    grants, each as the plan writes it (``{"Grantee": {"Type", "ID" | "URI" | …},
+    "Permission"}``)."""
+
+    uri: str
+    owner_id: str | None
+    grants: tuple[Mapping[str, Any], ...]
+
+
 @record(frozen=False)
 class Collection:
     """Everything collected so far; collectors on several threads add to it."""
@@ -121,6 +133,9 @@ class Collection:
     groups: dict[str, GroupState] = field(default_factory=dict)
     identities: dict[str, IdentityState] = field(default_factory=dict)
     objects: dict[str, ObjectState] = field(default_factory=dict)
+    acls: dict[str, ObjectAcl] = field(default_factory=dict)
+    # Canonical user ids by account, as ListBuckets reported them (Owner.ID).
+    canonical_ids: dict[str, set[str]] = field(default_factory=dict)
     # By account: the policies attached at each level of its organization path, root first
     # (root, OUs, the account). No level: nothing restricts it (no organization, or the
     # policy type is not enabled).

@@ -7,6 +7,7 @@ from typing import Any
 
 from checker import __version__
 from checker.engine.locate import Locator
+from checker.engine.objects import decide_object, object_owner
 from checker.engine.policies import PolicyIndex
 from checker.engine.questions import build_question
 from checker.engine.request_findings import enforce_request_findings
@@ -52,6 +53,12 @@ class Decided:
     question: AccessQuestion
     decision: AccessDecision
     notes: tuple[str, ...]
+    # What fixes work from, when it differs from the decision (an object another account
+    # owns: the question as if the bucket owner owned it), and whether the bucket owner must
+    # take the object over.
+    fix_question: AccessQuestion | None = None
+    fix_decision: AccessDecision | None = None
+    ownership_fix: bool = False
 
 
 def decide(question: AccessQuestion, *, strict: bool) -> AccessDecision:
@@ -84,18 +91,43 @@ def decide_requirements(
     )
     decided: list[Decided] = []
     for requirement in requirements:
-        question = build_question(plan, index, requirement)
-        if requirement.invalid is not None:
-            # What the policies say decides nothing: AWS refuses the request before.
-            decided.append(
-                Decided(requirement, question.access, _undecidable(requirement.invalid), ())
-            )
-            continue
-        decision = decide(question.access, strict=options.strict)
-        decision, missing_notes = unknown_when_missing(decision, question.missing)
-        notes = question.notes + missing_notes
-        decided.append(Decided(requirement, question.access, decision, notes))
+        decided.append(_decide_requirement(plan, index, requirement, options))
     return index, decided, references
+
+
+def _decide_requirement(
+    plan: Plan, index: PolicyIndex, requirement: Requirement, options: CheckOptions
+) -> Decided:
+    question = build_question(plan, index, requirement)
+    if requirement.invalid is not None:
+        # What the policies say decides nothing: AWS refuses the request before.
+        return Decided(requirement, question.access, _undecidable(requirement.invalid), ())
+    access = question.access
+    fix_question: AccessQuestion | None = None
+    fix_decision: AccessDecision | None = None
+    ownership_fix = False
+    owner = object_owner(plan, requirement)
+    if owner is None:
+        decision = decide(access, strict=options.strict)
+    else:
+        judged = decide_object(
+            plan, requirement, owner, access, lambda q: decide(q, strict=options.strict)
+        )
+        decision, access = judged.decision, judged.question
+        fix_question, fix_decision = judged.fix_question, judged.fix_decision
+        ownership_fix = judged.ownership_fix
+    decision, missing_notes = unknown_when_missing(decision, question.missing)
+    if question.undecidable:
+        because = "; ".join(question.undecidable)
+        decision = replace(
+            decision,
+            decision=Decision.UNKNOWN,
+            because=because,
+            resource_policy=SideResult(Decision.UNKNOWN, because),
+            evidence=(),
+        )
+    notes = question.notes + missing_notes
+    return Decided(requirement, access, decision, notes, fix_question, fix_decision, ownership_fix)
 
 
 def _undecidable(reason: str) -> AccessDecision:
@@ -110,7 +142,15 @@ def check_plan(plan: Plan, options: CheckOptions | None = None) -> Report:
 
     planner = FixPlanner(plan, index)
     for item in decided:
-        planner.plan_requirement(item.requirement, item.question, item.decision)
+        if not item.decision.decision.is_denied:
+            continue
+        planner.plan_requirement(
+            item.requirement,
+            item.fix_question or item.question,
+            item.fix_decision or item.decision,
+        )
+        if item.ownership_fix:
+            planner.plan_object_ownership(item.requirement)
     fixes = planner.fixes()
 
     locator = Locator(plan, index.loaded)

@@ -25,6 +25,9 @@ class Question:
     notes: tuple[str, ...] = ()
     # Why the resource does not exist, as a snapshot found (the access is then unknown).
     missing: tuple[str, ...] = ()
+    # Why the resource itself is unknown (a key the plan does not name): the access is then
+    # unknown whatever the policies say, since none of them can be matched against it.
+    undecidable: tuple[str, ...] = ()
 
 
 def _context_extra(
@@ -114,8 +117,6 @@ def _resource_side(
         return _ResourceSide(None, requirement.resource_owner is not None, applies=False)
     if kind == "artifact_key":
         if choice is None or choice.arn is None:
-            if choice is not None:
-                notes.append(choice.reason)
             return _ResourceSide(None, state_known=False)
         if choice.aws_managed:
             service = "sagemaker" if "aws/sagemaker" in choice.arn else "s3"
@@ -218,4 +219,6 @@ def build_question(plan: Plan, index: PolicyIndex, requirement: Requirement) -> 
         organization_exempt="; ".join(exemptions) or None,
     )
     notes.extend(unreadable_notes(plan, requirement))
-    return Question(access, tuple(notes), tuple(missing_reasons(plan, requirement)))
+    choice = requirement.key
+    undecidable = (choice.reason,) if choice is not None and choice.arn is None else ()
+    return Question(access, tuple(notes), tuple(missing_reasons(plan, requirement)), undecidable)

@@ -51,8 +51,16 @@ def requirement_result(
 def _location(
     locator: Locator, index: PolicyIndex, requirement: Requirement, decision: AccessDecision
 ) -> Location:
-    """Point at the deciding statement when there is one, else at the plan field."""
+    """Point at the deciding statement when there is one, else at the plan field (the
+    object's entry for an object the plan describes: its ACL is no policy file)."""
     for evidence in decision.evidence:
         policy = index.by_source.get(evidence.source)
+        if policy is None and evidence.source.startswith("the ACL of "):
+            continue
         return locator.statement(policy, evidence.source, evidence.statement)
+    bucket, artifact = requirement.bucket, requirement.artifact
+    if bucket is not None and artifact is not None:
+        facts = bucket.object_facts(artifact.key, requirement.resource.endswith("*"))
+        if facts is not None:
+            return locator.plan_field(facts.plan_field)
     return locator.plan_field(requirement.referenced_by[0] if requirement.referenced_by else "$")

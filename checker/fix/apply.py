@@ -34,6 +34,17 @@ def apply_fixes(plan: Plan, fixes: Iterable[Fix]) -> Plan:
 def apply_fix(plan: Plan, fix: Fix) -> Plan:
     if fix.kind == "kms_grant" and fix.grant is not None:
         return _add_grant(plan, fix)
+    if fix.kind == "manual" and (fix.plan_field or "").endswith(".object_ownership"):
+        # put-bucket-ownership-controls BucketOwnerEnforced: the bucket owner owns every object
+        return replace(
+            plan,
+            s3_buckets=tuple(
+                replace(b, object_ownership="BucketOwnerEnforced")
+                if fix.plan_field == f"{b.plan_field}.object_ownership"
+                else b
+                for b in plan.s3_buckets
+            ),
+        )
     if fix.policy is None:
         return plan  # manual fixes change things outside the plan's policies
     if fix.plan_field is None:

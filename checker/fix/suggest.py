@@ -77,6 +77,7 @@ class FixPlanner:
     edits: dict[tuple[str, str], PolicyEdit] = field(default_factory=dict)
     grants: dict[tuple[str, str], tuple[str, str, set[str]]] = field(default_factory=dict)
     manual: dict[str, Fix] = field(default_factory=dict)
+    ownership: dict[str, Fix] = field(default_factory=dict)
     assigned: dict[tuple[str, str, str], list[tuple[str, str]]] = field(default_factory=dict)
 
     def edit(self, key: tuple[str, str], **kwargs: Any) -> PolicyEdit:
@@ -361,6 +362,34 @@ class FixPlanner:
             )
         self.note(requirement, key)
 
+    def plan_object_ownership(self, requirement: Requirement) -> None:
+        """The bucket owner takes over the objects another account owns (Object Ownership
+        ``BucketOwnerEnforced``), so that the bucket policy decides their reads."""
+        bucket = requirement.bucket
+        if bucket is None:
+            return
+        key = ("ownership", bucket.name)
+        if bucket.name not in self.ownership:
+            self.ownership[bucket.name] = Fix(
+                account=bucket.account,
+                target=f"Object Ownership of {bucket.name}",
+                kind="manual",
+                command=(
+                    f"aws s3api put-bucket-ownership-controls --bucket {bucket.name} "
+                    "--ownership-controls 'Rules=[{ObjectOwnership=BucketOwnerEnforced}]'"
+                ),
+                description=(
+                    f"makes account {bucket.account} the owner of every object in {bucket.name} "
+                    "and disables its ACLs, so that the bucket policy decides every read (review "
+                    "first: whoever reads through an ACL today then needs the bucket policy, and "
+                    "AWS refuses the change while the bucket ACL grants another account); or have "
+                    f"account {bucket.account} copy each object onto itself"
+                ),
+                plan_field=f"{bucket.plan_field}.object_ownership",
+                resource=bucket.arn(self.plan.partition),
+            )
+        self.note(requirement, key)
+
     def _loaded_by_source(self, source: str) -> LoadedPolicy | None:
         return self.index.loaded.get(source)
 
@@ -375,6 +404,8 @@ class FixPlanner:
             )
         for resource, fix in self.manual.items():
             built[("manual", resource)] = fix
+        for bucket, fix in self.ownership.items():
+            built[("ownership", bucket)] = fix
         numbered: dict[tuple[str, str], Fix] = {}
         out: dict[tuple[str, str, str], Fix] = {}
         for row_key, keys in self.assigned.items():

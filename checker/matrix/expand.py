@@ -37,6 +37,7 @@ class Requirement:
     key: KeyChoice | None = None
     # Why the access cannot be decided: the request field it depends on is one AWS refuses.
     invalid: str | None = None
+    artifact: ArtifactRef | None = None  # the S3 reference an object or key row is about
 
     @property
     def row_key(self) -> tuple[str, str, str]:
@@ -69,10 +70,14 @@ def _is_aws_managed_alias(arn: str) -> bool:
 def choose_artifact_key(plan: Plan, artifact: ArtifactRef, owner: str | None) -> KeyChoice | None:
     """The key a consumer must be able to use to read ``artifact``; ``None`` if no key is used.
 
-    The artifact's own encryption, as a snapshot read it (``HeadObject``), wins over
-    everything else: it is what the object is encrypted with, whatever wrote it. Then the
-    training job's output key wins over the bucket default: SageMaker writes the artifact
-    with an explicit SSE-KMS header when ``OutputDataConfig.KmsKeyId`` is set.
+    In order: the artifact's own encryption, as a snapshot read it (``HeadObject``) or as the
+    plan's ``objects`` entry names it: that is what the object is encrypted with, whatever
+    wrote it. Then, for a container's model data only, the training job's output key: SageMaker
+    writes the model with an explicit SSE-KMS header when ``OutputDataConfig.KmsKeyId`` is set;
+    every other object (evaluation metrics, baselines, payloads) was written by some other job,
+    so that key says nothing about it. Then the bucket's default encryption, which S3 applies
+    to an object written without encryption headers. A key the plan does not name is ``arn``
+    ``None``: the access to it is unknown, with what to add to the plan.
     """
     bucket = find_bucket(plan, artifact.bucket)
     read = plan.snapshot.object(artifact.uri)
@@ -81,7 +86,10 @@ def choose_artifact_key(plan: Plan, artifact: ArtifactRef, owner: str | None) ->
             return None
         if read.kms_key:
             return _key_choice(plan, read.kms_key, f"the key {artifact.uri} is encrypted with")
-    if plan.training_job_output_kms_key:
+    facts = bucket.object_facts(artifact.key, artifact.object_arn.endswith("*")) if bucket else None
+    if facts is not None and facts.kms_key:
+        return _key_choice(plan, facts.kms_key, f"the key {facts.plan_field} names")
+    if artifact.model_data and plan.training_job_output_kms_key:
         arn = plan.training_job_output_kms_key
         return _key_choice(plan, arn, "the training job's output key (training_job.output_kms_key)")
     encryption = bucket.encryption if bucket else None
@@ -93,17 +101,23 @@ def choose_artifact_key(plan: Plan, artifact: ArtifactRef, owner: str | None) ->
         return _aws_managed_s3_key(
             plan, owner, f"{artifact.bucket} defaults to SSE-KMS with no key"
         )
-    if plan.has_training_job:
+    if artifact.model_data and plan.has_training_job:
         return _aws_managed_s3_key(
             plan, owner, "the training job sets no output key, so SageMaker uses aws/s3"
         )
     if encryption is not None:  # AES256: S3 decrypts, no KMS permission involved
         return None
-    return KeyChoice(
-        None,
-        f"the plan gives neither {artifact.bucket}'s default encryption "
-        "nor a training job output key",
-    )
+    where = bucket.plan_field if bucket else "resources.s3_buckets[]"
+    encryption_from = f"`aws s3api get-bucket-encryption --bucket {artifact.bucket}`"
+    give = f"{artifact.bucket}'s default encryption ({where}.encryption, from {encryption_from})"
+    if not artifact.object_arn.endswith("*"):
+        head = f"`aws s3api head-object --bucket {artifact.bucket} --key {artifact.key}`"
+        give += f" or the object's own key ({where}.objects[].kms_key: SSEKMSKeyId of {head})"
+    if artifact.model_data:
+        give += " or the training job's output key (training_job.output_kms_key)"
+    else:
+        give += "; the training job's output key covers only the model data it wrote"
+    return KeyChoice(None, f"the key that encrypts {artifact.uri} is unknown: give {give}")
 
 
 def _key_choice(plan: Plan, arn: str, reason: str) -> KeyChoice:
@@ -242,9 +256,9 @@ def _targets(
         for artifact in references.artifacts:
             bucket = find_bucket(plan, artifact.bucket)
             resource = artifact.object_arn if spec.resource == "object" else artifact.bucket_arn
-            out.append(
-                (row(resource, bucket.account if bucket else None, bucket=bucket), artifact.field)
-            )
+            bucket_account = bucket.account if bucket else None
+            requirement = row(resource, bucket_account, bucket=bucket, artifact=artifact)
+            out.append((requirement, artifact.field))
     elif spec.resource == "artifact_key":
         for artifact in references.artifacts:
             bucket = find_bucket(plan, artifact.bucket)
@@ -254,8 +268,14 @@ def _targets(
                 continue
             if choice.arn is None:
                 resource = f"(key of {artifact.uri})"
-                out.append((row(resource, bucket_owner, bucket=bucket, key=choice), artifact.field))
+                requirement = row(
+                    resource, bucket_owner, bucket=bucket, key=choice, artifact=artifact
+                )
+                out.append((requirement, artifact.field))
             else:
                 key_owner = account_of(choice.arn) or bucket_owner
-                out.append((row(choice.arn, key_owner, bucket=bucket, key=choice), artifact.field))
+                requirement = row(
+                    choice.arn, key_owner, bucket=bucket, key=choice, artifact=artifact
+                )
+                out.append((requirement, artifact.field))
     return out

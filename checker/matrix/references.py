@@ -42,6 +42,9 @@ class ArtifactRef:
     key: str
     bucket_arn: str
     object_arn: str  # ends with * when the URI names a prefix
+    # A container's model data (ModelDataUrl, ModelDataSource.S3DataSource.S3Uri): what a
+    # training job writes, so the one the training job's output key covers.
+    model_data: bool = False
 
 
 @record
@@ -63,6 +66,12 @@ class References:
 
 
 GROUP_FIELD = "registration.ModelPackageGroupName"
+_MODEL_DATA_FIELDS = (".ModelDataUrl", ".ModelDataSource.S3DataSource.S3Uri")
+
+
+def is_model_data_field(field: str) -> bool:
+    """Whether ``field`` (a request field path) is a container's model data."""
+    return ".Containers[" in field and field.endswith(_MODEL_DATA_FIELDS)
 
 
 def _group_ref(plan: Plan, registrar_account: str) -> GroupRef | ReferenceProblem:
@@ -142,6 +151,7 @@ def collect_references(plan: Plan, registrar_account: str | None = None) -> Refe
                 location.key,
                 location.bucket_arn(plan.partition),
                 object_arn,
+                is_model_data_field(field),
             )
         )
     return References(group, tuple(images.values()), tuple(artifacts), tuple(problems))

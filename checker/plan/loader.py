@@ -16,6 +16,7 @@ from checker.errors import InputError, field_path
 from checker.plan.documents import load_document
 from checker.plan.managed_policies import ListKind
 from checker.plan.model import (
+    AclGrant,
     BucketEncryption,
     EcrRepository,
     FieldPath,
@@ -27,6 +28,7 @@ from checker.plan.model import (
     Plan,
     Positions,
     S3Bucket,
+    S3Object,
 )
 from checker.plan.policy_refs import PolicyReader
 from checker.plan.policy_size import check_policy_sizes
@@ -123,6 +125,7 @@ class _PlanBuilder:
             self.arn_in_partition(
                 refs.parse_kms_key_arn, output_key, ("training_job", "output_kms_key")
             )
+        canonical_ids = self.canonical_ids()
         resources = data.get("resources", {})
         scps, scp_levels = self.by_account("service_control_policies", "scp")
         rcps, rcp_levels = self.by_account("resource_control_policies", "rcp")
@@ -149,6 +152,7 @@ class _PlanBuilder:
             organization_id=organization_id,
             management_account=management_account,
             outside_organization=outside,
+            canonical_ids=canonical_ids,
             registrar=registrar,
             consumers=consumers,
             context=data.get("context", {}),
@@ -254,7 +258,68 @@ class _PlanBuilder:
             plan_field=field_path(field),
             encryption=encryption,
             object_ownership=item.get("object_ownership"),
+            objects=self.s3_objects(item.get("objects", []), (*field, "objects")),
         )
+
+    def s3_objects(self, items: list[dict[str, Any]], field: FieldPath) -> tuple[S3Object, ...]:
+        built = []
+        for index, item in enumerate(items):
+            at: FieldPath = (*field, index)
+            if ("key" in item) == ("prefix" in item):
+                raise self.refuse(at, "give exactly one of key (one object) or prefix")
+            kms_key = item.get("kms_key")
+            if kms_key is not None:
+                self.arn_in_partition(refs.parse_kms_key_arn, kms_key, (*at, "kms_key"))
+            grants = item.get("grants")
+            built.append(
+                S3Object(
+                    plan_field=field_path(at),
+                    key=item.get("key"),
+                    prefix=item.get("prefix"),
+                    owner=item.get("owner"),
+                    grants=None
+                    if grants is None
+                    else tuple(
+                        self.acl_grant(grant, (*at, "grants", number))
+                        for number, grant in enumerate(grants)
+                    ),
+                    kms_key=kms_key,
+                )
+            )
+        names = tuple(f"key {o.key}" if o.key is not None else f"prefix {o.prefix}" for o in built)
+        self.no_duplicates(names, field)
+        return tuple(built)
+
+    def acl_grant(self, item: dict[str, Any], field: FieldPath) -> AclGrant:
+        grantee = item["Grantee"]
+        kind = grantee["Type"]
+        needed = {"CanonicalUser": "ID", "Group": "URI", "AmazonCustomerByEmail": "EmailAddress"}
+        if needed[kind] not in grantee:
+            raise self.refuse(
+                (*field, "Grantee"), f"a grantee of Type {kind} needs its {needed[kind]}"
+            )
+        return AclGrant(
+            grantee_type=kind,
+            permission=item["Permission"],
+            plan_field=field_path(field),
+            grantee_id=grantee.get("ID"),
+            grantee_uri=grantee.get("URI"),
+            grantee_email=grantee.get("EmailAddress"),
+        )
+
+    def canonical_ids(self) -> dict[str, str]:
+        given: dict[str, str] = dict(self.data.get("canonical_ids", {}))
+        seen: dict[str, str] = {}
+        for account, canonical in given.items():
+            self.parsed(refs.parse_account_id, account, ("canonical_ids", account))
+            if canonical in seen:
+                raise self.refuse(
+                    ("canonical_ids", account),
+                    f"{canonical!r} is also the canonical id of account {seen[canonical]}: "
+                    "every account has its own",
+                )
+            seen[canonical] = account
+        return given
 
     def kms_key(self, item: dict[str, Any], field: FieldPath) -> KmsKey:
         self.arn_in_partition(refs.parse_kms_key_arn, item["arn"], (*field, "arn"))

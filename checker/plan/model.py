@@ -69,6 +69,39 @@ class BucketEncryption:
 
 
 @record
+class AclGrant:
+    """One grant of an object ACL, as ``get-object-acl`` reports it (``Grants[]``)."""
+
+    grantee_type: str  # CanonicalUser | Group | AmazonCustomerByEmail
+    permission: str  # FULL_CONTROL | READ | WRITE | READ_ACP | WRITE_ACP
+    plan_field: str
+    grantee_id: str | None = None  # a canonical user id (Type CanonicalUser)
+    grantee_uri: str | None = None  # a predefined group (Type Group)
+    grantee_email: str | None = None  # Type AmazonCustomerByEmail
+
+
+@record
+class S3Object:
+    """What the plan says of one object (``key``) or of every object under ``prefix``."""
+
+    plan_field: str
+    key: str | None = None
+    prefix: str | None = None
+    # The account that owns the object: an account id, or the canonical user id that
+    # get-object-acl reports as Owner.ID. None: not given.
+    owner: str | None = None
+    grants: tuple[AclGrant, ...] | None = None  # None: the ACL is not given
+    kms_key: str | None = None  # the KMS key the object is encrypted with
+
+    def covers(self, key: str, is_prefix: bool) -> bool:
+        """Whether this entry describes the object ``key`` (every object under it when
+        ``is_prefix``): a key entry names one object, a prefix entry every key it starts."""
+        if self.key is not None:
+            return not is_prefix and key == self.key
+        return self.prefix is not None and key.startswith(self.prefix)
+
+
+@record
 class S3Bucket:
     name: str
     account: str
@@ -76,6 +109,15 @@ class S3Bucket:
     plan_field: str
     encryption: BucketEncryption | None = None
     object_ownership: str | None = None
+    objects: tuple[S3Object, ...] = ()
+
+    def object_facts(self, key: str, is_prefix: bool) -> S3Object | None:
+        """The plan's entry for ``key``: an entry for the key itself wins over a prefix entry,
+        and a longer prefix over a shorter one."""
+        found = [item for item in self.objects if item.covers(key, is_prefix)]
+        if not found:
+            return None
+        return max(found, key=lambda item: (item.key is not None, len(item.prefix or "")))
 
     def arn(self, partition: str) -> str:
         """The bucket's ARN: bucket ARNs carry the partition, but no region or account."""
@@ -153,6 +195,8 @@ class Plan:
     # ``organization.outside``: accounts not in ``organization_id``, each with the id of its
     # own organization ("" for none).
     outside_organization: Mapping[str, str] = field(default_factory=dict)
+    # By account id: the canonical user id S3 ACLs name the account by.
+    canonical_ids: Mapping[str, str] = field(default_factory=dict)
     registrar: str | None = None  # None: the training account's root
     consumers: tuple[str, ...] = ()  # empty: the registry account's root
     context: Mapping[str, Any] = field(default_factory=dict)
@@ -217,6 +261,9 @@ class Plan:
         if account and account == self.management_account:
             return self.organization_id
         return None
+    def account_of_canonical_id(self, canonical_id: str) -> str | None:
+        """The account whose canonical user id is ``canonical_id``, when the plan says."""
+        return next((a for a, c in self.canonical_ids.items() if c == canonical_id), None)
 
     @property
     def registrar_arn(self) -> str:

@@ -34,6 +34,18 @@ FAILING = {
         "AccessDenied",
         "with an explicit deny in a resource-based policy",
     ),
+    "hub-and-spoke-object-writer": (
+        "s3.get_object",
+        "arn:aws:s3:::hub-model-artifacts/spoke-a/churn/model.tar.gz",
+        "AccessDenied",
+        "because no resource-based policy allows the s3:GetObject action",
+    ),
+    "metrics-in-another-bucket": (
+        "kms.decrypt",
+        "arn:aws:kms:us-east-2:222222222222:key/0e1d2c3b-4a59-6877-8695-a4b3c2d1e0f9",
+        "AccessDeniedException",
+        "because no resource-based policy allows the kms:Decrypt action",
+    ),
     "identity-denies": (
         "ecr.batch_get_image",
         REPOSITORY,

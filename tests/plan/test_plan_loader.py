@@ -292,7 +292,8 @@ def test_unknown_top_level_key(in_tmp: Path) -> None:
     assert refused(in_tmp, change) == (
         "plan.yaml: regoin: unknown field; known fields: version, partition, region, accounts, "
         "organization_id, organization, principals, context, registration, training_job, "
-        "resources, identities, service_control_policies, resource_control_policies "
+        "resources, identities, service_control_policies, resource_control_policies, "
+        "canonical_ids "
         "(or a key starting with x-)"
     )
 
@@ -305,7 +306,7 @@ def test_unknown_nested_key(in_tmp: Path) -> None:
 
     assert refused(in_tmp, change) == (
         "plan.yaml: resources.s3_buckets[0].owner: unknown field; known fields: name, account, "
-        "policy, encryption, object_ownership (or a key starting with x-)"
+        "policy, encryption, object_ownership, objects (or a key starting with x-)"
     )
 
 
