@@ -119,6 +119,22 @@ class TestWildcardRequests:
         narrow = identity(statement("Allow", "ecr:*", "arn:aws:ecr:*:*:repository/*"))
         assert evaluate_policy(narrow, req).allow is F_
 
+    def test_star_request_is_literal_for_denies_and_not_resource(self) -> None:
+        # An action without resource-level permissions is requested on "*" itself (Service
+        # Authorization Reference: such actions take Resource "*"): a statement that names
+        # a particular resource neither denies it nor, as a NotResource exclusion, spares it.
+        req = request(action="ecr:GetAuthorizationToken", resource="*")
+        repository = "arn:aws:ecr:*:*:repository/*"
+        deny_repository = identity(statement("Deny", "ecr:*", repository))
+        assert evaluate_policy(deny_repository, req).deny is F_
+        assert evaluate_policy(identity(statement("Deny", "ecr:*", "*")), req).deny is T_
+        allow_but = identity({"Effect": "Allow", "Action": "ecr:*", "NotResource": repository})
+        assert evaluate_policy(allow_but, req).allow is T_
+        deny_but = identity({"Effect": "Deny", "Action": "ecr:*", "NotResource": repository})
+        assert evaluate_policy(deny_but, req).deny is T_
+        deny_but_star = identity({"Effect": "Deny", "Action": "ecr:*", "NotResource": "*"})
+        assert evaluate_policy(deny_but_star, req).deny is F_
+
 
 class TestMissingResourceElement:
     def test_repository_policy_applies_to_its_repository(self) -> None:
