@@ -163,8 +163,10 @@ def resource_part(
         elif unknown:
             part = ResourcePart(Tri.UNKNOWN, tuple(unknown))
         else:
-            # A NotResource entry whose variable has no value makes the statement invalid.
-            part = _FALSE if invalid else _TRUE
+            # A NotResource entry whose variable has no value names no resource, so it
+            # exempts nothing from a Deny; AWS "might" drop such a statement altogether, so
+            # in an Allow it grants nothing (never a grant from an unresolvable variable).
+            part = _FALSE if invalid and allow else _TRUE
     if not cs.resource_variables:
         remember(cs.resource_cache, resource, part)
     return part

@@ -186,6 +186,18 @@ class TestResourceVariables:
         deny = identity(statement("Deny", "s3:GetObject", f"{BUCKET}/home/${{aws:username}}/*"))
         assert evaluate_policy(deny, request(resource=f"{BUCKET}/home/x", ctx=absent)).deny is F_
 
+    def test_not_resource_entry_without_a_value_spares_nothing_from_a_deny(self) -> None:
+        # The entry names no resource ("no equal or like value", IAM User Guide, policy
+        # variables with no value), so it exempts nothing: the Deny still covers the object.
+        # The same entry in an Allow (where AWS "might" drop the whole statement) grants
+        # nothing: never a grant from an unresolvable variable.
+        absent = context(absent=["aws:username"])
+        home = f"{BUCKET}/home/${{aws:username}}/*"
+        deny = identity({"Effect": "Deny", "Action": "s3:GetObject", "NotResource": home})
+        assert evaluate_policy(deny, request(resource=OBJECT, ctx=absent)).deny is T_
+        allow = identity({"Effect": "Allow", "Action": "s3:GetObject", "NotResource": home})
+        assert evaluate_policy(allow, request(resource=OBJECT, ctx=absent)).allow is F_
+
     def test_other_patterns_of_the_element_still_match(self) -> None:
         doc = identity(
             statement("Allow", "s3:GetObject", [f"{BUCKET}/${{aws:username}}", f"{BUCKET}/*"])
