@@ -16,7 +16,12 @@ from typing import Final, TypeVar
 from checker.policy.conditions import CompiledCondition, compile_condition
 from checker.policy.glob import parse_glob, regex_source
 from checker.policy.model import Policy, PolicyType, Statement
-from checker.policy.variables import VARIABLES_VERSION, Template, has_variables, parse_template
+from checker.policy.variables import (
+    VARIABLES_VERSION,
+    Template,
+    has_variables,
+    parse_resource_template,
+)
 from checker.records import field, record
 
 K = TypeVar("K")
@@ -108,7 +113,7 @@ def _compile_statement(statement: Statement, *, variables: bool) -> CompiledStat
     resources: tuple[Template, ...] | None = None
     if resource_patterns is not None:
         resources = tuple(
-            parse_template(p, variables=variables, wildcards=True) for p in resource_patterns
+            parse_resource_template(p, variables=variables) for p in resource_patterns
         )
     return CompiledStatement(
         statement=statement,

@@ -19,9 +19,14 @@ values", "Single-valued vs. multivalued context keys"):
   ``ForAnyValue:``: true if some request value satisfies the operator.
 * A policy or request value that does not parse for its operator (a number, a date, a CIDR,
   a boolean, base64) makes the condition false: IAM evaluates such a comparison to false.
-* Policy variables are substituted only for string and ARN operators; a variable whose key
-  is known absent (and has no default) makes the condition false (IAM: "any attempt to match
-  it fails"), one whose key is unknown makes it UNKNOWN.
+* Policy variables are substituted only for string and ARN operators, value by value. A value
+  whose variable's key is known absent (and has no default) cannot be matched: IAM says "any
+  attempt to match it fails" (IAM User Guide, "IAM policy elements: Variables and tags",
+  principal key values). So every comparison with it is false: for a positive operator the
+  other values still decide (``["ops", "${aws:username}"]`` holds for ``ops`` in a role's
+  request), for a negated one (all comparisons must succeed) the condition is false. A value
+  whose variable's key is unknown makes each comparison with it unknown: a request value
+  another value decides stays decided, the rest is UNKNOWN.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from checker.policy.glob import Glob, compile_glob
 from checker.policy.matching import glob_matches_arn
 from checker.policy.model import Condition
 from checker.policy.request import RequestContext
+from checker.policy.trilogic import both, either
 from checker.policy.variables import (
     ABSENT,
     Template,
@@ -233,24 +239,57 @@ def _null_result(condition: CompiledCondition, *, key_present: bool) -> Conditio
     return TRUE_RESULT if holds else FALSE_RESULT
 
 
-def _prepared_for_request(
-    condition: CompiledCondition, context: RequestContext
-) -> tuple[Prepared, ...] | ConditionResult:
-    """Substitute policy variables into string / ARN values; outcome if that fails."""
+@record
+class _Substituted:
+    """The policy values after substitution: those that resolved, whether some value's
+    variable is known absent, and the keys of the variables whose values are unknown."""
+
+    values: tuple[Prepared, ...]
+    absent: bool
+    unknown: tuple[str, ...]
+
+
+def _substituted(condition: CompiledCondition, context: RequestContext) -> _Substituted:
     values: list[Prepared] = []
+    absent = False
     unknown: list[str] = []
     for template in condition.templates:
         resolved = resolve(template, context)
         if resolved is ABSENT:
-            return FALSE_RESULT
+            absent = True
+            continue
         if isinstance(resolved, UnknownKey):
             unknown.append(resolved.key)
             continue
         assert isinstance(resolved, tuple)
         values.append(_prepare_text(condition.operator.spec, resolved))
-    if unknown:
-        return ConditionResult(Tri.UNKNOWN, tuple(sorted(set(unknown))))
-    return tuple(values)
+    return _Substituted(tuple(values), absent, tuple(sorted(set(unknown))))
+
+
+def _value_tri(spec: OperatorSpec, request_value: str, policy: _Substituted) -> Tri:
+    """One request value against substituted policy values (see the module docstring)."""
+    matched = any(_matches_one(spec, request_value, value) for value in policy.values)
+    if spec.negated:
+        if matched or policy.absent:
+            return Tri.FALSE
+        return Tri.UNKNOWN if policy.unknown else Tri.TRUE
+    if matched:
+        return Tri.TRUE
+    return Tri.UNKNOWN if policy.unknown else Tri.FALSE
+
+
+def _evaluate_substituted(
+    condition: CompiledCondition, found: tuple[str, ...], context: RequestContext
+) -> ConditionResult:
+    policy = _substituted(condition, context)
+    operator = condition.operator
+    combined = Tri.TRUE if operator.set_operator == "all" else Tri.FALSE
+    for value in found:
+        tri = _value_tri(operator.spec, value, policy)
+        combined = both(combined, tri) if operator.set_operator == "all" else either(combined, tri)
+    if combined is Tri.UNKNOWN:
+        return ConditionResult(Tri.UNKNOWN, policy.unknown)
+    return TRUE_RESULT if combined is Tri.TRUE else FALSE_RESULT
 
 
 def evaluate_condition(condition: CompiledCondition, context: RequestContext) -> ConditionResult:
@@ -263,13 +302,11 @@ def evaluate_condition(condition: CompiledCondition, context: RequestContext) ->
     operator = condition.operator
     if operator.spec.family == "null":
         return _null_result(condition, key_present=True)
-    prepared: tuple[Prepared, ...] | ConditionResult | None = condition.prepared
     if condition.substitutes:
-        prepared = _prepared_for_request(condition, context)
+        return _evaluate_substituted(condition, found, context)
+    prepared = condition.prepared
     if prepared is None:
         return FALSE_RESULT
-    if isinstance(prepared, ConditionResult):
-        return prepared
     try:
         if operator.set_operator == "all":
             holds = all(_value_holds(operator.spec, value, prepared) for value in found)

@@ -22,7 +22,11 @@ from checker.policy.compiled import CompiledPolicy, CompiledStatement, compiled,
 from checker.policy.conditions import evaluate_conditions
 from checker.policy.decision import Tri
 from checker.policy.glob import Glob, parse_glob
-from checker.policy.matching import glob_covers_arn, glob_matches_arn, globs_intersect_arn
+from checker.policy.matching import (
+    resource_glob_covers,
+    resource_glob_matches,
+    resource_globs_intersect,
+)
 from checker.policy.model import Policy, PolicyType, Statement
 from checker.policy.principals import (
     PrincipalKind,
@@ -43,6 +47,10 @@ ACCOUNT_NOTE: Final = (
 )
 NOT_PRINCIPAL_NOTE: Final = (
     "NotPrincipal lists only some of the account, the role or user, and the session"
+)
+RESOURCE_READING_NOTE: Final = (
+    "a Resource pattern of the statement matches this resource only if a wildcard may run "
+    "past a colon, which the IAM User Guide leaves open (IAM JSON policy elements: Resource)"
 )
 
 
@@ -95,6 +103,7 @@ class ResourcePart:
 
     tri: Tri
     keys: tuple[str, ...] = ()
+    note: str | None = None
 
 
 _TRUE: Final = ResourcePart(Tri.TRUE)
@@ -109,14 +118,22 @@ def _is_pattern(resource: str) -> bool:
     return resource != "*" and ("*" in resource or "?" in resource)
 
 
-def _against_request(glob: Glob, resource: str, request_is_pattern: bool, *, cover: bool) -> bool:
+def _against_request(glob: Glob, resource: str, request_is_pattern: bool, *, cover: bool) -> Tri:
     """``cover``: every ARN the request stands for matches; else: some ARN does."""
     if not request_is_pattern:
-        return glob_matches_arn(glob, resource)
+        return resource_glob_matches(glob, resource)
     request_glob = parse_glob(resource)
     if cover:
-        return glob_covers_arn(glob, request_glob)
-    return globs_intersect_arn(glob, request_glob)
+        return resource_glob_covers(glob, request_glob)
+    return resource_globs_intersect(glob, request_glob)
+
+
+def _unsure(keys: list[str], reading: bool) -> ResourcePart | None:
+    if keys:
+        return ResourcePart(Tri.UNKNOWN, tuple(keys))
+    if reading:
+        return ResourcePart(Tri.UNKNOWN, (), RESOURCE_READING_NOTE)
+    return None
 
 
 def resource_part(
@@ -130,7 +147,7 @@ def resource_part(
                 return _TRUE  # the repository's own policy, asked about that repository
             target = parse_glob(policy.attached_to)
             hit = _against_request(target, resource, _is_pattern(resource), cover=allow)
-            return _TRUE if hit else _FALSE
+            return _TRUE if hit is Tri.TRUE else _FALSE
         return _FALSE if allow else _TRUE
     if not cs.resource_variables:
         cached = cs.resource_cache.get(resource)
@@ -138,6 +155,8 @@ def resource_part(
             return cached
     request_is_pattern = _is_pattern(resource)
     covered = intersected = invalid = False
+    # Some pattern may cover / meet the request, depending on how it is read.
+    cover_open = meet_open = False
     unknown: list[str] = []
     for template in cs.resources:
         glob = resolve(template, context)
@@ -148,25 +167,27 @@ def resource_part(
             unknown.append(glob.key)
             continue
         assert isinstance(glob, tuple)
-        if _against_request(glob, resource, request_is_pattern, cover=True):
+        cover = _against_request(glob, resource, request_is_pattern, cover=True)
+        if cover is Tri.TRUE:
             covered = intersected = True
             break
-        if request_is_pattern and _against_request(glob, resource, True, cover=False):
-            intersected = True
-    if not cs.resources_negated:
-        hit = covered if allow else intersected
-        part = _TRUE if hit else ResourcePart(Tri.UNKNOWN, tuple(unknown)) if unknown else _FALSE
-    else:
-        excluded = intersected if allow else covered
-        if excluded:
-            part = _FALSE
-        elif unknown:
-            part = ResourcePart(Tri.UNKNOWN, tuple(unknown))
+        cover_open = cover_open or cover is Tri.UNKNOWN
+        if request_is_pattern:
+            meet = _against_request(glob, resource, True, cover=False)
+            intersected = intersected or meet is Tri.TRUE
+            meet_open = meet_open or meet is Tri.UNKNOWN
         else:
-            # A NotResource entry whose variable has no value names no resource, so it
-            # exempts nothing from a Deny; AWS "might" drop such a statement altogether, so
-            # in an Allow it grants nothing (never a grant from an unresolvable variable).
-            part = _FALSE if invalid and allow else _TRUE
+            meet_open = cover_open
+    if not cs.resources_negated:
+        applies, open_ = (covered, cover_open) if allow else (intersected, meet_open)
+        part = _TRUE if applies else _unsure(unknown, open_) or _FALSE
+    else:
+        excluded, open_ = (intersected, meet_open) if allow else (covered, cover_open)
+        # A NotResource entry whose variable has no value names no resource, so it exempts
+        # nothing from a Deny; AWS "might" drop such a statement altogether, so in an Allow
+        # it grants nothing (never a grant from an unresolvable variable).
+        settled = _FALSE if invalid and allow else _TRUE
+        part = _FALSE if excluded else _unsure(unknown, open_) or settled
     if not cs.resource_variables:
         remember(cs.resource_cache, resource, part)
     return part
@@ -238,18 +259,23 @@ def statement_outcome(
     resource = resource_part(cs, cp.policy, request.resource, request.context)
     if resource.tri is Tri.FALSE:
         return None
+    note = resource.note
     if not cs.conditions:
-        return _outcome(cs, principal, resource.tri, resource.keys)
+        return _outcome(cs, principal, resource.tri, resource.keys, note)
     conditions = evaluate_conditions(cs.conditions, request.context)
     if conditions.tri is Tri.FALSE:
         return None
     if conditions.tri is Tri.TRUE:
-        return _outcome(cs, principal, resource.tri, resource.keys)
-    return _outcome(cs, principal, Tri.UNKNOWN, resource.keys + conditions.unknown_keys)
+        return _outcome(cs, principal, resource.tri, resource.keys, note)
+    return _outcome(cs, principal, Tri.UNKNOWN, resource.keys + conditions.unknown_keys, note)
 
 
 def _outcome(
-    cs: CompiledStatement, principal: PrincipalPart, tri: Tri, keys: tuple[str, ...]
+    cs: CompiledStatement,
+    principal: PrincipalPart,
+    tri: Tri,
+    keys: tuple[str, ...],
+    note: str | None = None,
 ) -> StatementOutcome:
     applies = both(principal.tri, tri)
     if applies is Tri.TRUE:
@@ -260,7 +286,7 @@ def _outcome(
         tuple(sorted(set(keys))),
         principal.scope,
         principal.exact,
-        principal.note if principal.tri is Tri.UNKNOWN else None,
+        principal.note if principal.tri is Tri.UNKNOWN else note,
     )
 
 

@@ -1,7 +1,9 @@
 """IAM glob patterns (``*`` and ``?``) as token tuples: matching, inclusion and intersection.
 
 A pattern is a tuple of tokens: a one-character string is a literal, ``STAR`` matches any run
-of characters and ``ONE`` exactly one character. Keeping wildcards as tokens rather than
+of characters and ``ONE`` exactly one character; ``SEG_STAR`` and ``SEG_ONE`` do the same but
+never consume a ``:`` (a wildcard that stays inside its ARN segment, see
+``checker.policy.matching``). Keeping wildcards as tokens rather than
 characters lets a policy variable such as ``${*}`` put a *literal* star into a pattern.
 
 Inclusion and intersection are decided exactly on the automata of the two patterns: a glob
@@ -19,6 +21,11 @@ from typing import TypeVar
 
 STAR = 0
 ONE = 1
+SEG_STAR = 2
+SEG_ONE = 3
+SEGMENT_BOUNDARY = ":"
+_STARS = (STAR, SEG_STAR)
+_SEGMENT_BOUNDED = (SEG_STAR, SEG_ONE)
 
 Token = str | int
 Glob = tuple[Token, ...]
@@ -55,7 +62,8 @@ def regex_source(glob: Glob, any_char: str) -> str:
         if literal:
             parts.append(re.escape("".join(literal)))
             literal = []
-        parts.append(f"{any_char}*" if token == STAR else any_char)
+        char = "[^:]" if token in _SEGMENT_BOUNDED else any_char
+        parts.append(f"{char}*" if token in _STARS else char)
     if literal:
         parts.append(re.escape("".join(literal)))
     return "".join(parts)
@@ -72,7 +80,7 @@ def _closure(glob: Glob, positions: set[int]) -> frozenset[int]:
     stack = list(positions)
     while stack:
         position = stack.pop()
-        if position < len(glob) and glob[position] == STAR and position + 1 not in positions:
+        if position < len(glob) and glob[position] in _STARS and position + 1 not in positions:
             positions.add(position + 1)
             stack.append(position + 1)
     return frozenset(positions)
@@ -84,9 +92,14 @@ def _step(glob: Glob, state: frozenset[int], char: str) -> frozenset[int]:
         if position == len(glob):
             continue
         token = glob[position]
-        if token == STAR:
+        if isinstance(token, str):
+            if token == char:
+                nxt.add(position + 1)
+        elif token in _SEGMENT_BOUNDED and char == SEGMENT_BOUNDARY:
+            continue
+        elif token in _STARS:
             nxt.add(position)
-        elif token in (ONE, char):
+        else:
             nxt.add(position + 1)
     return _closure(glob, nxt)
 
@@ -96,7 +109,11 @@ def glob_covers(outer: Glob, inner: Glob) -> bool:
     """True iff every string ``inner`` matches is also matched by ``outer``."""
     if outer == inner or outer == (STAR,):
         return True
-    alphabet = [*sorted({t for t in outer if isinstance(t, str)}), _FRESH]
+    literals = {t for t in outer if isinstance(t, str)}
+    if any(t in _SEGMENT_BOUNDED for t in (*outer, *inner)):
+        literals.add(SEGMENT_BOUNDARY)
+    alphabet = [*sorted(literals), _FRESH]
+    within_segment = [char for char in alphabet if char != SEGMENT_BOUNDARY]
     start_outer = _closure(outer, {0})
     # States pair one position of ``inner`` with the set of positions ``outer`` can be in
     # after reading the same string: ``outer`` is determinized on the fly.
@@ -118,8 +135,9 @@ def glob_covers(outer: Glob, inner: Glob) -> bool:
         if isinstance(token, str):
             moves = [(position + 1, _step(outer, state, token))]
         else:
-            target = position if token == STAR else position + 1
-            moves = [(target, _step(outer, state, char)) for char in alphabet]
+            target = position if token in _STARS else position + 1
+            chars = within_segment if token in _SEGMENT_BOUNDED else alphabet
+            moves = [(target, _step(outer, state, char)) for char in chars]
         for target, next_state in moves:
             for closed in _closure(inner, {target}):
                 queue.append((closed, next_state))
@@ -161,12 +179,16 @@ def sequences_intersect(
 
 
 def _is_star(token: Token) -> bool:
-    return token == STAR
+    return token in _STARS
 
 
 def _consumes_together(left: Token, right: Token) -> bool:
     if isinstance(left, str) and isinstance(right, str):
         return left == right
+    if isinstance(left, str):
+        return not (left == SEGMENT_BOUNDARY and right in _SEGMENT_BOUNDED)
+    if isinstance(right, str):
+        return not (right == SEGMENT_BOUNDARY and left in _SEGMENT_BOUNDED)
     return True
 
 

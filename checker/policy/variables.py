@@ -4,6 +4,13 @@ IAM substitutes variables only in policies whose ``Version`` is ``2012-10-17``; 
 text is literal. ``${*}``, ``${?}`` and ``${$}`` stand for the literal characters. A
 substituted value is literal text: a ``*`` in a user name is not a wildcard.
 
+In a ``Resource`` / ``NotResource`` pattern IAM substitutes variables only in the resource
+part of the ARN, after its fifth colon (IAM User Guide, "IAM policy elements: Variables and
+tags", Resource element): before it the text is taken as written, so
+``arn:aws:s3:us-east-1:${aws:PrincipalAccount}:x`` asks for an account spelled
+``${aws:PrincipalAccount}``. No partition, service, region or account contains ``$``, ``{`` or
+``}``, so such a pattern matches no real ARN (an Allow grants nothing, a Deny denies nothing).
+
 Resolution against the request context has three outcomes: the text, ``ABSENT`` (the key is
 known not to be in the request and there is no default: IAM says the match fails), or the
 name of a key whose value the context does not know.
@@ -87,6 +94,24 @@ def parse_template(text: str, *, variables: bool, wildcards: bool) -> Template:
             add_text(found.group(0))
     add_text(text[cursor:])
     return tuple(pieces)
+
+
+_RESOURCE_PART_COLON = 5
+
+
+@lru_cache(maxsize=8192)
+def parse_resource_template(text: str, *, variables: bool) -> Template:
+    """A ``Resource`` / ``NotResource`` pattern: variables only after the fifth colon."""
+    if not variables or "${" not in text:
+        return parse_template(text, variables=False, wildcards=True)
+    cut = -1
+    for _ in range(_RESOURCE_PART_COLON):
+        cut = text.find(":", cut + 1)
+        if cut < 0:
+            # No resource part: nothing is substituted.
+            return parse_template(text, variables=False, wildcards=True)
+    head = parse_template(text[: cut + 1], variables=False, wildcards=True)
+    return head + parse_template(text[cut + 1 :], variables=True, wildcards=True)
 
 
 def has_variables(template: Template) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pytest
 from policy_builders import context, identity, request, statement
 
-from checker.policy import Condition, RequestContext, Tri, evaluate_policy
+from checker.policy import Condition, Request, RequestContext, Tri, evaluate_policy
 from checker.policy.conditions import compile_condition, evaluate_condition
 
 ABSENT = "absent"
@@ -292,6 +292,43 @@ class TestPolicyVariables:
         assert check("StringEquals", "${aws:username}", "x", extra=ctx) is F
         assert check("StringNotEquals", "${aws:username}", "x", extra=ctx) is F
 
+    def test_an_unresolvable_value_leaves_the_other_values_deciding(self) -> None:
+        # A role session has no aws:username: that value never matches, "ops" still does.
+        ctx = context(absent=["aws:username"])
+        values = ["ops", "${aws:username}"]
+        assert check("StringLike", values, "ops", extra=ctx) is T
+        assert check("StringEquals", values, "ops", extra=ctx) is T
+        assert check("StringLike", values, "dev", extra=ctx) is F
+        assert check("ForAnyValue:StringLike", values, ["dev", "ops"], extra=ctx) is T
+        assert check("ForAllValues:StringLike", values, ["ops", "ops"], extra=ctx) is T
+        assert check("ForAllValues:StringLike", values, ["ops", "dev"], extra=ctx) is F
+        assert check("StringLikeIfExists", values, "ops", extra=ctx) is T
+
+    def test_a_negated_operator_fails_on_an_unresolvable_value(self) -> None:
+        # Every comparison with the value fails, so "matches none of them" cannot hold.
+        ctx = context(absent=["aws:username"])
+        values = ["ops", "${aws:username}"]
+        assert check("StringNotLike", values, "dev", extra=ctx) is F
+        assert check("StringNotLike", values, "ops", extra=ctx) is F
+        assert check("ForAllValues:StringNotEquals", values, ["dev"], extra=ctx) is F
+        # ... while an absent request key still decides before any comparison.
+        assert check("StringNotLike", values, ABSENT, extra=ctx) is T
+        assert check("ForAllValues:StringNotEquals", values, ABSENT, extra=ctx) is T
+
+    def test_an_unknown_variable_leaves_what_other_values_decide(self) -> None:
+        values = ["ops", "${aws:PrincipalTag/team}"]
+        assert check("StringEquals", values, "ops") is T
+        assert check("StringEquals", values, "dev") is U
+        assert check("StringNotEquals", values, "ops") is F
+        assert check("StringNotEquals", values, "dev") is U
+        assert check("ForAllValues:StringEquals", values, ["ops", "dev"]) is U
+
+    def test_a_deny_with_an_unresolvable_value_still_denies(self) -> None:
+        condition = {"StringLike": {"aws:PrincipalTag/team": ["ops", "${aws:username}"]}}
+        deny = identity(statement("Deny", "s3:GetObject", "*", Condition=condition))
+        ctx = context(absent=["aws:username"], **{"aws_PrincipalTag/team": "ops"})
+        assert evaluate_policy(deny, request(ctx=ctx)).deny is T
+
     def test_default_value_applies_when_absent(self) -> None:
         ctx = context(absent=["aws:PrincipalTag/team"])
         assert check("StringEquals", "${aws:PrincipalTag/team, 'none'}", "none", extra=ctx) is T
@@ -324,6 +361,46 @@ class TestPolicyVariables:
         assert evaluate_policy(old, req).allow is F
         unversioned = policy(PolicyType.IDENTITY, doc, version=None)
         assert evaluate_policy(unversioned, req).allow is F
+
+
+class TestResourceVariables:
+    """Variables in Resource / NotResource are substituted only after the fifth colon."""
+
+    GROUP = "arn:aws:sagemaker:us-east-1:222222222222:model-package-group/g"
+    HEAD = "arn:aws:sagemaker:us-east-1:${aws:PrincipalAccount}:*"
+
+    def req(self, resource: str = GROUP) -> Request:
+        return request(
+            action="sagemaker:CreateModelPackage",
+            resource=resource,
+            ctx=context(aws_PrincipalAccount="222222222222", aws_username="alice"),
+        )
+
+    def test_not_substituted_in_the_account(self) -> None:
+        allow = identity(statement("Allow", "sagemaker:*", self.HEAD))
+        assert evaluate_policy(allow, self.req()).allow is F
+        deny = identity(statement("Deny", "sagemaker:*", self.HEAD))
+        assert evaluate_policy(deny, self.req()).deny is F
+
+    def test_not_substituted_in_partition_service_or_region(self) -> None:
+        for pattern in (
+            "arn:${aws:username}:sagemaker:us-east-1:222222222222:*",
+            "arn:aws:${aws:username}:us-east-1:222222222222:*",
+            "arn:aws:sagemaker:${aws:username}:222222222222:*",
+        ):
+            allow = identity(statement("Allow", "sagemaker:*", pattern))
+            assert evaluate_policy(allow, self.req()).allow is F
+
+    def test_a_head_variable_in_not_resource_excludes_nothing(self) -> None:
+        deny = identity(statement("Deny", "sagemaker:*", None, NotResource=self.HEAD))
+        assert evaluate_policy(deny, self.req()).deny is T
+
+    def test_substituted_in_the_resource_part(self) -> None:
+        pattern = "arn:aws:sagemaker:us-east-1:222222222222:model-package-group/${aws:username}"
+        allow = identity(statement("Allow", "sagemaker:*", pattern))
+        alices = self.GROUP.replace("/g", "/alice")
+        assert evaluate_policy(allow, self.req(alices)).allow is T
+        assert evaluate_policy(allow, self.req()).allow is F
 
 
 def test_several_keys_and_operators_are_anded() -> None:

@@ -234,3 +234,35 @@ def test_evaluation_is_repeatable_across_requests() -> None:
         assert evaluate_policy(doc, request(resource=OBJECT)).allow is T_
         assert evaluate_policy(doc, request(resource=BUCKET)).allow is F_
         assert evaluate_policy(doc, request(action="s3:PutObject")).allow is F_
+
+
+class TestResourceSegments:
+    """A Resource pattern with too few segments is not a whole-string glob."""
+
+    ARN = "arn:aws:s3:::bucket-a"
+
+    def test_a_question_mark_does_not_stand_for_a_colon(self) -> None:
+        for pattern in ("arn:aws:s3:?:bucket-a", "arn:aws:s3::?bucket-a"):
+            allow = identity(statement("Allow", "s3:ListBucket", pattern))
+            deny = identity(statement("Deny", "s3:ListBucket", pattern))
+            req = request(action="s3:ListBucket", resource=self.ARN)
+            assert evaluate_policy(allow, req).allow is F_
+            assert evaluate_policy(deny, req).deny is F_
+            # NotResource: the malformed pattern excludes nothing.
+            not_resource = identity(statement("Deny", "s3:ListBucket", None, NotResource=pattern))
+            assert evaluate_policy(not_resource, req).deny is T_
+
+    def test_a_malformed_pattern_covers_no_wildcard_request(self) -> None:
+        allow = identity(
+            statement("Allow", "sagemaker:*", "arn:aws:sagemaker:us-east-1?222222222222:*")
+        )
+        req = request(action="sagemaker:CreateModelPackage", resource=GROUP_VERSIONS)
+        assert evaluate_policy(allow, req).allow is F_
+
+    def test_an_open_reading_is_unknown_and_says_why(self) -> None:
+        deny = identity(statement("Deny", "logs:*", "arn:aws:logs:*:log-group:*"))
+        req = request(action="logs:PutLogEvents", resource="arn:aws:logs:us-east-1:1:log-group:x")
+        evaluation = evaluate_policy(deny, req)
+        assert evaluation.deny is U_
+        note = evaluation.denies[0].note
+        assert note is not None and "colon" in note

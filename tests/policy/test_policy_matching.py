@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from checker.policy import action_matches, arn_matches, arn_pattern_covers, arn_patterns_intersect
+from checker.policy import (
+    Tri,
+    action_matches,
+    arn_matches,
+    arn_pattern_covers,
+    arn_patterns_intersect,
+)
+from checker.policy.matching import (
+    resource_pattern_covers,
+    resource_pattern_matches,
+    resource_patterns_intersect,
+)
 
 
 @pytest.mark.parametrize(
@@ -142,3 +153,67 @@ def test_arn_pattern_covers(policy: str, request_pattern: str, covers: bool) -> 
 def test_arn_patterns_intersect(left: str, right: str, intersect: bool) -> None:
     assert arn_patterns_intersect(left, right) is intersect
     assert arn_patterns_intersect(right, left) is intersect
+
+
+class TestResourcePatterns:
+    """Resource patterns: wildcards stay in their colon-separated segment, but a ``*`` that
+    ends one may run on; where the IAM docs allow two readings the answer is unknown."""
+
+    @pytest.mark.parametrize(
+        ("pattern", "arn", "expected"),
+        [
+            # Too few segments and no "*" to run on: no ARN matches (not a whole-string glob).
+            ("arn:aws:s3:?:bucket-a", "arn:aws:s3:::bucket-a", Tri.FALSE),
+            (
+                "arn:aws:sqs:us-east-1?111111111111:queue-a",
+                "arn:aws:sqs:us-east-1:111111111111:queue-a",
+                Tri.FALSE,
+            ),
+            ("arn:aws:s3:::bucket-?", "arn:aws:s3:::bucket-:", Tri.UNKNOWN),
+            # A "*" ending a segment runs past the colons.
+            ("arn:aws:s3:::*", "arn:aws:s3:::b/k:with:colons", Tri.TRUE),
+            (
+                "arn:aws:sagemaker:*:*:*",
+                "arn:aws:sagemaker:us-east-1:2:model-package/g/1",
+                Tri.TRUE,
+            ),
+            ("arn:aws:sagemaker:*", "arn:aws:sagemaker:us-east-1:2:model-package/g/1", Tri.TRUE),
+            ("arn:aws:sagemaker:us-*", "arn:aws:sagemaker:us-east-1:2:model-package/g", Tri.TRUE),
+            ("arn:aws:sagemaker:us-*", "arn:aws:sagemaker:eu-west-1:2:model-package/g", Tri.FALSE),
+            ("arn:aws:s3:*x", "arn:aws:s3:::bucket-x", Tri.FALSE),
+            ("arn:aws:logs:r:1:log-group:*", "arn:aws:logs:r:1:log-group:g:log-stream:s", Tri.TRUE),
+            # Well-formed patterns as before.
+            (
+                "arn:aws:ecr:*::repository/m",
+                "arn:aws:ecr:us-east-1:111111111111:repository/m",
+                Tri.FALSE,
+            ),
+            (
+                "arn:aws:ecr:us-east-?:1:repository/m",
+                "arn:aws:ecr:us-east-1:1:repository/m",
+                Tri.TRUE,
+            ),
+            ("arn:aws:s3:::b/*/test/*", "arn:aws:s3:::b/1/2/test/3/o.jpg", Tri.TRUE),
+            ("arn:aws:s3:::b/*/test/*", "arn:aws:s3:::b/1-test/o.jpg", Tri.FALSE),
+            # Open readings: a missing account segment, a colon inside the resource part.
+            ("arn:aws:logs:*:log-group:*", "arn:aws:logs:us-east-1:111:log-group:x", Tri.UNKNOWN),
+            ("arn:aws:ecr:*:repository/m", "arn:aws:ecr:us-east-1:1:repository/m", Tri.UNKNOWN),
+            ("arn:aws:s3:::b/*/model.tar.gz", "arn:aws:s3:::b/a:b/model.tar.gz", Tri.UNKNOWN),
+            ("*", "arn:aws:s3:::b", Tri.TRUE),
+        ],
+    )
+    def test_matches(self, pattern: str, arn: str, expected: Tri) -> None:
+        assert resource_pattern_matches(pattern, arn) is expected
+
+    def test_wildcard_requests(self) -> None:
+        versions = "arn:aws:sagemaker:us-east-1:2:model-package/grp/*"
+        assert resource_pattern_covers("arn:aws:sagemaker:*", versions) is Tri.TRUE
+        assert resource_pattern_covers("arn:aws:sagemaker:*:*:*", versions) is Tri.TRUE
+        assert resource_pattern_covers("arn:aws:sagemaker:?:2:model-package/*", versions) is (
+            Tri.FALSE
+        )
+        other = "arn:aws:sagemaker:*:*:model-package/other/*"
+        assert resource_patterns_intersect(other, versions) is Tri.FALSE
+        assert resource_patterns_intersect(
+            "arn:aws:s3:?:bucket-a/*", "arn:aws:s3:::bucket-a/*"
+        ) is (Tri.FALSE)
