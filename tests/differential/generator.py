@@ -49,8 +49,7 @@ GAPS: dict[str, str] = {
         "it (the conservative reading), iam-simulate does not"
     ),
     "single-valued operator on a multivalued key": (
-        "the IAM User Guide asks for a set operator; the two evaluators read the misuse "
-        "differently"
+        "the IAM User Guide asks for a set operator; the two evaluators read the misuse differently"
     ),
     "wildcard in an ARN's resource type": (
         "IAM User Guide, 'IAM identifiers': a wildcard in the resource-type part (before "
@@ -344,8 +343,15 @@ class _Draw:
     def _condition(self, family: str) -> tuple[str, str, list[str]]:
         if family == "string":
             operator = self.pick(STRING_OPERATORS)
-            key = self.pick([*SINGLE_KEYS, "aws:PrincipalAccount", "aws:ResourceAccount",
-                             "aws:PrincipalType", "aws:username"])
+            key = self.pick(
+                [
+                    *SINGLE_KEYS,
+                    "aws:PrincipalAccount",
+                    "aws:ResourceAccount",
+                    "aws:PrincipalType",
+                    "aws:username",
+                ]
+            )
             return self._if_exists(operator), key, self._string_values(key, operator)
         if family == "numeric":
             values = self.some(["60", "300", "3600"], 1, 2)
@@ -393,8 +399,8 @@ class _Draw:
 
     def statement(self, kind: str, *, effect: str | None = None) -> dict[str, Any]:
         """A statement for a policy of ``kind``: identity, boundary, scp, rcp, resource."""
-        chosen = effect or ("Allow" if self.chance(0.72) else "Deny")
-        if chosen == "Allow" and kind != "rcp" and self.chance(0.25):
+        chosen = effect or ("Allow" if self.chance(0.78) else "Deny")
+        if chosen == "Allow" and kind != "rcp" and self.chance(0.35):
             found: dict[str, Any] = {"Effect": "Allow", "Action": "*", "Resource": "*"}
         else:
             found = {"Effect": chosen}
@@ -469,9 +475,7 @@ def _context(draw: _Draw, requester: Requester, resource_account: str) -> dict[s
 
 
 def _xreg_context(known: dict[str, Any]) -> RequestContext:
-    values = {
-        k.lower(): (tuple(v) if isinstance(v, list) else (v,)) for k, v in known.items()
-    }
+    values = {k.lower(): (tuple(v) if isinstance(v, list) else (v,)) for k, v in known.items()}
     absent = frozenset(k.lower() for k in ALL_KEYS) - values.keys()
     return RequestContext(values, absent)
 
@@ -487,8 +491,10 @@ def _levels(draw: _Draw, kind: str) -> list[list[dict[str, Any]]]:
         for _ in range(draw.rng.randint(1, 2)):
             if kind == "scp" and draw.chance(0.5):
                 level.append(
-                    {"Version": "2012-10-17",
-                     "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+                    {
+                        "Version": "2012-10-17",
+                        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+                    }
                 )
             else:
                 level.append(draw.policy(kind, 1, 2))
@@ -568,9 +574,7 @@ def generate_case(seed: int, number: int) -> Case:
         scps=None
         if scps is None
         else tuple(
-            tuple(
-                _parse(doc, PolicyType.SCP, f"scp-{n}-{i}.json") for i, doc in enumerate(level)
-            )
+            tuple(_parse(doc, PolicyType.SCP, f"scp-{n}-{i}.json") for i, doc in enumerate(level))
             for n, level in enumerate(scps)
         ),
         # AWS attaches RCPFullAWSAccess to every root, OU and account; the oracle adds it
@@ -580,10 +584,7 @@ def generate_case(seed: int, number: int) -> Case:
         else tuple(
             (
                 _parse(RCP_FULL_ACCESS, PolicyType.RCP, f"RCPFullAWSAccess-{n}.json"),
-                *(
-                    _parse(doc, PolicyType.RCP, f"rcp-{n}-{i}.json")
-                    for i, doc in enumerate(level)
-                ),
+                *(_parse(doc, PolicyType.RCP, f"rcp-{n}-{i}.json") for i, doc in enumerate(level)),
             )
             for n, level in enumerate(rcps)
         ),

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,19 +48,39 @@ def ensure_installed() -> Path:
     return PREFIX
 
 
-def simulate(simulations: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The oracle's verdict for each simulation, in order: ``{"result": ..., "ignored": [...]}``
-    or ``{"error": ...}``."""
+def start(simulations: list[dict[str, Any]]) -> Callable[[], list[dict[str, Any]]]:
+    """Start one Node process on the whole batch; the returned call waits for its verdicts,
+    in order: ``{"result": ..., "ignored": [...]}`` or ``{"error": ...}``. The caller can
+    work meanwhile."""
     prefix = ensure_installed()
     node = shutil.which("node")
     if node is None:
         raise RuntimeError("the differential tests need Node.js")
-    done = subprocess.run(
+    process = subprocess.Popen(
         [node, str(HERE / "simulate.mjs"), str(prefix)],
-        input=json.dumps(simulations),
-        capture_output=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        check=True,
     )
-    results: list[dict[str, Any]] = json.loads(done.stdout)
-    return results
+    found: dict[str, tuple[str, str]] = {}
+
+    def talk() -> None:
+        found["output"] = process.communicate(json.dumps(simulations))
+
+    thread = threading.Thread(target=talk, daemon=True)
+    thread.start()
+
+    def verdicts() -> list[dict[str, Any]]:
+        thread.join()
+        stdout, stderr = found["output"]
+        if process.returncode != 0:
+            raise RuntimeError(f"the oracle failed: {stderr.strip()}")
+        results: list[dict[str, Any]] = json.loads(stdout)
+        return results
+
+    return verdicts
+
+
+def simulate(simulations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return start(simulations)()
