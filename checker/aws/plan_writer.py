@@ -31,6 +31,7 @@ TOP_LEVEL_ORDER = (
     "region",
     "accounts",
     "organization_id",
+    "organization",
     "principals",
     "context",
     "registration",
@@ -184,7 +185,10 @@ def plan_document(
         collection.organization_ids.get(subject.training_account),
         collection.organization_ids.get(subject.registry_account),
     }
-    if len(org_ids) == 1 and None not in org_ids:
+    if base.get("organization"):
+        # The written form also names the management account and the accounts outside.
+        plan["organization"] = base["organization"]
+    elif len(org_ids) == 1 and None not in org_ids:
         plan["organization_id"] = org_ids.pop()
     elif base.get("organization_id"):
         plan["organization_id"] = base["organization_id"]

@@ -200,6 +200,14 @@ def condition_key_status(key: str, action_services: Iterable[str] = ()) -> Condi
     global_keys, cross_service = _global_keys()
     if prefix == "aws":
         return ConditionKeyStatus.KNOWN if key in global_keys else ConditionKeyStatus.UNKNOWN_GLOBAL
+    if prefix == "saml" or "." in prefix:
+        # An identity provider's keys (token.actions.githubusercontent.com:sub, saml:aud):
+        # in AssumeRoleWithWebIdentity / AssumeRoleWithSAML requests only (IAM User Guide,
+        # "Available keys for SAML-based federation" and "... for AWS web identity federation").
+        services = {service.lower() for service in action_services}
+        if not services or "*" in services or "sts" in services:
+            return ConditionKeyStatus.KNOWN
+        return ConditionKeyStatus.OTHER_SERVICE
     if not prefix or not service_exists(prefix):
         return ConditionKeyStatus.UNKNOWN_SERVICE
     if key not in _service_condition_keys(prefix):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
 from typing import Any
 
+from checker.engine.organization import organization_keys, rcp_exemption, scp_exemption
 from checker.engine.policies import PolicyIndex, aws_managed_key_policy, resource_policy_target
 from checker.engine.snapshot import missing_reasons, unreadable_notes
 from checker.matrix.expand import Requirement, account_of
@@ -27,19 +27,26 @@ class Question:
 
 
 def _context_extra(
-    plan_context: Mapping[str, Any], action: str, principal_account: str
-) -> dict[str, tuple[str, ...]]:
-    """The plan's ``context`` as context values, plus ``kms:CallerAccount`` for KMS calls
-    (the caller's account, which AWS managed key policies test)."""
-    extra: dict[str, tuple[str, ...]] = {}
+    plan: Plan, action: str, principal_account: str, resource_account: str
+) -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+    """The context keys the plan gives: the organization keys, ``kms:CallerAccount`` for KMS
+    calls (the caller's account, which AWS managed key policies test) and the plan's
+    ``context``, which wins (a ``null`` there: the key is absent). Values, and keys absent."""
+    extra, absent = organization_keys(plan, principal_account, resource_account)
+    missing = set(absent)
     if action.lower().startswith("kms:"):
         extra["kms:CallerAccount"] = (principal_account,)
-    for key, value in plan_context.items():
+    for key, value in plan.context.items():
+        if value is None:
+            missing.add(key.lower())
+            extra = {k: v for k, v in extra.items() if k.lower() != key.lower()}
+            continue
+        missing.discard(key.lower())
         items = value if isinstance(value, list) else [value]
         extra[key] = tuple(
             ("true" if item else "false") if isinstance(item, bool) else str(item) for item in items
         )
-    return extra
+    return extra, frozenset(missing)
 
 
 def find_identity(plan: Plan, principal: str) -> Identity | None:
@@ -171,17 +178,34 @@ def build_question(plan: Plan, index: PolicyIndex, requirement: Requirement) -> 
         if identity.permissions_boundary:
             boundary = index.parse(identity.permissions_boundary, PolicyType.BOUNDARY)
 
-    scps, scps_unknown = _levels(index, plan, principal_account, PolicyType.SCP)
-    rcps, rcps_unknown = _levels(index, plan, resource_account, PolicyType.RCP)
+    exemptions: list[str] = []
+    scp_exempt = scp_exemption(plan, principal, principal_account)
+    scps, scps_unknown = (
+        _levels(index, plan, principal_account, PolicyType.SCP)
+        if scp_exempt is None
+        else (None, None)
+    )
+    aws_managed_key = requirement.key is not None and requirement.key.aws_managed
+    rcp_exempt = rcp_exemption(
+        plan, principal, requirement.action, resource_account, aws_managed_key=aws_managed_key
+    )
+    rcps, rcps_unknown = (
+        _levels(index, plan, resource_account, PolicyType.RCP)
+        if rcp_exempt is None
+        else (None, None)
+    )
+    exemptions.extend(reason for reason in (scp_exempt, rcp_exempt) if reason is not None)
     organization_unknown = "; ".join(filter(None, (scps_unknown, rcps_unknown))) or None
 
     side = _resource_side(plan, index, requirement, notes)
 
+    extra, absent = _context_extra(plan, requirement.action, principal_account, resource_account)
     context = request_context(
         principal,
         resource_account=resource_account,
-        organization_id=plan.organization_id,
-        extra=_context_extra(plan.context, requirement.action, principal_account),
+        extra=extra,
+        absent=absent,
+        action=requirement.action,
     )
     access = AccessQuestion(
         request=Request(principal, requirement.action, requirement.resource, context),
@@ -196,6 +220,7 @@ def build_question(plan: Plan, index: PolicyIndex, requirement: Requirement) -> 
         rcps=rcps,
         grants=side.grants,
         organization_unknown=organization_unknown,
+        organization_exempt="; ".join(exemptions) or None,
     )
     notes.extend(unreadable_notes(plan, requirement))
     return Question(access, tuple(notes), tuple(missing_reasons(plan, requirement)))

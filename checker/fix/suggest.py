@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from checker.engine.policies import PolicyIndex, resource_policy_target
+from checker.fix.org_exceptions import narrow_for_request
 from checker.fix.statements import (
     allow_statement,
     exclude_principal,
@@ -213,28 +214,46 @@ class FixPlanner:
         for policy_type, policy_levels, account in levels:
             for level in policy_levels or ():
                 if side.decision is Decision.EXPLICIT_DENY:
-                    self._narrow_level(requirement, side.evidence, level, policy_type, account)
-                elif not _level_allows(level, question):
-                    # Only a level that allows nothing for the request needs an Allow: every
-                    # level must allow, and one policy of the level allowing is enough.
+                    self._narrow_level(
+                        requirement, question, side.evidence, level, policy_type, account
+                    )
+                elif policy_type is PolicyType.SCP and not _level_allows(level, question):
+                    # Only an SCP level that allows nothing for the request needs an Allow:
+                    # every level must allow, and one policy of the level allowing is
+                    # enough. RCPs only deny: an Allow in one would be refused.
                     self._allow_in_level(requirement, level, policy_type, account)
 
     def _narrow_level(
         self,
         requirement: Requirement,
+        question: AccessQuestion,
         evidence: Sequence[Evidence],
         level: Sequence[Policy],
         policy_type: PolicyType,
         account: str,
     ) -> None:
-        """Narrow the Denies of the level's policies that refused the request."""
+        """Narrow the Denies of the level's policies that refused the request, each with an
+        exception in the form it already uses (``checker.fix.org_exceptions``)."""
         for policy in level:
-            denying = tuple(item for item in evidence if item.source == policy.source)
+            labels = {item.statement for item in evidence if item.source == policy.source}
             loaded = self._loaded_by_source(policy.source)
-            if not denying or loaded is None:
+            if not labels or loaded is None:
                 continue
             edit = self._organization_edit(policy_type, policy, loaded, account)
-            self._narrow(edit, policy, denying, requirement.principal)
+            document_statements = statements_of(policy.document)
+            for statement in policy.statements:
+                if statement.effect != "Deny" or statement.label not in labels:
+                    continue
+                replacement = edit.narrowed.get(statement.index)
+                if replacement is None:
+                    replacement = document_statements[statement.index]
+                narrow_for_request(
+                    replacement,
+                    question.request.context,
+                    requirement.principal,
+                    self.plan.organization_id,
+                )
+                edit.narrowed[statement.index] = replacement
             self.note(requirement, edit.key)
 
     def _allow_in_level(
@@ -244,7 +263,8 @@ class FixPlanner:
         policy_type: PolicyType,
         account: str,
     ) -> None:
-        """Add the Allow to the level's first policy whose document the plan gives."""
+        """Add the Allow to an SCP of the level whose document the plan gives (never to an
+        RCP: AWS accepts no Allow there)."""
         found = next(
             (
                 (policy, loaded)
@@ -255,22 +275,32 @@ class FixPlanner:
         )
         if found is None:
             return
-        first, loaded = found
+        # An allow-list policy of the level takes the Allow rather than a deny-list one.
+        allow_list = next(
+            (
+                (policy, loaded)
+                for policy in level
+                if any(s.effect == "Allow" for s in policy.statements)
+                and (loaded := self._loaded_by_source(policy.source)) is not None
+            ),
+            None,
+        )
+        first, loaded = allow_list or found
         edit = self._organization_edit(policy_type, first, loaded, account)
-        principal = "*" if policy_type is PolicyType.RCP else ""
-        edit.allow(principal, requirement.action, requirement.resource)
+        edit.allow("", requirement.action, requirement.resource)
         self.note(requirement, edit.key)
 
     def _organization_edit(
         self, policy_type: PolicyType, policy: Policy, loaded: LoadedPolicy, account: str
     ) -> PolicyEdit:
-        """The edit of an SCP or RCP: ``account`` is the account it applies to."""
+        """The edit of an SCP or RCP: ``account`` is the account it applies to; the change is
+        made in the management account, when the plan names it."""
         noun = "SCP" if policy_type is PolicyType.SCP else "RCP"
         return self.edit(
             ("org", policy.source),
             kind=policy_type.value,
             policy_type=policy_type,
-            account=account,
+            account=self.plan.management_account or account,
             resource=policy.source,
             target=f"{noun} {policy.source} (applies to {account})",
             loaded=loaded,
@@ -378,14 +408,18 @@ def _build_fix(plan: Plan, edit: PolicyEdit) -> Fix:
         else:
             sid = unique_sid("XregAllowCrossAccountRegistration", taken)
             statement = allow_statement(edit.policy_type, sid, None, actions, resources)
-            if principal == "*":
-                statement["Principal"] = "*"
         added.append(statement)
         first_added = first_added or statement
     narrowed_first = next(iter(edit.narrowed.values()), None)
     policy = merged_document(document, added, edit.narrowed)
     file_name, command = _command(plan, edit)
     change = []
+    if edit.kind in ("scp", "rcp"):
+        where = plan.management_account or "of the organization"
+        change.append(
+            f"needs the management account {where} (or a delegated administrator for "
+            "organization policies): update-policy runs there"
+        )
     if added:
         change.append(f"adds {len(added)} statement{'s' if len(added) > 1 else ''}")
     if edit.narrowed:

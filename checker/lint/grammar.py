@@ -238,3 +238,59 @@ def _refused_elements(
                 path=(*unit.statement_path(statement), element),
                 fix=unit.statement_fix(statement, fixed, f"remove {element}"),
             )
+
+
+def _is_rcp_full_access(unit: PolicyUnit) -> bool:
+    """The AWS managed RCPFullAWSAccess, given as a file: the one RCP with an Allow."""
+    statements = unit.raw_statements()
+    return len(statements) == 1 and statements[0] == {
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "*",
+        "Resource": "*",
+    }
+
+
+@rule("RCP-SYNTAX")
+def rcp_syntax(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    for unit, policy in context.policies_for(spec.applies_to):
+        if _is_rcp_full_access(unit):
+            continue
+        for statement in policy.statements:
+            raw = unit.raw_statement(statement)
+            path = unit.statement_path(statement)
+            label = f"statement {statement.label} of the {unit.target}"
+            if statement.effect == "Allow":
+                yield unit.hit(
+                    f"{label} allows: AWS accepts Allow in no RCP but RCPFullAWSAccess, so the "
+                    "policy would not attach; xreg evaluated its Deny statements and took the "
+                    "Allow to grant nothing (RCPFullAWSAccess already passes what no RCP denies)",
+                    statement,
+                    path=(*path, "Effect"),
+                    fix=unit.fix(
+                        statement=None,
+                        policy=_without_statement(unit, statement),
+                        description="remove the Allow statement",
+                    ),
+                )
+            if "NotAction" in raw:
+                yield unit.hit(
+                    f"{label} uses NotAction, which RCPs do not support, so the policy would "
+                    "not attach; xreg evaluated it as written (a Deny of every action not "
+                    "listed)",
+                    statement,
+                    path=(*path, "NotAction"),
+                )
+            if statement.action is not None and "*" in statement.action:
+                yield unit.hit(
+                    f'{label} has "Action": "*", which a customer RCP cannot use, so the policy '
+                    'would not attach; xreg evaluated it as written ("*": every action); name '
+                    'the services, e.g. "s3:*"',
+                    statement,
+                    path=(*path, "Action"),
+                )
+
+
+def _without_statement(unit: PolicyUnit, statement: Statement) -> dict[str, Any]:
+    statements = [s for i, s in enumerate(unit.raw_statements()) if i != statement.index]
+    return {**unit.document, "Statement": statements}

@@ -105,11 +105,7 @@ class _PlanBuilder:
         registry = self.parsed(
             refs.parse_account_id, accounts["registry"], ("accounts", "registry")
         )
-        organization_id = data.get("organization_id")
-        if organization_id is not None and not _ORGANIZATION_ID.fullmatch(organization_id):
-            raise self.refuse(
-                ("organization_id",), f"{organization_id!r} is not an AWS Organizations id"
-            )
+        organization_id, management_account, outside = self.organization()
         principals = data.get("principals", {})
         registrar = principals.get("registrar")
         if registrar is not None:
@@ -137,6 +133,8 @@ class _PlanBuilder:
             registry_account=registry,
             registration=data["registration"],
             organization_id=organization_id,
+            management_account=management_account,
+            outside_organization=outside,
             registrar=registrar,
             consumers=consumers,
             context=data.get("context", {}),
@@ -157,6 +155,38 @@ class _PlanBuilder:
             raw=data,
             positions=self.positions,
         )
+
+    def organization(self) -> tuple[str | None, str | None, dict[str, str]]:
+        """``organization_id``, or ``organization``: its id, management account and the
+        accounts outside it (with their own organization's id, "" for none)."""
+        data = self.data
+        if "organization" not in data:
+            organization_id = data.get("organization_id")
+            self.organization_id(organization_id, ("organization_id",))
+            return organization_id, None, {}
+        if "organization_id" in data:
+            raise self.refuse(("organization",), "give organization_id or organization, not both")
+        given = data["organization"]
+        organization_id = given["id"]
+        self.organization_id(organization_id, ("organization", "id"))
+        management = given.get("management_account")
+        if management is not None:
+            self.parsed(refs.parse_account_id, management, ("organization", "management_account"))
+        outside: dict[str, str] = {}
+        for account, other in given.get("outside", {}).items():
+            field = ("organization", "outside", account)
+            self.parsed(refs.parse_account_id, account, field)
+            self.organization_id(other, field)
+            if account == management:
+                raise self.refuse(field, "the management account is in its organization")
+            if other == organization_id:
+                raise self.refuse(field, f"an account outside {organization_id} cannot be in it")
+            outside[account] = other or ""
+        return organization_id, management, outside
+
+    def organization_id(self, value: str | None, field: FieldPath) -> None:
+        if value is not None and not _ORGANIZATION_ID.fullmatch(value):
+            raise self.refuse(field, f"{value!r} is not an AWS Organizations id")
 
     def principal(self, value: str, field: FieldPath) -> refs.IamPrincipal:
         return self.arn_in_partition(refs.parse_principal_arn, value, field)

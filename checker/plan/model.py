@@ -148,6 +148,11 @@ class Plan:
     registry_account: str
     registration: Mapping[str, Any]
     organization_id: str | None = None
+    # ``organization.management_account``: SCPs and RCPs do not restrict it.
+    management_account: str | None = None
+    # ``organization.outside``: accounts not in ``organization_id``, each with the id of its
+    # own organization ("" for none).
+    outside_organization: Mapping[str, str] = field(default_factory=dict)
     registrar: str | None = None  # None: the training account's root
     consumers: tuple[str, ...] = ()  # empty: the registry account's root
     context: Mapping[str, Any] = field(default_factory=dict)
@@ -197,6 +202,21 @@ class Plan:
             return None
         numbers = (self.scp_levels if kind == "scp" else self.rcp_levels).get(account)
         return group_levels(mapping[account], numbers)
+
+    def organization_of(self, account: str) -> str | None:
+        """The id of the organization ``account`` is in: ``""`` when it is in none, ``None``
+        when the plan does not say. With an organization id, both accounts of the plan are in
+        it unless ``organization.outside`` names them."""
+        if account in self.outside_organization:
+            return self.outside_organization[account]
+        if self.organization_id is not None and account in (
+            self.training_account,
+            self.registry_account,
+        ):
+            return self.organization_id
+        if account and account == self.management_account:
+            return self.organization_id
+        return None
 
     @property
     def registrar_arn(self) -> str:

@@ -11,9 +11,9 @@
   is UNVERIFIED. ``strict`` turns every ALLOWED that rests on unverified identity policies
   into UNKNOWN.
 
-Not modelled: the management account's exemption from SCPs, service-linked roles' exemption
-from SCPs and RCPs, session policies. The caller passes only the SCPs / RCPs that apply
-(RCPs cover only some services).
+Not modelled here: session policies. The caller passes only the SCPs / RCPs that apply: none
+for the management account, for a service-linked role, or (RCPs) for a service that RCPs do
+not govern (``checker.engine.organization``). RCPs only deny: their Allows are not read.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 A statement applies when its action, principal, resource and conditions all match; each is
 three-valued. Wildcard request resources stand for every ARN they match: an Allow must cover
-all of them, a Deny applies if it matches any (see ``checker.policy.matching``); a lone ``*``
-(an action without resource-level permissions) is literal. For
+all of them, a Deny applies if it matches any (see ``checker.policy.matching``); a lone
+``*`` (an action without resource-level permissions) is matched as the text ``*``. For
 ``NotResource``, an Allow applies iff the request set is disjoint from every listed pattern,
 a Deny iff no listed pattern covers the request set.
 
@@ -111,11 +111,13 @@ _FALSE: Final = ResourcePart(Tri.FALSE)
 
 
 def _is_pattern(resource: str) -> bool:
-    """A request resource that stands for every ARN it matches. A lone ``*`` does not: it is
-    the literal resource of an action without resource-level permissions (Service
-    Authorization Reference: such actions take ``Resource: "*"``), which only a policy
-    pattern matching the text ``*`` names."""
-    return resource != "*" and ("*" in resource or "?" in resource)
+    # A lone "*" is the resource of an action without resource-level permissions
+    # (ecr:GetAuthorizationToken): IAM compares it as the text "*", so only a Resource
+    # pattern that matches "*" names it; a Deny of some bucket's objects does not apply to it,
+    # and a Deny with NotResource listing ARNs does.
+    if resource == "*":
+        return False
+    return "*" in resource or "?" in resource
 
 
 def _against_request(glob: Glob, resource: str, request_is_pattern: bool, *, cover: bool) -> Tri:

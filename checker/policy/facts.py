@@ -17,8 +17,11 @@ logic"; KMS Developer Guide, "Key policies" and "Allowing users in other account
   root) *and* the external identity policy must allow, except that a grant to the
   requester's own role or user needs no IAM policy. Grants are capped by the boundary like a
   grant to a role ARN (conservative: the docs are silent).
-* SCPs (principal's account) and RCPs (resource's account) only cap: every level of the
-  organization tree must allow.
+* SCPs (principal's account) only cap: every level of the organization tree must allow.
+* RCPs (resource's account) only deny: ``RCPFullAWSAccess`` is attached to every root, OU and
+  account and cannot be detached, and AWS accepts ``Allow`` in no other RCP (Organizations
+  User Guide, "RCP syntax"). So the RCP layer passes a request unless an RCP statement denies
+  it; an ``Allow`` in an RCP file (which AWS would refuse, and lint reports) grants nothing.
 """
 
 from __future__ import annotations
@@ -33,6 +36,14 @@ from checker.policy.trilogic import any_of, both, either
 
 _SPECIFIC = PrincipalScope.SPECIFIC
 _ACCOUNT = PrincipalScope.ACCOUNT
+
+
+def _deny_only(evaluation: PolicyEvaluation) -> PolicyEvaluation:
+    """An RCP's evaluation without its Allows: they never decide anything."""
+    if not evaluation.allows:
+        return evaluation
+    keys = tuple(sorted({k for o in evaluation.denies for k in o.unknown_keys}))
+    return evaluation._replace(allow=Tri.FALSE, allows=(), unknown_keys=keys)
 
 
 def _levels_allow(levels: tuple[tuple[PolicyEvaluation, ...], ...] | None) -> Tri:
@@ -101,7 +112,7 @@ class AccessFacts:
         self.rcps = (
             None
             if question.rcps is None
-            else tuple(tuple(run(p) for p in level) for level in question.rcps)
+            else tuple(tuple(_deny_only(run(p)) for p in level) for level in question.rcps)
         )
         self.kms = question.resource_side_applies and is_key_request(request)
         self.grants: tuple[GrantOutcome, ...] = (
@@ -130,7 +141,7 @@ class AccessFacts:
             self.resource_exact, self.resource_named = exact, named
             self.resource_account_scope = account
             self.resource_any = self.resource.allow if self.resource is not None else Tri.FALSE
-        self.organization_allow = both(_levels_allow(self.scps), _levels_allow(self.rcps))
+        self.organization_allow = _levels_allow(self.scps)
         if self.question.organization_unknown is not None:
             self.organization_allow = both(self.organization_allow, Tri.UNKNOWN)
         deny = any_of(e.deny for e in self.evaluations())

@@ -20,6 +20,11 @@ class RequestContext:
 
     values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     absent: frozenset[str] = frozenset()
+    # The request's service prefix, when xreg knows that its requests carry only ``aws:``
+    # keys, their own service's keys and ``cross_service`` keys (lower-cased, e.g.
+    # ``ec2:sourceinstancearn``): every other service's key is then absent.
+    service: str | None = None
+    cross_service: frozenset[str] = frozenset()
 
     def lookup(self, key: str) -> tuple[str, ...] | bool | None:
         """The values of ``key``; ``False`` when known absent; ``None`` when unknown."""
@@ -28,6 +33,10 @@ class RequestContext:
             return self.values[lowered]
         if lowered in self.absent:
             return False
+        if self.service is not None:
+            prefix = lowered.partition(":")[0]
+            if prefix not in ("aws", self.service) and lowered not in self.cross_service:
+                return False
         return None
 
 
@@ -92,3 +101,6 @@ class AccessQuestion:
     # Why the organization policies that apply could not be read (e.g. SCPs a snapshot was
     # denied): the organization side is then unknown, never "not applicable".
     organization_unknown: str | None = None
+    # Why the SCPs or RCPs of the plan do not restrict this request (the management account,
+    # a service-linked role, a service RCPs do not govern), for the organization side.
+    organization_exempt: str | None = None

@@ -231,24 +231,26 @@ def grant_remark(facts: AccessFacts) -> str:
 
 
 def organization_side(facts: AccessFacts) -> SideResult:
-    unreadable = facts.question.organization_unknown
+    question = facts.question
+    unreadable = question.organization_unknown
+    exempt = question.organization_exempt
     if facts.scps is None and facts.rcps is None and unreadable is None:
-        return SideResult(Decision.NOT_APPLICABLE, "no SCPs or RCPs are given")
+        reason = exempt or "no SCPs or RCPs are given"
+        return SideResult(Decision.NOT_APPLICABLE, reason)
     evaluations = [e for levels in (facts.scps, facts.rcps) for lvl in levels or () for e in lvl]
     denied = deny_side(evaluations, facts)
     if denied is not None:
         return denied
     if unreadable is not None:
         return SideResult(Decision.UNKNOWN, unreadable)
-    for kind, levels in (("SCP", facts.scps), ("RCP", facts.rcps)):
-        for number, level in enumerate(levels or ()):
-            if any_of(e.allow for e in level) is Tri.FALSE:
-                sources = ", ".join(e.policy.source for e in level) or "none"
-                reason = (
-                    f"no {kind} at level {number} of the organization ({sources}) allows "
-                    f"{subject(facts)}"
-                )
-                return SideResult(Decision.IMPLICIT_DENY, reason)
+    # Only SCP levels need an Allow; RCPs only deny (see checker.policy.facts).
+    for number, level in enumerate(facts.scps or ()):
+        if any_of(e.allow for e in level) is Tri.FALSE:
+            sources = ", ".join(e.policy.source for e in level) or "none"
+            reason = (
+                f"no SCP at level {number} of the organization ({sources}) allows {subject(facts)}"
+            )
+            return SideResult(Decision.IMPLICIT_DENY, reason)
     deny = any_of(e.deny for e in evaluations)
     if facts.organization_allow is Tri.TRUE and deny is Tri.FALSE:
         evidence = tuple(
@@ -256,6 +258,13 @@ def organization_side(facts: AccessFacts) -> SideResult:
             for e in evaluations
             if (outcome := first_applying(e.allows)) is not None
         )
-        reason = f"every level of the organization's SCPs and RCPs allows {subject(facts)}"
+        said = []
+        if facts.scps is not None:
+            said.append(f"every level of the organization's SCPs allows {subject(facts)}")
+        if facts.rcps is not None:
+            said.append(f"no RCP denies {subject(facts)}")
+        reason = ", and ".join(said)
+        if exempt:
+            reason += f" ({exempt})"
         return SideResult(Decision.ALLOWED, reason, evidence)
     return unknown_side(evaluations, facts)

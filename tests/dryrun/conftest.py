@@ -43,6 +43,7 @@ FAILING = {
 }
 PASSING = {
     "aws-doc-sample-fixed": "iris",
+    "data-perimeter": "iris",
     "kms-grant-only": "iris",
     "org-principal-star": "iris",
     "pipeline-three-containers": "churn",

@@ -115,18 +115,36 @@ def test_a_deny_at_any_level_wins(tmp_path: Path) -> None:
     assert row(report, CONSUMER, "ecr:BatchGetImage").decision.value == "allowed"
 
 
-def test_rcp_levels_of_the_resource_account_cap_the_consumer(tmp_path: Path) -> None:
+def test_rcp_levels_of_the_resource_account_only_deny(tmp_path: Path) -> None:
+    """RCPFullAWSAccess is at every level and cannot be detached: an OU level whose RCP
+    allows only ECR (which AWS would refuse) refuses nothing; a Deny at any level wins."""
     ou_rcp = {
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "ecr:*", "Resource": "*"}],
+    }
+    deny_s3 = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "NoS3", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"}
+        ],
     }
 
     def change(data: dict[str, Any]) -> None:
         data["resource_control_policies"] = {TRAINING: [["RCPFullAWSAccess"], [ou_rcp]]}
 
     report = checked(plan_with(tmp_path, change))
-    assert row(report, CONSUMER, "s3:GetObject").decision.value == "implicit_deny"
+    read = row(report, CONSUMER, "s3:GetObject")
+    assert read.decision.value == "allowed"
+    assert read.sides.organization.value == "allowed"
     assert row(report, CONSUMER, "ecr:BatchGetImage").decision.value == "allowed"
+
+    def deny(data: dict[str, Any]) -> None:
+        data["resource_control_policies"] = {TRAINING: [["RCPFullAWSAccess"], [deny_s3]]}
+
+    denied = checked(plan_with(tmp_path / "deny", deny))
+    assert row(denied, CONSUMER, "s3:GetObject").decision.value == "explicit_deny"
+    assert "NoS3" in row(denied, CONSUMER, "s3:GetObject").because
+    assert row(denied, CONSUMER, "kms:Decrypt").decision.value == "allowed"
 
 
 def test_a_managed_policy_xreg_does_not_ship_makes_its_side_unknown(tmp_path: Path) -> None:
@@ -171,9 +189,11 @@ def test_unreadable_scps_of_the_consumers_account_make_its_accesses_unknown(
         assert result.sides.organization.value == "unknown"
         assert reason in result.because
     # The registrar is in the training account, whose SCPs were read (none here); the group
-    # is in the registry account, whose RCPs are unknown too when its organization is.
+    # is in the registry account, whose RCPs are unknown when its organization is, but RCPs
+    # never govern sagemaker: requests.
     register = row(report, REGISTRAR, "sagemaker:CreateModelPackage")
-    assert register.decision.value == ("unknown" if field == "organization" else "allowed")
+    assert register.decision.value == "allowed"
+    assert register.sides.organization.value == "not_applicable"
 
 
 def test_unreadable_rcps_of_the_resource_account_make_its_resources_unknown(

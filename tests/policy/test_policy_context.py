@@ -109,3 +109,90 @@ def test_username_variable_of_a_role_is_absent() -> None:
     home = identity(statement("Allow", "s3:GetObject", f"{BUCKET}/home/${{aws:username}}/*"))
     ctx = request_context(ROLE_R, resource_account=T)
     assert evaluate_policy(home, request(resource=f"{BUCKET}/home/x/y", ctx=ctx)).allow is Tri.FALSE
+
+
+# --- keys of other services, and the resource of an action without resource-level permissions
+
+
+def test_another_services_key_is_absent_from_an_s3_ecr_kms_or_sagemaker_request() -> None:
+    for action in (
+        "s3:GetObject",
+        "ecr:BatchGetImage",
+        "kms:Decrypt",
+        "sagemaker:CreateModelPackage",
+    ):
+        ctx = request_context(ROLE_R, resource_account=T, action=action)
+        assert ctx.lookup("ec2:Owner") is False, action
+        assert ctx.lookup("saml:sub") is False, action
+        # Its own service's keys and the global ones stay unknown unless given.
+        service = action.split(":")[0]
+        assert ctx.lookup(f"{service}:ResourceTag/team") is None
+        assert ctx.lookup("aws:SourceVpce") is None
+        # A cross-service key can be in a request to any service (IAM User Guide).
+        assert ctx.lookup("ec2:SourceInstanceARN") is None
+        assert ctx.lookup("lambda:SourceFunctionArn") is None
+
+
+def test_other_services_keep_foreign_keys_unknown() -> None:
+    assert (
+        request_context(ROLE_R, resource_account=T, action="sqs:SendMessage").lookup("ec2:Owner")
+        is None
+    )
+    assert request_context(ROLE_R, resource_account=T).lookup("ec2:Owner") is None
+
+
+def test_a_deny_on_another_services_key_is_decided() -> None:
+    """StringNotEqualsIfExists on ec2:Owner (absent: true) ANDed with a key known to differ:
+    the Deny applies; with the org key equal it does not, whatever the unknown tag says."""
+    deny = policy(
+        PolicyType.SCP,
+        statement(
+            "Deny",
+            "*",
+            "*",
+            Sid="Perimeter",
+            Condition={
+                "StringNotEqualsIfExists": {
+                    "aws:ResourceOrgID": "o-a1b2c3d4e5",
+                    "ec2:Owner": "amazon",
+                    "aws:PrincipalTag/dp:exclude:resource": "true",
+                }
+            },
+        ),
+    )
+    outside = request_context(
+        ROLE_R,
+        resource_account=T,
+        action="s3:GetObject",
+        absent=frozenset({"aws:ResourceOrgID", "aws:PrincipalTag/dp:exclude:resource"}),
+    )
+    assert evaluate_policy(deny, request(ctx=outside)).deny is Tri.TRUE
+    inside = request_context(
+        ROLE_R,
+        resource_account=T,
+        action="s3:GetObject",
+        extra={"aws:ResourceOrgID": "o-a1b2c3d4e5"},
+    )
+    result = evaluate_policy(deny, request(ctx=inside))
+    assert result.deny is Tri.FALSE
+    assert result.unknown_keys == ()
+
+
+def test_an_unknown_owner_leaves_the_resource_account_unknown() -> None:
+    assert request_context(ROLE_R, resource_account="").lookup("aws:ResourceAccount") is None
+
+
+def test_a_deny_of_named_arns_does_not_reach_an_action_without_resources() -> None:
+    """ecr:GetAuthorizationToken is asked on "*": IAM compares the text "*", so a Deny of some
+    bucket's objects does not apply, a Deny with NotResource of ARNs does, and an Allow needs
+    a Resource that names "*"."""
+    token = request(action="ecr:GetAuthorizationToken", resource="*")
+    named = policy(PolicyType.SCP, statement("Deny", "*", "arn:aws:s3:::partner/*"))
+    assert evaluate_policy(named, token).deny is Tri.FALSE
+    not_resource = policy(
+        PolicyType.SCP, statement("Deny", "*", None, NotResource=["arn:aws:s3:::partner/*"])
+    )
+    assert evaluate_policy(not_resource, token).deny is Tri.TRUE
+    ecr_only = identity(statement("Allow", "ecr:*", "arn:aws:ecr:*:*:repository/*"))
+    assert evaluate_policy(ecr_only, token).allow is Tri.FALSE
+    assert evaluate_policy(identity(statement("Allow", "ecr:*", "*")), token).allow is Tri.TRUE

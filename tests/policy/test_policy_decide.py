@@ -432,17 +432,35 @@ class TestOrganization:
         )
         assert result.decision is IMPLICIT
 
-    def test_rcp_levels(self) -> None:
+    def test_rcps_only_deny_a_level_without_an_allow_passes(self) -> None:
+        """RCPFullAWSAccess sits at every level and cannot be detached, so a level whose
+        given RCPs hold only Denies (or an Allow of something else) refuses nothing."""
         rcp_full = policy(
             PolicyType.RCP, statement("Allow", "*", "*", Principal="*"), source="RCPFullAWSAccess"
         )
         rcp_narrow = policy(
             PolicyType.RCP, statement("Allow", "kms:*", "*", Principal="*"), source="rcp.json"
         )
+        deny_kms = policy(
+            PolicyType.RCP,
+            statement("Deny", "kms:*", "*", Principal="*", Sid="NoKms"),
+            source="deny-kms.json",
+        )
         assert self.decide_with(rcps=[[rcp_full]]).decision is ALLOWED
-        denied = self.decide_with(rcps=[[rcp_full], [rcp_narrow]])
-        assert denied.decision is IMPLICIT
-        assert "no RCP at level 1" in denied.because
+        passed = self.decide_with(rcps=[[rcp_full], [rcp_narrow], [deny_kms], []])
+        assert passed.decision is ALLOWED
+        assert passed.organization.decision is ALLOWED
+        assert "no RCP denies s3:GetObject" in passed.organization.reason
+
+    def test_an_rcp_deny_still_wins(self) -> None:
+        deny_s3 = policy(
+            PolicyType.RCP,
+            statement("Deny", "s3:*", "*", Principal="*", Sid="NoS3"),
+            source="deny-s3.json",
+        )
+        denied = self.decide_with(rcps=[[deny_s3]])
+        assert denied.decision is EXPLICIT
+        assert "NoS3" in denied.because
 
     def test_rcp_condition_on_org_id(self) -> None:
         deny_outside = policy(
