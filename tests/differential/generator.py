@@ -33,6 +33,11 @@ GAPS: dict[str, str] = {
         "account, role and session levels (IAM User Guide, 'NotPrincipal') are not modelled"
     ),
     "KMS grants": "iam-simulate has no input for KMS grants",
+    "management account and service-linked roles": (
+        "iam-simulate applies SCPs and RCPs to every principal; AWS spares the management "
+        "account and service-linked roles (Organizations User Guide, SCPs and RCPs), and the "
+        "oracle has no input saying which account manages the organization"
+    ),
     "ACLs and object ownership": "iam-simulate has no input for S3 ACLs or object owners",
     "partitions": "only the aws partition: iam-simulate's data covers aws only",
     "account root requester": (
@@ -61,6 +66,16 @@ GAPS: dict[str, str] = {
         "statement to be invalid'. iam-simulate drops the statement once it compares the "
         "entry; xreg takes the reading that never allows more: a Deny still applies, an "
         "Allow grants nothing"
+    ),
+    "epoch dates": (
+        "iam-simulate compares an epoch value in seconds with ISO dates in milliseconds "
+        "(condition/date/date.js); IAM takes both (IAM User Guide, 'Date condition "
+        "operators'). Shown by test_oracle_reads_epoch_dates_in_the_wrong_unit"
+    ),
+    "a single IP address as a NotIpAddress value for a request of the other family": (
+        "iam-simulate's NotIpAddress is false for an IPv6 request against a bare IPv4 "
+        "address (condition/ipaddress/ip.js); that address is not the request's. Shown by "
+        "test_oracle_not_ip_address_misses_the_other_family"
     ),
     "variable in an ARN condition value": (
         "iam-simulate splits an ArnEquals/ArnLike value on ':' before substituting, so "
@@ -331,6 +346,9 @@ class _Draw:
             operator, key, values = self._condition(family)
             if operator in block and key in block[operator]:
                 continue
+            if self.chance(0.1):
+                self.features.add("key name case")
+                key = key.upper() if self.chance(0.5) else key.lower()  # keys ignore case
             block.setdefault(operator, {})[key] = values[0] if len(values) == 1 else values
         return block
 
@@ -354,11 +372,18 @@ class _Draw:
             )
             return self._if_exists(operator), key, self._string_values(key, operator)
         if family == "numeric":
-            values = self.some(["60", "300", "3600"], 1, 2)
+            values = self.some(["60", "300", "3600", "300.0", "-1"], 1, 2)
             return self._if_exists(self.pick(NUMERIC_OPERATORS)), NUMERIC_KEY, values
         if family == "date":
             values = self.some(
-                ["2026-01-01T00:00:00Z", "2026-06-15T12:00:00Z", "2027-01-01T00:00:00Z"], 1, 2
+                [
+                    "2026-01-01T00:00:00Z",
+                    "2026-06-15T12:00:00Z",
+                    "2027-01-01T00:00:00Z",
+                    "2026-06-15",
+                ],
+                1,
+                2,
             )
             return self._if_exists(self.pick(DATE_OPERATORS)), DATE_KEY, values
         if family == "bool":
@@ -367,7 +392,11 @@ class _Draw:
             return self._if_exists("BinaryEquals"), BINARY_KEY, self.some(["QUJD", "REVG"], 1, 2)
         if family == "ip":
             operator = self.pick(["IpAddress", "NotIpAddress"])
-            values = self.some(["10.0.0.0/8", "192.168.1.0/24", "203.0.113.7/32"], 1, 2)
+            values = self.some(
+                ["10.0.0.0/8", "192.168.1.0/24", "203.0.113.7/32", "2001:db8::/32"],
+                1,
+                2,
+            )
             return self._if_exists(operator), IP_KEY, values
         if family == "arn":
             operator = self.pick(ARN_OPERATORS)
@@ -378,7 +407,9 @@ class _Draw:
                     f"arn:aws:iam::{T}:role/team/Reader",
                     f"arn:aws:iam::{T}:user/alice",
                     "arn:aws:iam::*:role/*",
+                    "arn:aws:iam::*:role/team/*",
                     f"arn:aws:iam::{R}:*",
+                    f"arn:aws:iam::{T}:role/?eployer",
                 ]
             else:
                 choices = [*SOURCE_ARNS, f"arn:aws:sagemaker:*:{T}:*", "arn:aws:sagemaker:*:*:*"]
@@ -463,7 +494,7 @@ def _context(draw: _Draw, requester: Requester, resource_account: str) -> dict[s
         if draw.chance(0.6):
             known[key] = draw.pick(["true", "false"])
     if draw.chance(0.7):
-        known[IP_KEY] = draw.pick(["10.1.2.3", "192.168.1.10", "198.51.100.1"])
+        known[IP_KEY] = draw.pick(["10.1.2.3", "192.168.1.10", "198.51.100.1", "2001:db8::7"])
     if draw.chance(0.5):
         known["aws:SourceArn"] = draw.pick(SOURCE_ARNS)
     if draw.chance(0.4):
@@ -545,6 +576,11 @@ def generate_case(seed: int, number: int) -> Case:
     ):
         if present is not None:
             case.features.add(name)
+    # A plan may list RCPFullAWSAccess with the customer RCPs or leave it out: AWS attaches
+    # it everywhere either way, so the RCP layer must mean the same.
+    listed_full_access = rcps is not None and draw.chance(0.5)
+    if rcps is not None and not listed_full_access:
+        case.features.add("RCPs without RCPFullAWSAccess")
     known = _context(draw, requester, resource_account)
 
     case.documents = {

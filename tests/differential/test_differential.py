@@ -35,6 +35,7 @@ REQUIRED = (
     "resource policy",
     "SCP",
     "RCP",
+    "RCPs without RCPFullAWSAccess",
     "NotAction",
     "NotResource",
     "IfExists",
@@ -109,7 +110,9 @@ def test_every_gap_says_why() -> None:
 # -- cases where the oracle is wrong, excluded from generation ---------------------------
 
 
-def _same_account_question(condition: dict[str, Any]) -> tuple[AccessQuestion, dict[str, Any]]:
+def _same_account_question(
+    condition: dict[str, Any], **extra: str
+) -> tuple[AccessQuestion, dict[str, Any]]:
     principal = f"arn:aws:sts::{T}:assumed-role/Deployer/run-1"
     role = f"arn:aws:iam::{T}:role/Deployer"
     document = {
@@ -123,7 +126,12 @@ def _same_account_question(condition: dict[str, Any]) -> tuple[AccessQuestion, d
             }
         ],
     }
-    known = {"aws:PrincipalArn": role, "aws:PrincipalAccount": T, "aws:ResourceAccount": T}
+    known = {
+        "aws:PrincipalArn": role,
+        "aws:PrincipalAccount": T,
+        "aws:ResourceAccount": T,
+        **extra,
+    }
     context = RequestContext({k.lower(): (v,) for k, v in known.items()})
     question = AccessQuestion(
         request=Request(principal, "s3:GetObject", "arn:aws:s3:::bucket-a/x", context),
@@ -162,6 +170,45 @@ def test_oracle_does_not_substitute_in_arn_condition_values() -> None:
     # The same condition without the variable: the two agree, so only the variable differs.
     question, simulation = _same_account_question(
         {"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{T}:role/*"}}
+    )
+    assert decide_access(question).decision is Decision.ALLOWED
+    assert oracle.simulate([simulation])[0]["result"] == "Allowed"
+
+
+def test_oracle_reads_epoch_dates_in_the_wrong_unit() -> None:
+    """IAM User Guide, "IAM JSON policy elements: Condition operators", date condition
+    operators: values are "one of the W3C implementations of the ISO 8601 date formats" or
+    "epoch (UNIX) time", i.e. seconds. 1781524800 is 2026-06-15T12:00:00Z, after the
+    request's 2026-03-01, so DateLessThan holds. The oracle takes the epoch value as a
+    number of seconds but an ISO date as milliseconds (condition/date/date.js), so it
+    compares 1.78e9 with 1.77e12: the generator draws no epoch value (GAPS)."""
+    when = {"aws:CurrentTime": "2026-03-01T08:00:00Z"}
+    question, simulation = _same_account_question(
+        {"DateLessThan": {"aws:CurrentTime": "1781524800"}}, **when
+    )
+    assert decide_access(question).decision is Decision.ALLOWED
+    assert oracle.simulate([simulation])[0]["result"] == "ImplicitlyDenied"
+    question, simulation = _same_account_question(
+        {"DateLessThan": {"aws:CurrentTime": "2026-06-15T12:00:00Z"}}, **when
+    )
+    assert decide_access(question).decision is Decision.ALLOWED
+    assert oracle.simulate([simulation])[0]["result"] == "Allowed"
+
+
+def test_oracle_not_ip_address_misses_the_other_family() -> None:
+    """IAM User Guide, "IAM JSON policy elements: Condition operators", IP address
+    condition operators: NotIpAddress matches an address outside the given ones. The IPv6
+    request 2001:db8::7 is not 203.0.113.7, so the condition holds; the oracle says it does
+    not (condition/ipaddress/ip.js, a bare IPv4 value): the generator gives NotIpAddress no
+    bare address (GAPS)."""
+    source = {"aws:SourceIp": "2001:db8::7"}
+    question, simulation = _same_account_question(
+        {"NotIpAddress": {"aws:SourceIp": "203.0.113.7"}}, **source
+    )
+    assert decide_access(question).decision is Decision.ALLOWED
+    assert oracle.simulate([simulation])[0]["result"] == "ImplicitlyDenied"
+    question, simulation = _same_account_question(
+        {"NotIpAddress": {"aws:SourceIp": "203.0.113.7/32"}}, **source
     )
     assert decide_access(question).decision is Decision.ALLOWED
     assert oracle.simulate([simulation])[0]["result"] == "Allowed"
