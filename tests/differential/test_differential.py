@@ -22,6 +22,7 @@ from checker.policy import (
 from tests.differential import oracle
 from tests.differential.compare import COUNT, SEED, Outcome, run, summary
 from tests.differential.generator import GAPS, T, generate
+from tests.plans import ROOT
 
 # Features every run must exercise, each in at least this many cases, so that a generator
 # change cannot quietly stop testing one of them.
@@ -101,6 +102,22 @@ def test_generation_is_reproducible() -> None:
 def test_the_oracle_is_the_pinned_version() -> None:
     oracle.ensure_installed()
     assert oracle.installed_version() == oracle.pinned_version()
+
+
+def test_xreg_never_uses_the_oracle() -> None:
+    # AGPL-licensed: a test-time tool only. Nothing the wheel ships may refer to it.
+    shipped = [
+        *(ROOT / "checker").rglob("*"),
+        *(ROOT / "rules").rglob("*"),
+        ROOT / "pyproject.toml",
+    ]
+    naming = [
+        p.relative_to(ROOT).as_posix()
+        for p in shipped
+        if p.is_file()
+        and any(word in p.read_bytes() for word in (b"iam-simulate", b"cloud-copilot", b".oracle"))
+    ]
+    assert naming == []
 
 
 def test_every_gap_says_why() -> None:
