@@ -614,12 +614,16 @@ def generate_case(seed: int, number: int) -> Case:
             for n, level in enumerate(scps)
         ),
         # AWS attaches RCPFullAWSAccess to every root, OU and account; the oracle adds it
-        # itself, xreg is given it as the plan would list it.
+        # itself, xreg is given it when the plan lists it.
         rcps=None
         if rcps is None
         else tuple(
             (
-                _parse(RCP_FULL_ACCESS, PolicyType.RCP, f"RCPFullAWSAccess-{n}.json"),
+                *(
+                    [_parse(RCP_FULL_ACCESS, PolicyType.RCP, f"RCPFullAWSAccess-{n}.json")]
+                    if listed_full_access
+                    else []
+                ),
                 *(_parse(doc, PolicyType.RCP, f"rcp-{n}-{i}.json") for i, doc in enumerate(level)),
             )
             for n, level in enumerate(rcps)
