@@ -185,8 +185,10 @@ def resource_part(
         part = _TRUE if applies else _unsure(unknown, open_) or _FALSE
     else:
         excluded, open_ = (intersected, meet_open) if allow else (covered, cover_open)
-        # A NotResource entry whose variable has no value makes the statement invalid.
-        settled = _FALSE if invalid else _TRUE
+        # A NotResource entry whose variable has no value names no resource, so it exempts
+        # nothing from a Deny; AWS "might" drop such a statement altogether, so in an Allow
+        # it grants nothing (never a grant from an unresolvable variable).
+        settled = _FALSE if invalid and allow else _TRUE
         part = _FALSE if excluded else _unsure(unknown, open_) or settled
     if not cs.resource_variables:
         remember(cs.resource_cache, resource, part)

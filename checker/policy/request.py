@@ -52,7 +52,9 @@ class Request:
 
     A resource containing ``*`` or ``?`` stands for every ARN it matches (e.g.
     ``…:model-package/GROUP/*`` for every future version): an Allow must cover all of them,
-    a Deny applies if it matches any of them.
+    a Deny applies if it matches any of them. A lone ``*`` is the literal resource of an
+    action without resource-level permissions: only a policy ``Resource`` matching ``*``
+    names it.
     """
 
     principal: str

@@ -119,6 +119,22 @@ class TestWildcardRequests:
         narrow = identity(statement("Allow", "ecr:*", "arn:aws:ecr:*:*:repository/*"))
         assert evaluate_policy(narrow, req).allow is F_
 
+    def test_star_request_is_literal_for_denies_and_not_resource(self) -> None:
+        # An action without resource-level permissions is requested on "*" itself (Service
+        # Authorization Reference: such actions take Resource "*"): a statement that names
+        # a particular resource neither denies it nor, as a NotResource exclusion, spares it.
+        req = request(action="ecr:GetAuthorizationToken", resource="*")
+        repository = "arn:aws:ecr:*:*:repository/*"
+        deny_repository = identity(statement("Deny", "ecr:*", repository))
+        assert evaluate_policy(deny_repository, req).deny is F_
+        assert evaluate_policy(identity(statement("Deny", "ecr:*", "*")), req).deny is T_
+        allow_but = identity({"Effect": "Allow", "Action": "ecr:*", "NotResource": repository})
+        assert evaluate_policy(allow_but, req).allow is T_
+        deny_but = identity({"Effect": "Deny", "Action": "ecr:*", "NotResource": repository})
+        assert evaluate_policy(deny_but, req).deny is T_
+        deny_but_star = identity({"Effect": "Deny", "Action": "ecr:*", "NotResource": "*"})
+        assert evaluate_policy(deny_but_star, req).deny is F_
+
 
 class TestMissingResourceElement:
     def test_repository_policy_applies_to_its_repository(self) -> None:
@@ -169,6 +185,18 @@ class TestResourceVariables:
         assert evaluate_policy(doc, request(resource=f"{BUCKET}/home/x", ctx=absent)).allow is F_
         deny = identity(statement("Deny", "s3:GetObject", f"{BUCKET}/home/${{aws:username}}/*"))
         assert evaluate_policy(deny, request(resource=f"{BUCKET}/home/x", ctx=absent)).deny is F_
+
+    def test_not_resource_entry_without_a_value_spares_nothing_from_a_deny(self) -> None:
+        # The entry names no resource ("no equal or like value", IAM User Guide, policy
+        # variables with no value), so it exempts nothing: the Deny still covers the object.
+        # The same entry in an Allow (where AWS "might" drop the whole statement) grants
+        # nothing: never a grant from an unresolvable variable.
+        absent = context(absent=["aws:username"])
+        home = f"{BUCKET}/home/${{aws:username}}/*"
+        deny = identity({"Effect": "Deny", "Action": "s3:GetObject", "NotResource": home})
+        assert evaluate_policy(deny, request(resource=OBJECT, ctx=absent)).deny is T_
+        allow = identity({"Effect": "Allow", "Action": "s3:GetObject", "NotResource": home})
+        assert evaluate_policy(allow, request(resource=OBJECT, ctx=absent)).allow is F_
 
     def test_other_patterns_of_the_element_still_match(self) -> None:
         doc = identity(
