@@ -29,6 +29,15 @@ def add_account_arguments(parser: argparse.ArgumentParser, *, training_many: boo
             metavar="PROFILE",
             help="profile of an account that owns images, artifacts or keys (repeatable)",
         )
+        group.add_argument(
+            "--training-role-arn",
+            action="append",
+            default=[],
+            metavar="ARN",
+            help="a role to assume (with the environment's credentials) in an account that "
+            "owns images, artifacts or keys (repeatable)",
+        )
+        group.add_argument("--training-external-id", metavar="ID", help="external id for them")
     else:
         group.add_argument("--training-profile", metavar="PROFILE", help="training account profile")
         group.add_argument("--training-role-arn", metavar="ARN", help="role to assume there")
@@ -65,10 +74,12 @@ def account_access(
     and ``--SIDE-role-arn`` and ``--SIDE-external-id`` where the command has them."""
     from checker.aws.session import AccountAccess
 
+    role_arn = getattr(args, f"{side}_role_arn", None)
     return AccountAccess(
         label=f"--{side}-profile",
         profile=profile if profile is not None else getattr(args, f"{side}_profile"),
-        role_arn=getattr(args, f"{side}_role_arn", None),
+        # audit's repeatable --training-role-arn gives one account each, not this one's role
+        role_arn=role_arn if isinstance(role_arn, str) else None,
         external_id=getattr(args, f"{side}_external_id", None),
         session_name=args.session_name,
         region=args.region,
