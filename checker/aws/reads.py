@@ -81,7 +81,8 @@ def attempt(
         return Failure(operation, type(error).__name__, one_line(str(error)))
     except ResponseParserError as error:
         # An answer that is not in the service's protocol (an HTML error page of a proxy).
-        return Failure(operation, "ResponseParserError", one_line(str(error).split(":\n")[0]))
+        message = str(error).split(":\n")[0].split(". Further retries")[0]
+        return Failure(operation, "ResponseParserError", one_line(message))
 
 
 def existing(

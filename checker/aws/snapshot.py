@@ -151,9 +151,23 @@ def check_accounts(base: Mapping[str, Any], training: AwsAccount, registry: AwsA
         )
 
 
+@record
+class SnapshotResult:
+    """The written plan, and what the collection could not read or found missing."""
+
+    plan: Path
+    unreadable: tuple[tuple[str, str, str], ...]
+    missing: tuple[tuple[str, str], ...]
+
+
 def snapshot_to_dir(options: SnapshotOptions) -> Path:
     """Collect, read-only, and write ``plan.yaml`` and ``policies/`` into ``output_dir``;
     returns the plan's path."""
+    return take_snapshot(options).plan
+
+
+def take_snapshot(options: SnapshotOptions) -> SnapshotResult:
+    """As ``snapshot_to_dir``, saying also what could not be read."""
     base = _base_plan(options)
     training = AwsAccount(options.training)
     registry = AwsAccount(options.registry)
@@ -162,4 +176,8 @@ def snapshot_to_dir(options: SnapshotOptions) -> Path:
     accounts = {subject.registry_account: registry, subject.training_account: training}
     collection = collect(subject, accounts, jobs=options.jobs)
     plan, files = plan_document(subject, collection, base=base)
-    return write_plan(options.output_dir, plan, files)
+    return SnapshotResult(
+        plan=write_plan(options.output_dir, plan, files),
+        unreadable=tuple(collection.sorted_unreadable()),
+        missing=tuple(collection.sorted_missing()),
+    )
