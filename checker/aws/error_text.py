@@ -10,7 +10,9 @@ from __future__ import annotations
 import html
 import re
 
-MAX_MESSAGE = 200
+# AWS's own messages (an AccessDenied naming principal, action, resource and the policy
+# kind) stay whole; only a body that is not a message is cut.
+MAX_MESSAGE = 1000
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
