@@ -119,3 +119,34 @@ def test_one_reason_that_blocks_several_versions_is_printed_once(
     reason = next(line for line in out.splitlines() if "ecr:BatchGetImage" in line)
     assert out.count(reason) == 1
     assert "model-package/churn/1" in out and "model-package/churn/2" in out
+
+
+def test_merge_writes_the_check_s_formats_and_honours_fail_on(
+    server: MotoServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    populate_audit(server.endpoint_url)
+    shards = []
+    for index in (1, 2):
+        shard = tmp_path / f"shard{index}.json"
+        audit(
+            server,
+            "--training-role-arn",
+            TRAINING_ROLE,
+            "--shard",
+            f"{index}/2",
+            "-f",
+            "json",
+            "-o",
+            str(shard),
+        )
+        shards.append(str(shard))
+    sarif, markdown = tmp_path / "merged.sarif", tmp_path / "merged.md"
+    code = main(["merge", *shards, "-f", "sarif,markdown", "-o", str(sarif), "-o", str(markdown)])
+    assert code == 1
+    results = json.loads(sarif.read_text(encoding="utf-8"))["runs"][0]["results"]
+    assert any("GetDownloadUrlForLayer" in result["message"]["text"] for result in results)
+    assert "implicit deny" in markdown.read_text(encoding="utf-8")
+    assert main(["merge", *shards, "--fail-on", "never", "-f", "json", "-o", "-"]) == 0
+    merged = json.loads(capsys.readouterr().out)
+    assert merged["verdict"] == "fail" and len(merged["groups"]) == 4
+    assert_valid_report(merged)
