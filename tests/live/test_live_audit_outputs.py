@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -150,3 +151,27 @@ def test_merge_writes_the_check_s_formats_and_honours_fail_on(
     merged = json.loads(capsys.readouterr().out)
     assert merged["verdict"] == "fail" and len(merged["groups"]) == 4
     assert_valid_report(merged)
+
+
+def test_progress_counts_the_groups_of_the_account_being_read(server: MotoServer) -> None:
+    from checker.aws.audit import AuditSettings
+    from checker.aws.audit import audit as run_audit
+    from checker.aws.session import AccountAccess, AwsAccount
+
+    populate_audit(server.endpoint_url)
+    bars: list[list[object]] = []
+
+    def progress(label: str, total: int) -> Callable[[], None]:
+        bar: list[object] = [label, total, 0]
+        bars.append(bar)
+
+        def tick() -> None:
+            bar[2] = int(str(bar[2])) + 1
+
+        return tick
+
+    access = AccountAccess(
+        "--registry-profile", role_arn=REGISTRY_ROLE, endpoint_url=server.endpoint_url
+    )
+    run_audit(AwsAccount(access), [], AuditSettings(progress=progress, jobs=2))
+    assert bars == [[f"groups of account {REGISTRY}", 4, 4]]
