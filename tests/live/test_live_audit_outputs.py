@@ -175,3 +175,22 @@ def test_progress_counts_the_groups_of_the_account_being_read(server: MotoServer
     )
     run_audit(AwsAccount(access), [], AuditSettings(progress=progress, jobs=2))
     assert bars == [[f"groups of account {REGISTRY}", 4, 4]]
+
+
+def test_since_names_new_groups_and_versions_in_words(
+    server: MotoServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from live_scenarios import IMAGE, Admin, add_group, add_version
+
+    populate_audit(server.endpoint_url)
+    before = tmp_path / "before.json"
+    audit(server, "--training-role-arn", TRAINING_ROLE, "-f", "json", "-o", str(before))
+    registry = Admin(server.endpoint_url, REGISTRY)
+    group = add_group(registry, "fraud", register_principal=None)
+    version = add_version(registry, "fraud", IMAGE, "s3://my-bucket/model.tar.gz")
+    capsys.readouterr()
+    audit(server, "--training-role-arn", TRAINING_ROLE, "--since", str(before))
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"new groups: 1 {group} " in out
+    assert f"new versions: 1 {version}: deployable no " in out
+    assert "{'arn'" not in out
