@@ -34,3 +34,8 @@ def one_line(message: str, limit: int = MAX_MESSAGE) -> str:
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text
+
+
+def parser_message(text: str) -> str:
+    """botocore's "cannot parse the answer" message without the answer it quotes."""
+    return one_line(text.split(":\n")[0].split(". Further retries")[0])

@@ -11,7 +11,7 @@ from enum import Enum
 from typing import Any, TypeVar
 
 from checker.aws.boto import BotoCoreError, ClientError, ResponseParserError, error_details
-from checker.aws.error_text import one_line
+from checker.aws.error_text import one_line, parser_message
 from checker.aws.state import Collection
 from checker.records import record
 
@@ -81,8 +81,7 @@ def attempt(
         return Failure(operation, type(error).__name__, one_line(str(error)))
     except ResponseParserError as error:
         # An answer that is not in the service's protocol (an HTML error page of a proxy).
-        message = str(error).split(":\n")[0].split(". Further retries")[0]
-        return Failure(operation, "ResponseParserError", one_line(message))
+        return Failure(operation, "ResponseParserError", parser_message(str(error)))
 
 
 def existing(

@@ -73,3 +73,15 @@ def test_credentials_of_another_training_account_are_refused(
         training_role,
     )
     assert code == 0 and (tmp_path / "snap" / "plan.yaml").exists()
+
+
+def test_an_sts_that_answers_with_an_error_page_is_one_line(
+    server: MotoServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed = populate_seed(server.endpoint_url)
+    # STS speaks XML: botocore cannot parse the page, and says so.
+    server.set_faults([{"service": "sts", "fault": "internal_error"}])
+    code = snapshot_cli(server, tmp_path, seed.request, "--max-attempts", "1")
+    assert code == 2
+    line = one_error_line(capsys)
+    assert "cannot reach the account" in line and "<" not in line
