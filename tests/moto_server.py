@@ -19,8 +19,10 @@ in the benchmark are not distorted by the client sharing one.
 Fault rules (a JSON list; the first matching rule applies):
 ``service`` / ``operation`` / ``path_contains`` / ``account_key``: what to match (all
 optional; ``account_key`` matches an access key id in the Authorization header);
-``fault``: ``access_denied`` | ``throttle`` | ``delay``; ``times``: how many matching
-requests get the fault (``null``: all); ``seconds``: the delay.
+``fault``: ``access_denied`` | ``throttle`` | ``delay`` | ``internal_error`` (HTTP 500 with
+an HTML error page for a body, as a load balancer in front of a service answers) | ``reset``
+(the connection is reset before any answer); ``times``: how many matching requests get the
+fault (``null``: all); ``seconds``: the delay.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import json
 import os
 import re
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -121,6 +124,27 @@ def error_response(service: str, code: str, message: str, status: int) -> tuple[
     return status, "application/x-amz-json-1.1", payload
 
 
+# What a proxy in front of a service answers on an internal error: a page, not an AWS error.
+INTERNAL_ERROR_PAGE = b"""<!doctype html>
+<html lang=en>
+<title>500 Internal Server Error</title>
+<h1>Internal Server Error</h1>
+<p>injected: the server encountered an internal error.</p>
+<hr><address>injected</address>
+</html>
+"""
+
+
+def reset_connection(environ: dict[str, Any]) -> None:
+    """Abort the client's connection unanswered: with SO_LINGER 0 the server's close of the
+    socket sends a TCP reset; shutting it down first ends a kept-alive connection too, and
+    the error tells werkzeug the connection is gone (so it writes nothing)."""
+    connection = environ["werkzeug.socket"]
+    connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    connection.shutdown(socket.SHUT_RDWR)
+    raise ConnectionResetError("injected: connection reset")
+
+
 def fault_response(service: str, fault: str) -> tuple[int, str, bytes]:
     if fault == "access_denied":
         code = "AccessDenied" if service in ("s3", *_QUERY_SERVICES) else "AccessDeniedException"
@@ -130,6 +154,8 @@ def fault_response(service: str, fault: str) -> tuple[int, str, bytes]:
             return error_response(service, "SlowDown", "injected: slow down", 503)
         code = "Throttling" if service in _QUERY_SERVICES else "ThrottlingException"
         return error_response(service, code, "injected: rate exceeded", 400)
+    if fault == "internal_error":
+        return 500, "text/html", INTERNAL_ERROR_PAGE
     raise ValueError(f"unknown fault {fault!r}")
 
 
@@ -153,6 +179,8 @@ class FaultInjector:
         rule = self.take_rule(service, operation, path, access_key)
         if rule is not None and rule["fault"] == "delay":
             time.sleep(float(rule.get("seconds", 1.0)))
+        elif rule is not None and rule["fault"] == "reset":
+            reset_connection(environ)
         elif rule is not None:
             status, content_type, payload = fault_response(service, rule["fault"])
             start_response(

@@ -71,6 +71,8 @@ class AuditSettings:
     shard: Shard | None = None
     consumers: tuple[str, ...] = ()
     jobs: int = 8
+    strict: bool = False
+    fail_on: str = "error"
     progress: Callable[[str, int], Callable[[], None]] | None = None  # (label, total) → tick
 
 
@@ -84,6 +86,8 @@ class VersionRead:
     # What the registration references, parsed once: the reads and the version's plan use it.
     images: list[EcrImage] = field(default_factory=list)
     artifacts: list[tuple[S3Location, bool]] = field(default_factory=list)
+    # Why DescribeModelPackage could not read it: then nothing about it is known.
+    unreadable: str | None = None
 
 
 @record(frozen=False)
@@ -142,7 +146,17 @@ def read_group(registry: AwsAccount, region: str, summary: Mapping[str, Any]) ->
             "sagemaker:DescribeModelPackage", partial(describe_version, registry, arn, region)
         )
         if isinstance(described, Failure):
-            group.versions_error = described.reason
+            group.versions_error = group.versions_error or described.reason
+            group.versions.append(
+                VersionRead(
+                    arn=arn,
+                    number=entry.get("ModelPackageVersion"),
+                    status=entry.get("ModelApprovalStatus", ""),
+                    created=_time(entry.get("CreationTime")),
+                    registration={},
+                    unreadable=described.reason,
+                )
+            )
             continue
         if described is ABSENT:
             continue
@@ -234,6 +248,48 @@ def lint_group(
     return [f for f in lint_plan(plan, {}) if f.location.source == group.policy.path]
 
 
+def group_unreadable(group: GroupRead) -> list[tuple[str, str, str]]:
+    """What could not be read of the group itself: its policy, its versions, each version."""
+    entries = []
+    if group.policy_error is not None:
+        entries.append((group.arn, "policy", group.policy_error))
+    # A failed DescribeModelPackage names its version below; a failed listing, the group.
+    each_named = any(version.unreadable is not None for version in group.versions)
+    if group.versions_error is not None and not each_named:
+        entries.append((group.arn, "versions", group.versions_error))
+    entries += [
+        (version.arn, "version", version.unreadable)
+        for version in group.versions
+        if version.unreadable is not None
+    ]
+    return entries
+
+
+def record_group(group: GroupRead, collection: Collection) -> None:
+    """The group into ``collection``: an unreadable policy stays unknown (never "no
+    policy"), as a snapshot keeps it."""
+    for resource, what, reason in group_unreadable(group):
+        collection.cannot_read(resource, what, reason)
+    if group.policy_error is None:
+        collection.groups[group.arn] = GroupState(group.arn, group.policy)
+
+
+def unread_version(version: VersionRead) -> dict[str, Any]:
+    """The report entry of a version DescribeModelPackage could not read: unknown."""
+    return {
+        "arn": version.arn,
+        "version": version.number,
+        "status": version.status,
+        "created": version.created,
+        "images": [],
+        "artifacts": [],
+        "keys": [],
+        "deployable": "unknown",
+        "blocking": [],
+        "notes": [f"version: {version.unreadable}"],
+    }
+
+
 def _deployable(rows: list[RequirementResult]) -> str:
     """``no`` when a required access is denied, ``unknown`` when one turns on what could
     not be read, else ``yes`` (an identity side not given counts as ``xreg check`` counts it:
@@ -245,7 +301,8 @@ def _deployable(rows: list[RequirementResult]) -> str:
 
 
 def _brief(row: RequirementResult) -> str:
-    return f"{row.principal} {row.action} {row.resource}: {row.decision.value}: {row.because}"
+    decision = row.decision.value.replace("_", " ")
+    return f"{row.principal} {row.action} {row.resource}: {decision}: {row.because}"
 
 
 def audit(
@@ -259,13 +316,22 @@ def audit(
     accounts: dict[str, AwsAccount] = {registry_id: registry}
     for owner in owners:
         accounts.setdefault(owner.account_id, owner)
-    chosen = select_groups(list_groups(registry, region), settings)
+    collection = Collection()
+    listed = attempt("sagemaker:ListModelPackageGroups", lambda: list_groups(registry, region))
+    if isinstance(listed, Failure):
+        # Not one group is known: the account's audit is unknown, and says why.
+        every_group = f"arn:{partition}:sagemaker:{region}:{registry_id}:model-package-group/*"
+        collection.cannot_read(every_group, "groups", listed.reason)
+    summaries = listed if isinstance(listed, list) else []
+    chosen = select_groups(summaries, settings)
     groups: list[GroupRead] = _pool_map(
-        lambda summary: read_group(registry, region, summary), chosen, settings, "groups"
+        lambda summary: read_group(registry, region, summary),
+        chosen,
+        settings,
+        f"groups of account {registry_id}",
     )
 
     # Every resource any version references, read once, whoever references it.
-    collection = Collection()
     all_versions = [version for group in groups for version in group.versions]
     images = {image.uri: image for version in all_versions for image in version.images}
     artifacts = {
@@ -298,7 +364,7 @@ def audit(
     for account in accounts.values():
         collect_organization(account, collection, kinds=("scp", "rcp"))
     for group in groups:
-        collection.groups[group.arn] = GroupState(group.arn, group.policy)
+        record_group(group, collection)
     # The collection is complete: what it could not read is the same for every plan.
     shared_facts = collection_facts(collection)
 
@@ -322,6 +388,9 @@ def audit(
         findings.extend(group_findings)
         versions = []
         for version in group.versions:
+            if version.unreadable is not None:
+                versions.append(unread_version(version))
+                continue
             version_images, version_artifacts = version.images, version.artifacts
             keys = {
                 state.kms_key
@@ -344,7 +413,7 @@ def audit(
                 consumers=settings.consumers,
                 training_output_key=output_key,
             )
-            report = check_plan(plan, CheckOptions(lint=False))
+            report = check_plan(plan, CheckOptions(strict=settings.strict, lint=False))
             rows = [row for row in report.requirements if row.phase == "deploy"]
             deployable = _deployable(rows)
             blocking = [row for row in rows if row.decision in FAILING_DECISIONS]
@@ -384,6 +453,7 @@ def audit(
                 "policy_unreadable": group.policy_error,
                 "versions_unreadable": group.versions_error,
                 "may_register": may_register(group, registry_id, partition, region),
+                "unreadable": [list(entry) for entry in group_unreadable(group)],
                 "findings": [finding.fingerprint for finding in group_findings],
                 "versions": versions,
             }
@@ -394,17 +464,20 @@ def audit(
     finding_counts = asdict(summarize([], findings))
     # The versions' rows counted, plus the findings: each summary counts only its own.
     summary = Summary(**{name: counts[name] + finding_counts[name] for name in finding_counts})
+    unreadable = collection.sorted_unreadable()
     extra: dict[str, Any] = {
         "account": registry_id,
         "region": region,
         "groups": group_reports,
-        "unreadable": collection.sorted_unreadable(),
+        "unreadable": unreadable,
     }
     if settings.shard:
         extra["shard"] = {"index": settings.shard.index, "count": settings.shard.count}
+    decided = verdict(list(requirements), findings, settings.fail_on)
     return Report(
         plan=f"registry account {registry_id} ({region})",
-        verdict=verdict(list(requirements), findings, "error"),
+        # What could not be read is unknown: an audit that could not read it all never passes.
+        verdict="fail" if unreadable else decided,
         requirements=requirements,
         findings=tuple(findings),
         summary=summary,

@@ -31,6 +31,8 @@ def audit_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, l
         "deployability_changed": [],
     }
     for arn in sorted(set(new_groups) & set(old_groups)):
+        if old_groups[arn].get("policy_unreadable") or new_groups[arn].get("policy_unreadable"):
+            continue  # who may register is unknown on one side: neither given nor revoked
         before, after = _registrars(old_groups[arn]), _registrars(new_groups[arn])
         for principal in sorted(set(before) | set(after)):
             was, now = before.get(principal), after.get(principal)

@@ -20,6 +20,9 @@ from botocore.exceptions import (  # type: ignore[import-untyped]
     ConnectionError,
     ReadTimeoutError,
 )
+from botocore.parsers import ResponseParserError  # type: ignore[import-untyped]
+
+from checker.aws.error_text import one_line
 
 __all__ = [
     "BotoCoreError",
@@ -29,6 +32,7 @@ __all__ = [
     "CredentialProvider",
     "DeferredRefreshableCredentials",
     "ReadTimeoutError",
+    "ResponseParserError",
     "boto3",
     "botocore",
     "error_details",
@@ -37,6 +41,7 @@ __all__ = [
 
 
 def error_details(error: ClientError) -> tuple[str, str]:
-    """The AWS error code and message of ``error``; empty when the answer gives none."""
+    """The AWS error code and message (one line) of ``error``; empty when the answer gives
+    none."""
     details = error.response.get("Error", {})
-    return str(details.get("Code") or ""), str(details.get("Message") or "")
+    return str(details.get("Code") or ""), one_line(str(details.get("Message") or ""))

@@ -10,7 +10,8 @@ from collections.abc import Callable, Iterator
 from enum import Enum
 from typing import Any, TypeVar
 
-from checker.aws.boto import BotoCoreError, ClientError, error_details
+from checker.aws.boto import BotoCoreError, ClientError, ResponseParserError, error_details
+from checker.aws.error_text import one_line, parser_message
 from checker.aws.state import Collection
 from checker.records import record
 
@@ -77,7 +78,10 @@ def attempt(
         return Failure(operation, code, message)
     except BotoCoreError as error:
         # Timeouts and connection errors, after botocore's own retries.
-        return Failure(operation, type(error).__name__, str(error))
+        return Failure(operation, type(error).__name__, one_line(str(error)))
+    except ResponseParserError as error:
+        # An answer that is not in the service's protocol (an HTML error page of a proxy).
+        return Failure(operation, "ResponseParserError", parser_message(str(error)))
 
 
 def existing(

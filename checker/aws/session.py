@@ -20,9 +20,11 @@ from checker.aws.boto import (
     Config,
     CredentialProvider,
     DeferredRefreshableCredentials,
+    ResponseParserError,
     boto3,
     botocore,
 )
+from checker.aws.error_text import parser_message
 from checker.aws.readonly import READ_OPERATIONS, guard_client
 from checker.errors import InputError
 from checker.records import record
@@ -153,9 +155,10 @@ class AwsAccount:
     def caller_arn(self) -> str:
         try:
             identity = self.client("sts").get_caller_identity()
-        except (BotoCoreError, ClientError) as error:
+        except (BotoCoreError, ClientError, ResponseParserError) as error:
+            # One line: an error page in the answer is cut to what it says.
             raise InputError(
-                self.access.label, "$", f"cannot reach the account: {error}"
+                self.access.label, "$", f"cannot reach the account: {parser_message(str(error))}"
             ) from error
         arn: str = identity["Arn"]
         return arn

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from checker.aws.collect import Subject, collect
+from checker.aws.collect import Subject, collect, images_of
 from checker.aws.plan_writer import plan_document, write_plan
 from checker.aws.session import AccountAccess, AwsAccount
 from checker.errors import InputError
@@ -113,14 +113,71 @@ def build_subject(
     )
 
 
+def _named_accounts(base: Mapping[str, Any]) -> tuple[str | None, set[str], str]:
+    """The registry account the request (or plan) names; the accounts that can be the
+    training account (the plan's, else the owners of the request's images) and where that
+    comes from."""
+    raw_accounts = base.get("accounts")
+    accounts: Mapping[str, Any] = raw_accounts if isinstance(raw_accounts, Mapping) else {}
+    registration = base["registration"]
+    group = str(registration.get("ModelPackageGroupName", ""))
+    registry = accounts.get("registry") or (
+        group.split(":")[4] if group.startswith("arn:") else None
+    )
+    registry = str(registry) if registry else None
+    if accounts.get("training"):
+        return registry, {str(accounts["training"])}, "the plan's training account is"
+    owners = {image.account for image in images_of(registration)} - {registry}
+    return registry, {owner for owner in owners if owner}, "the request's images are in account"
+
+
+def check_accounts(base: Mapping[str, Any], training: AwsAccount, registry: AwsAccount) -> None:
+    """Refuse credentials that reach another account than the one the request names: the
+    snapshot would otherwise read nothing there and claim that it holds no resources."""
+    registry_named, training_named, where = _named_accounts(base)
+    if registry_named and registry.account_id != registry_named:
+        raise InputError(
+            registry.access.label,
+            "$",
+            f"the credentials reach account {registry.account_id}, "
+            f"but the model package group is in account {registry_named}",
+        )
+    if training_named and training.account_id not in training_named:
+        raise InputError(
+            training.access.label,
+            "$",
+            f"the credentials reach account {training.account_id}, "
+            f"but {where} {' or '.join(sorted(training_named))}",
+        )
+
+
+@record
+class SnapshotResult:
+    """The written plan, and what the collection could not read or found missing."""
+
+    plan: Path
+    unreadable: tuple[tuple[str, str, str], ...]
+    missing: tuple[tuple[str, str], ...]
+
+
 def snapshot_to_dir(options: SnapshotOptions) -> Path:
     """Collect, read-only, and write ``plan.yaml`` and ``policies/`` into ``output_dir``;
     returns the plan's path."""
+    return take_snapshot(options).plan
+
+
+def take_snapshot(options: SnapshotOptions) -> SnapshotResult:
+    """As ``snapshot_to_dir``, saying also what could not be read."""
     base = _base_plan(options)
     training = AwsAccount(options.training)
     registry = AwsAccount(options.registry)
+    check_accounts(base, training, registry)
     subject = build_subject(base, options, training, registry)
     accounts = {subject.registry_account: registry, subject.training_account: training}
     collection = collect(subject, accounts, jobs=options.jobs)
     plan, files = plan_document(subject, collection, base=base)
-    return write_plan(options.output_dir, plan, files)
+    return SnapshotResult(
+        plan=write_plan(options.output_dir, plan, files),
+        unreadable=tuple(collection.sorted_unreadable()),
+        missing=tuple(collection.sorted_missing()),
+    )

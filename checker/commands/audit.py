@@ -10,11 +10,21 @@ import sys
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
-from checker.commands.outputs import write_text_output
+from checker.commands.outputs import (
+    add_output_arguments,
+    exit_status,
+    requested_formats,
+    write_outputs,
+)
 from checker.commands.snapshot import account_access, add_account_arguments
 from checker.errors import InputError
+from checker.records import replace
+
+if TYPE_CHECKING:
+    from checker.aws.session import AccountAccess
+    from checker.report.model import Report
 
 SHARD = re.compile(r"([1-9][0-9]*)/([1-9][0-9]*)")
 
@@ -43,9 +53,11 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--jobs", type=int, default=8, help="concurrent reads (default 8)")
     parser.add_argument(
-        "--format", "-f", default="console", choices=("console", "json"), help="output format"
+        "--strict",
+        action="store_true",
+        help="treat a side the audit cannot describe (unverified) as unknown",
     )
-    parser.add_argument("-o", "--output", metavar="FILE", help="write the report here (- stdout)")
+    add_output_arguments(parser)
     add_account_arguments(parser, training_many=True)
     parser.set_defaults(run=run)
 
@@ -69,12 +81,17 @@ def read_report(path: str) -> Any:
 
 
 def _progress(stack: ExitStack) -> Callable[[str, int], Callable[[], None]] | None:
-    """A rich progress bar on a terminal; nothing in CI logs or pipes."""
+    """A progress bar on a terminal, with what is being read and how many of how many are
+    done; nothing in CI logs or pipes."""
     if not sys.stderr.isatty():
         return None
-    from rich.progress import Progress
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    progress = stack.enter_context(Progress(transient=True))
+    progress = stack.enter_context(
+        Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True
+        )
+    )
 
     def start(label: str, total: int) -> Callable[[], None]:
         task = progress.add_task(label, total=total)
@@ -83,15 +100,28 @@ def _progress(stack: ExitStack) -> Callable[[str, int], Callable[[], None]] | No
     return start
 
 
-def write_report(data: dict[str, Any], args: argparse.Namespace) -> None:
-    if args.format == "json":
-        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-        if write_text_output(text, "-" if args.output is None else args.output):
-            print(f"xreg: wrote {args.output}", file=sys.stderr)
-        return
+def print_audit_console(report: Report, file: IO[str]) -> None:
     from checker.aws.audit_console import print_audit
+    from checker.report.json_report import report_to_dict
 
-    print_audit(data, sys.stdout)
+    print_audit(report_to_dict(report), file)
+
+
+def owner_accesses(args: argparse.Namespace, pool: int) -> list[AccountAccess]:
+    """The accounts that own images, artifacts and keys: one per ``--training-profile``, and
+    one per ``--training-role-arn`` (assumed with the environment's credentials)."""
+    accesses = [
+        account_access(args, "training", profile=profile, pool=pool)
+        for profile in args.training_profile
+    ]
+    environment = replace(
+        account_access(args, "registry", pool=pool),
+        label="--training-role-arn",
+        profile=None,
+        external_id=args.training_external_id,
+    )
+    accesses += [replace(environment, role_arn=arn) for arn in args.training_role_arn]
+    return accesses
 
 
 def run(args: argparse.Namespace) -> int:
@@ -100,25 +130,26 @@ def run(args: argparse.Namespace) -> int:
     from checker.aws.session import AwsAccount
     from checker.report.json_report import report_to_dict
 
+    requested_formats(args)  # refuse an unknown format before doing any work
     shard = parse_shard(args.shard)
     old = read_report(args.since) if args.since else None
+    fail_on = args.fail_on or "error"
     jobs = max(1, args.jobs)
     registry = AwsAccount(account_access(args, "registry", pool=jobs * 2))
-    owners = [
-        AwsAccount(account_access(args, "training", profile=profile, pool=jobs * 2))
-        for profile in args.training_profile
-    ]
+    owners = [AwsAccount(access) for access in owner_accesses(args, jobs * 2)]
     with ExitStack() as stack:
         settings = AuditSettings(
             group_pattern=args.group,
             shard=Shard(*shard) if shard else None,
             consumers=tuple(args.consumer),
             jobs=jobs,
+            strict=args.strict,
+            fail_on="error" if fail_on == "never" else fail_on,
             progress=_progress(stack),
         )
         report = audit(registry, owners, settings)
-    data = report_to_dict(report)
     if old is not None:
-        data["changes"] = audit_changes(old, data)
-    write_report(data, args)
-    return 0 if data["verdict"] == "pass" else 1
+        changes = audit_changes(old, report_to_dict(report))
+        report = replace(report, extra={**report.extra, "changes": changes})
+    write_outputs(report, args, print_audit_console)
+    return exit_status(report, fail_on)

@@ -54,7 +54,8 @@ def register(subparsers: Any) -> None:
     live.add_argument(
         "--snapshot-dir",
         metavar="DIR",
-        help="keep the snapshot here (default: a temporary folder, removed afterwards)",
+        help="keep the snapshot here (default: xreg-snapshot/ beside the first report file, "
+        "else reports/xreg-snapshot/)",
     )
     add_subject_arguments(live)
     add_account_arguments(parser)
@@ -91,7 +92,6 @@ def _check_file(args: argparse.Namespace, plan_path: Path) -> int:
 def _run_live(args: argparse.Namespace) -> int:
     """Snapshot both accounts read-only, then check the snapshot exactly as a file."""
     import sys
-    import tempfile
 
     from checker.aws.snapshot import snapshot_to_dir
 
@@ -99,10 +99,14 @@ def _run_live(args: argparse.Namespace) -> int:
         raise InputError("--live", "$", "needs --request REQUEST or a PLAN to refresh")
     if args.request and args.plan:
         raise InputError("--live", "$", "give --request or a PLAN, not both")
-    if args.snapshot_dir:
-        plan_path = snapshot_to_dir(snapshot_options(args, Path(args.snapshot_dir)))
-        print(f"xreg: snapshot kept in {plan_path.parent}", file=sys.stderr)
-        return _check_file(args, plan_path)
-    with tempfile.TemporaryDirectory(prefix="xreg-live-") as folder:
-        plan_path = snapshot_to_dir(snapshot_options(args, Path(folder)))
-        return _check_file(args, plan_path)
+    # Every location of the reports names a file of the snapshot: it stays where they are.
+    folder = Path(args.snapshot_dir) if args.snapshot_dir else default_snapshot_dir(args)
+    plan_path = snapshot_to_dir(snapshot_options(args, folder))
+    print(f"xreg: snapshot kept in {plan_path.parent}", file=sys.stderr)
+    return _check_file(args, plan_path)
+
+
+def default_snapshot_dir(args: argparse.Namespace) -> Path:
+    """``xreg-snapshot/`` beside the first report file (default ``reports/``)."""
+    files = [target for target in args.output or [] if target != "-"]
+    return (Path(files[0]).parent if files else Path("reports")) / "xreg-snapshot"

@@ -1,32 +1,47 @@
-"""``xreg merge``: join the JSON reports of audit shards into one report."""
+"""``xreg merge``: join the JSON reports of audit shards into one report, in any of the
+check's formats."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
+
+from checker.commands.outputs import (
+    add_output_arguments,
+    exit_status,
+    requested_formats,
+    write_outputs,
+)
 
 
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "merge",
         help="join the JSON reports of audit shards (xreg audit --shard I/N)",
-        description="Join audit shard reports into one JSON report; a missing shard fails it.",
+        description="Join audit shard reports into one report; a missing shard fails it.",
     )
     parser.add_argument("reports", nargs="+", metavar="REPORT", help="shard reports (JSON)")
-    parser.add_argument("-o", "--output", required=True, metavar="FILE", help="merged report")
+    add_output_arguments(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from checker.aws.audit_merge import merge_reports
-    from checker.commands.audit import read_report
-    from checker.commands.outputs import write_text_output
+    from checker.aws.audit_report import report_from_dict
+    from checker.commands.audit import print_audit_console, read_report
+    from checker.records import replace
+    from checker.report.outcome import finding_fails
 
+    requested_formats(args)  # refuse an unknown format before doing any work
+    if args.format is None and args.output:
+        args.format = ["json"]  # ``merge A B -o merged.json``: the JSON, as before
     merged = merge_reports([(path, read_report(path)) for path in args.reports])
-    text = json.dumps(merged, indent=2, ensure_ascii=False) + "\n"
-    write_text_output(text, args.output, make_parents=False)
     for count, indices in merged.get("shards_missing", {}).items():
         print(f"xreg: shards missing of {count}: {indices}", file=sys.stderr)
-    return 0 if merged["verdict"] == "pass" else 1
+    report = report_from_dict(merged)
+    fail_on = args.fail_on or "error"
+    if fail_on != "never" and any(finding_fails(finding, fail_on) for finding in report.findings):
+        report = replace(report, verdict="fail")
+    write_outputs(report, args, print_audit_console)
+    return exit_status(report, fail_on)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from checker.aws.session import AccountAccess
-    from checker.aws.snapshot import SnapshotOptions
+    from checker.aws.snapshot import SnapshotOptions, SnapshotResult
 
 
 def add_account_arguments(parser: argparse.ArgumentParser, *, training_many: bool = False) -> None:
@@ -29,6 +31,15 @@ def add_account_arguments(parser: argparse.ArgumentParser, *, training_many: boo
             metavar="PROFILE",
             help="profile of an account that owns images, artifacts or keys (repeatable)",
         )
+        group.add_argument(
+            "--training-role-arn",
+            action="append",
+            default=[],
+            metavar="ARN",
+            help="a role to assume (with the environment's credentials) in an account that "
+            "owns images, artifacts or keys (repeatable)",
+        )
+        group.add_argument("--training-external-id", metavar="ID", help="external id for them")
     else:
         group.add_argument("--training-profile", metavar="PROFILE", help="training account profile")
         group.add_argument("--training-role-arn", metavar="ARN", help="role to assume there")
@@ -65,10 +76,12 @@ def account_access(
     and ``--SIDE-role-arn`` and ``--SIDE-external-id`` where the command has them."""
     from checker.aws.session import AccountAccess
 
+    role_arn = getattr(args, f"{side}_role_arn", None)
     return AccountAccess(
         label=f"--{side}-profile",
         profile=profile if profile is not None else getattr(args, f"{side}_profile"),
-        role_arn=getattr(args, f"{side}_role_arn", None),
+        # audit's repeatable --training-role-arn gives one account each, not this one's role
+        role_arn=role_arn if isinstance(role_arn, str) else None,
         external_id=getattr(args, f"{side}_external_id", None),
         session_name=args.session_name,
         region=args.region,
@@ -134,9 +147,39 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    from checker.aws.snapshot import snapshot_to_dir
+def print_summary(result: SnapshotResult, file: IO[str]) -> None:
+    """What was written, what could not be read (it stays unknown in the plan), and what
+    the request names that does not exist."""
+    print(f"xreg: wrote {result.plan}", file=file)
+    if result.unreadable:
+        count = len(result.unreadable)
+        print(f"xreg: could not read {count}, unknown in the plan:", file=file)
+        for resource, what, reason in result.unreadable:
+            print(f"  {resource} ({what}): {reason}", file=file)
+    if result.missing:
+        print(f"xreg: {len(result.missing)} named by the request do not exist:", file=file)
+        for resource, reason in result.missing:
+            print(f"  {resource}: {reason}", file=file)
 
-    path = snapshot_to_dir(snapshot_options(args, Path(args.output)))
-    print(f"xreg: wrote {path}", file=sys.stderr)
-    return 0
+
+def run(args: argparse.Namespace) -> int:
+    """Exit 0 when everything was read, 1 when the plan was written but some reads failed
+    (listed, and unknown in the plan), 2 on bad input or credentials."""
+    from checker.aws.snapshot import take_snapshot
+
+    with reading_status(sys.stderr):
+        result = take_snapshot(snapshot_options(args, Path(args.output)))
+    print_summary(result, sys.stderr)
+    return 1 if result.unreadable else 0
+
+
+@contextmanager
+def reading_status(file: IO[str]) -> Iterator[None]:
+    """A spinner while both accounts are read, on a terminal only."""
+    if not file.isatty():
+        yield
+        return
+    from rich.console import Console
+
+    with Console(file=file).status("reading the training and registry accounts (read-only)…"):
+        yield

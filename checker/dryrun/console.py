@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import IO, Any
 
 from checker.dryrun.trace import PROBE_PASSES
+from checker.dryrun.tracing import CALL_NOTE, IDENTITY_NOTE
 from checker.report.console import short_arn
 from checker.report.lines import Line, line, wrap
 from checker.report.model import Fix, Report, RequirementResult
@@ -110,35 +111,65 @@ def _add_fix(view: _View, fix: Fix) -> None:
     view.detail(fix.command, "yellow")
 
 
+def _numbers(steps: Sequence[Mapping[str, Any]]) -> str:
+    numbers = [str(step["step"]) for step in steps]
+    return f"step{'s' if len(numbers) > 1 else ''} {', '.join(numbers)}"
+
+
+def _unchecked_notes(view: _View, steps: Sequence[Mapping[str, Any]]) -> None:
+    """Say what nobody checked, each kind with its own reason: an identity side the plan
+    does not give (``--strict`` stops there), or a call xreg decided and did not send."""
+    identity = [s for s in steps if any(n.startswith(IDENTITY_NOTE) for n in s.get("notes", []))]
+    unsent = [s for s in steps if any(n.startswith(CALL_NOTE) for n in s.get("notes", []))]
+    if identity:
+        text = (
+            f"{_numbers(identity)} rest on identity policies the plan does not give (see the "
+            "notes); --strict stops at such a step"
+        )
+        view.add(text, 2)
+    if unsent:
+        actions = ", ".join(dict.fromkeys(str(s["action"]) for s in unsent))
+        text = (
+            f"{_numbers(unsent)} ({actions}) xreg decided itself with its evaluator and did not "
+            "send: moto cannot emulate them (see the notes)"
+        )
+        view.add(text, 2)
+
+
+def _failure(step: Mapping[str, Any]) -> str:
+    return (
+        f"step {step['step']}: {step['action']} by {short_arn(step['principal'])} is "
+        f"{step['status'].replace('_', ' ')}"
+    )
+
+
 def _add_ending(view: _View, trace: Mapping[str, Any], steps: Sequence[Mapping[str, Any]]) -> None:
     arn = trace.get("model_package_arn")
     view.add()
     if trace["outcome"] == "succeeded":
         view.add(f"DRY-RUN SUCCEEDED  {arn}", 0, "bold green")
-        unchecked = [str(s["step"]) for s in steps if "not checked" in s["checked_by"]]
-        if unchecked:
-            text = (
-                f"step{'s' if len(unchecked) > 1 else ''} {', '.join(unchecked)} rest on "
-                "something nobody checked (see the notes); --strict stops at a step whose "
-                "identity policies the plan does not give"
-            )
-            view.add(text, 2)
+        _unchecked_notes(view, [s for s in steps if "not checked" in s["checked_by"]])
     else:
-        stopped = next((s for s in steps if s["step"] == trace.get("stopped_at")), None)
+        numbers = trace.get("failed_steps") or [trace.get("stopped_at")]
+        failed = [s for s in steps if s["step"] in numbers]
         what = "DRY-RUN FAILED"
-        if stopped is not None:
-            what += (
-                f" at step {stopped['step']}: {stopped['action']} by "
-                f"{short_arn(stopped['principal'])} is {stopped['status'].replace('_', ' ')}"
-            )
+        if failed:
+            what += f" at {_failure(failed[0])}"
         view.add(what, 0, "bold red")
+        if len(failed) > 1:
+            view.add(f"{len(failed)} steps failed, each on its own:", 2, "red")
+            for step in failed:
+                view.add(f"{_failure(step)} on {step['target']}", 4, "red")
+        skipped = [s for s in steps if s["status"] == "not_reached"]
+        if skipped:
+            view.add(f"{_numbers(skipped)} not reached: they need a step that failed", 2)
         if arn:
             view.add(f"the registration itself went through: {arn}", 2)
         hint = "xreg dry-run --with-fixes replays with xreg's fixes applied"
         view.add(hint, 2, "dim")
-    failed = [p for p in trace.get("probes", []) if p["status"] not in PROBE_PASSES]
-    if failed:
-        text = f"LIVE PROBES FAILED: {len(failed)} of {len(trace['probes'])} did not succeed"
+    failed_probes = [p for p in trace.get("probes", []) if p["status"] not in PROBE_PASSES]
+    if failed_probes:
+        text = f"LIVE PROBES FAILED: {len(failed_probes)} of {len(trace['probes'])} did not succeed"
         view.add(text, 0, "bold red")
 
 

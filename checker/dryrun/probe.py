@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from checker.aws.arns import region_of
-from checker.aws.boto import BotoCoreError, ClientError, error_details
+from checker.aws.boto import BotoCoreError, ClientError, ResponseParserError, error_details
 from checker.aws.ecr import image_id, no_image_reason
+from checker.aws.error_text import parser_message
 from checker.aws.readonly import READ_OPERATIONS, guard_client
 from checker.aws.session import AccountAccess, AwsAccount
 from checker.matrix.expand import account_of
@@ -72,7 +73,7 @@ def _failure(error: Exception) -> tuple[str, str]:
         code, message = error_details(error)
         status = "denied" if "AccessDenied" in code or code == "403" else "failed"
         return status, f"{code}: {message}"
-    return "failed", str(error)
+    return "failed", parser_message(str(error))
 
 
 class ProbeFailed(Exception):
@@ -82,7 +83,7 @@ class ProbeFailed(Exception):
 def _probe(call: str, principal: str, target: str, action: Any) -> dict[str, Any]:
     try:
         detail = action()
-    except (ClientError, BotoCoreError) as error:
+    except (ClientError, BotoCoreError, ResponseParserError) as error:
         status, text = _failure(error)
         return _result(call, principal, target, status, text)
     except ProbeFailed as failure:

@@ -2,9 +2,11 @@
 consumer, the reads a deployment makes, each through the gate, in the order they happen.
 
 A consumer's deployment pulls every image (an ECR token, the manifest, each blob's download
-URL) and reads every artifact (the object, and the decrypt of its data key). The first step
-that fails stops the replay, as the failing call would stop a real deployment; the steps
-after it are listed as not reached.
+URL) and reads every artifact (the object, and the decrypt of its data key). A step that
+fails stops the steps that need it (a manifest needs the token, a layer's URL the manifest,
+a decrypt its object), which are listed as not reached; every other step still runs, so one
+replay shows every gap. The deployment reads act on the images and artifacts the request
+names, so they do not need the registration to have gone through.
 """
 
 from __future__ import annotations
@@ -90,7 +92,12 @@ class Replay:
             return f"a registry token for {endpoint}"
 
         return PlannedStep(
-            "ecr.get_authorization_token", consumer, "ecr:GetAuthorizationToken", "*", run
+            "ecr.get_authorization_token",
+            consumer,
+            "ecr:GetAuthorizationToken",
+            "*",
+            run,
+            key=f"token {consumer} {region}",
         )
 
     def _manifest(self, consumer: str, image: SandboxImage) -> PlannedStep:
@@ -109,7 +116,13 @@ class Replay:
             return f"the manifest of {image.uri} ({len(layers)} layer{plural})"
 
         return PlannedStep(
-            "ecr.batch_get_image", consumer, "ecr:BatchGetImage", image.repository_arn, run
+            "ecr.batch_get_image",
+            consumer,
+            "ecr:BatchGetImage",
+            image.repository_arn,
+            run,
+            key=f"manifest {consumer} {image.uri}",
+            needs=(f"token {consumer} {image.region}",),
         )
 
     def _blob(self, consumer: str, image: SandboxImage, blob: str) -> PlannedStep:
@@ -125,6 +138,7 @@ class Replay:
             "ecr:GetDownloadUrlForLayer",
             image.repository_arn,
             run,
+            needs=(f"manifest {consumer} {image.uri}",),
         )
 
     def _object(self, consumer: str, artifact: SandboxArtifact) -> PlannedStep:
@@ -141,7 +155,9 @@ class Replay:
             detail = f", {encryption}" + (f" with {key}" if key else "") if encryption else ""
             return f"{size} bytes of {artifact.uri}{detail}"
 
-        return PlannedStep("s3.get_object", consumer, "s3:GetObject", arn, run)
+        return PlannedStep(
+            "s3.get_object", consumer, "s3:GetObject", arn, run, key=f"object {consumer} {arn}"
+        )
 
     def _decrypt(self, consumer: str, artifact: SandboxArtifact) -> PlannedStep:
         key_id = artifact.sandbox_key or artifact.key_row
@@ -153,19 +169,30 @@ class Replay:
             self.client("kms", consumer, region).decrypt(CiphertextBlob=blob, KeyId=key_id)
             return f"the data key of {artifact.uri}"
 
-        return PlannedStep("kms.decrypt", consumer, "kms:Decrypt", artifact.key_row, run)
+        arn = f"arn:{self.plan.partition}:s3:::{artifact.bucket}/{artifact.key}"
+        return PlannedStep(
+            "kms.decrypt",
+            consumer,
+            "kms:Decrypt",
+            artifact.key_row,
+            run,
+            needs=(f"object {consumer} {arn}",),
+        )
 
     # -- running it -------------------------------------------------------------------------
     def run(self) -> list[TraceStep]:
         trace: list[TraceStep] = []
-        stopped = False
+        # What did not succeed, by key: the step itself, or the first failure it waited on.
+        blocked: dict[str, TraceStep] = {}
         for number, step in enumerate(self.planned_steps(), start=1):
-            if stopped:
-                trace.append(not_reached(number, step))
-                continue
-            traced = self._run_step(number, step)
+            blocker = next((blocked[key] for key in step.needs if key in blocked), None)
+            if blocker is not None:
+                traced = not_reached(number, step, blocker)
+            else:
+                traced = self._run_step(number, step)
             trace.append(traced)
-            stopped = traced.status is not StepStatus.SUCCEEDED
+            if step.key and traced.status is not StepStatus.SUCCEEDED:
+                blocked[step.key] = blocker or traced
         return trace
 
     def _run_step(self, number: int, step: PlannedStep) -> TraceStep:

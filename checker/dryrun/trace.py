@@ -123,6 +123,11 @@ class Trace:
         return next((step for step in self.steps if step.status in _STEP_TO_OUTCOME), None)
 
     @property
+    def failed_steps(self) -> tuple[TraceStep, ...]:
+        """Every step that failed (the replay goes on past those that others do not need)."""
+        return tuple(step for step in self.steps if step.status in _STEP_TO_OUTCOME)
+
+    @property
     def probes_passed(self) -> bool:
         return all(probe.get("status") in PROBE_PASSES for probe in self.probes)
 
@@ -133,6 +138,7 @@ class Trace:
             "emulator": self.emulator,
             "model_package_arn": self.model_package_arn,
             "stopped_at": stopped.number if stopped else None,
+            "failed_steps": [step.number for step in self.failed_steps],
             "steps": [step.to_dict() for step in self.steps],
             "sandbox": list(self.sandbox_notes),
         }

@@ -11,6 +11,10 @@ from checker.dryrun.trace import CheckedBy, StepStatus, TraceStep
 from checker.policy.decision import Decision
 from checker.records import record, replace
 
+# How the notes of what nobody checked begin, by kind (the console groups them so).
+IDENTITY_NOTE = "the identity policies of"
+CALL_NOTE = "the call itself:"
+
 
 class StepFailed(Exception):
     """The emulated service answered, but not with what the step needs (e.g. no image)."""
@@ -23,6 +27,10 @@ class PlannedStep:
     action: str
     target: str  # as known before the call; the gate's record replaces it once run
     run: Callable[[], str]
+    # ``key`` names the step for the steps that need it (``needs``): a step runs only when
+    # every step it needs succeeded (a layer's URL needs the manifest that lists the layer).
+    key: str = ""
+    needs: tuple[str, ...] = ()
 
 
 def undecidable(number: int, step: PlannedStep, reason: str) -> TraceStep:
@@ -55,7 +63,8 @@ def refused_by_botocore(number: int, step: PlannedStep, message: str) -> TraceSt
     )
 
 
-def not_reached(number: int, step: PlannedStep) -> TraceStep:
+def not_reached(number: int, step: PlannedStep, blocker: TraceStep) -> TraceStep:
+    """``step`` not run: it needs what ``blocker`` (an earlier step) did not get."""
     return TraceStep(
         number,
         step.call,
@@ -64,7 +73,10 @@ def not_reached(number: int, step: PlannedStep) -> TraceStep:
         step.target,
         StepStatus.NOT_REACHED,
         (CheckedBy.NOT_CHECKED,),
-        because="not reached: an earlier step stopped the replay",
+        because=(
+            f"not reached: it needs step {blocker.number} ({blocker.call}), "
+            f"which is {blocker.status.value.replace('_', ' ')}"
+        ),
     )
 
 
@@ -75,7 +87,7 @@ def _checked_by(record: GateRecord | None, status: StepStatus) -> tuple[list[Che
     decision = record.authorization.decision if record and record.authorization else None
     if status is StepStatus.UNKNOWN or decision is None:
         return ([CheckedBy.XREG] if record and record.invalid else [CheckedBy.NOT_CHECKED]), notes
-    unchecked_identity = f"the identity policies of {record.principal if record else '?'} " + (
+    unchecked_identity = f"{IDENTITY_NOTE} {record.principal if record else '?'} " + (
         "(the plan gives none)"
     )
     if decision.decision is Decision.UNVERIFIED:
@@ -100,11 +112,8 @@ def _checked_by(record: GateRecord | None, status: StepStatus) -> tuple[list[Che
 def _not_emulated_note(action: str) -> str:
     service, operation = action.split(":", 1)
     if (service, operation) in NOT_EMULATED:
-        return f"the call itself: moto does not implement {operation}, so xreg did not send it"
-    return (
-        f"the call itself: the sandbox holds nothing for {action} to act on, so xreg did not "
-        "send it"
-    )
+        return f"{CALL_NOTE} moto does not implement {operation}, so xreg did not send it"
+    return f"{CALL_NOTE} the sandbox holds nothing for {action} to act on, so xreg did not send it"
 
 
 def traced(

@@ -32,11 +32,12 @@ def test_snapshot_then_refresh_from_the_plan(server: MotoServer, tmp_path: Path)
     request.write_text(json.dumps(seed.request), encoding="utf-8")
     consumer = f"arn:aws:iam::{REGISTRY}:role/Deploy"
     out = tmp_path / "snap"
+    # The consumer's role cannot be read: the plan is written, and the exit status says so.
     assert (
         main(
             snapshot_args(server, "--request", str(request), "--consumer", consumer, "-o", str(out))
         )
-        == 0
+        == 1
     )
     first = (out / "plan.yaml").read_text(encoding="utf-8")
     plan = yaml.safe_load(first)
@@ -45,7 +46,7 @@ def test_snapshot_then_refresh_from_the_plan(server: MotoServer, tmp_path: Path)
     reasons = {e["resource"]: e["reason"] for e in plan["x-snapshot"]["unreadable"]}
     assert "no such entity" in reasons[consumer]
     # Refresh: the request side (principals) comes from the plan itself.
-    assert main(snapshot_args(server, "--plan", str(out / "plan.yaml"), "-o", str(out))) == 0
+    assert main(snapshot_args(server, "--plan", str(out / "plan.yaml"), "-o", str(out))) == 1
     assert (out / "plan.yaml").read_text(encoding="utf-8") == first
 
 
