@@ -82,6 +82,13 @@ def decide_requirements(
         decision = decide(question.access, strict=options.strict)
         decision, missing_notes = unknown_when_missing(decision, question.missing)
         notes = question.notes + missing_notes
+        if plan.source_facts is not None:
+            from checker.sources.effects import with_source_facts
+
+            decision, source_notes = with_source_facts(
+                plan, plan.source_facts, requirement, question.access, decision
+            )
+            notes += source_notes
         decided.append(Decided(requirement, question.access, decision, notes))
     return index, decided, references
 
@@ -103,6 +110,10 @@ def check_plan(plan: Plan, options: CheckOptions | None = None) -> Report:
     ]
     if options.lint and options.extra_findings is not None:
         findings.extend(options.extra_findings(plan, index))
+    if plan.source_facts is not None:
+        from checker.sources.effects import source_findings
+
+        findings.extend(source_findings(plan, plan.source_facts))
     if options.postprocess_findings is not None:
         findings = options.postprocess_findings(findings)
     findings.sort(key=_finding_order)

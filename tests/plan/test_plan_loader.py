@@ -292,7 +292,7 @@ def test_unknown_top_level_key(in_tmp: Path) -> None:
     assert refused(in_tmp, change) == (
         "plan.yaml: regoin: unknown field; known fields: version, partition, region, accounts, "
         "organization_id, principals, context, registration, training_job, resources, "
-        "identities, service_control_policies, resource_control_policies "
+        "identities, service_control_policies, resource_control_policies, sources "
         "(or a key starting with x-)"
     )
 
