@@ -115,10 +115,10 @@ class _Walk:
                     return {name: parts}
                 return {name: text}
             return {name: self.container(node, inner, depth + 1)}
-        if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node, path)
         if not tag.startswith(_TAG) and tag != "!":
             raise self.refuse(node, path, f"the YAML tag {tag} is not a CloudFormation function")
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, path)
         return self.container(node, path, depth)
 
     def container(self, node: yaml.Node, path: FieldPath, depth: int) -> Any:
