@@ -55,9 +55,11 @@ def with_source_facts(
     sides: set[str] = set()
     unresolved_evidence: set[tuple[str, str | None]] = set()
     only_allows = True
+    stand_in = False  # a policy whose statements are unknown: its stand-in decided nothing
     for side, policy in _policies(question):
         for statement in facts.unresolved.get(policy.source, ()):
             reasons.append(statement.reason)
+            stand_in = stand_in or statement.statement is None
             sides.add(side)
             unresolved_evidence.add((policy.source, _label(policy, statement)))
             only_allows = only_allows and statement.effect == "Allow"
@@ -84,7 +86,7 @@ def with_source_facts(
         replace(
             decision,
             decision=Decision.UNKNOWN,
-            because=f"{because} (without it: {decision.because})",
+            because=because if stand_in else f"{because} (without it: {decision.because})",
             resource_policy=unknown if "resource" in sides else decision.resource_policy,
             identity_policy=unknown if "identity" in sides else decision.identity_policy,
             organization=unknown if "organization" in sides else decision.organization,

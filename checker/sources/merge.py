@@ -64,6 +64,10 @@ def _reader(kind: str) -> Callable[[SourceEntry], SourceData]:
         from checker.sources.cloudformation import read_cloudformation
 
         return read_cloudformation
+    if kind == "terraform_plan":
+        from checker.sources.terraform import read_terraform_plan
+
+        return read_terraform_plan
     raise NotImplementedError(kind)
 
 
