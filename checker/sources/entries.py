@@ -33,6 +33,7 @@ class SourceEntry:
     folder: Path
     partition: str
     region: str  # the entry's region, else the plan's
+    training_account: str = ""  # the plan's training account
     extra_parameters: Mapping[str, str] = record_field(
         default_factory=dict
     )  # from the command line
@@ -51,6 +52,7 @@ def check_entry(
     partition: str,
     region: str,
     extra_parameters: Mapping[str, str],
+    training_account: str = "",
 ) -> SourceEntry:
     kinds = [kind for kind in KINDS if kind in item]
     if len(kinds) != 1:
@@ -95,6 +97,7 @@ def check_entry(
         partition=partition,
         region=item.get("region", region),
         extra_parameters=extra_parameters,
+        training_account=training_account,
     )
 
 

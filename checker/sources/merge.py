@@ -68,7 +68,13 @@ def _reader(kind: str) -> Callable[[SourceEntry], SourceData]:
         from checker.sources.terraform import read_terraform_plan
 
         return read_terraform_plan
-    raise NotImplementedError(kind)
+    if kind == "cdk":
+        from checker.sources.cdk import read_cdk
+
+        return read_cdk
+    from checker.sources.pipeline import read_pipeline
+
+    return read_pipeline
 
 
 def apply_sources(
@@ -91,6 +97,7 @@ def apply_sources(
             partition=partition,
             region=data["region"],
             extra_parameters=extra_parameters or {},
+            training_account=data["accounts"]["training"],
         )
         readings.append((entry, _reader(entry.kind)(entry)))
     return _Merger(data, positions, plan_source, readings).merge()
