@@ -42,6 +42,13 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--no-lint", action="store_true", help="decide accesses only, no lint")
     parser.add_argument(
+        "--pipeline-parameter",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a value for a parameter of the plan's sagemaker_pipeline source (repeatable)",
+    )
+    parser.add_argument(
         "--baseline",
         metavar="FILE",
         help="suppress the findings listed in FILE (default: the configuration's baseline)",
@@ -78,7 +85,7 @@ def _check_file(args: argparse.Namespace, plan_path: Path) -> int:
     from checker.records import replace
     from checker.report.console import print_console
 
-    plan = load_plan(plan_path)
+    plan = load_plan(plan_path, pipeline_parameters=_pipeline_parameters(args))
     config = load_config(plan_path, args.fail_on)
     if args.baseline:
         config = replace(config, baseline=Path(args.baseline))
@@ -86,6 +93,16 @@ def _check_file(args: argparse.Namespace, plan_path: Path) -> int:
     report = check_plan(plan, options)
     write_outputs(report, args, print_console)
     return exit_status(report, config.fail_on)
+
+
+def _pipeline_parameters(args: argparse.Namespace) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for text in getattr(args, "pipeline_parameter", None) or []:
+        name, equals, value = text.partition("=")
+        if not equals or not name.strip():
+            raise InputError("--pipeline-parameter", "$", f"{text!r}: expected NAME=VALUE")
+        values[name.strip()] = value
+    return values
 
 
 def _run_live(args: argparse.Namespace) -> int:

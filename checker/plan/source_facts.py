@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from checker.errors import parse_field_path
+
 from checker.records import field, record
 
 
@@ -55,6 +57,15 @@ class FieldOrigin:
     line: int | None
     column: int | None
     where: str  # the property path, Terraform address or pipeline step
+    # positions inside the field (relative field path → line, column in ``file``)
+    positions: Mapping[tuple[str | int, ...], tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, relative: tuple[str | int, ...]) -> tuple[int, int] | None:
+        for end in range(len(relative), -1, -1):
+            found = self.positions.get(relative[:end])
+            if found is not None:
+                return found
+        return (self.line, self.column or 1) if self.line is not None else None
 
 
 @record
@@ -65,13 +76,15 @@ class SourceFacts:
     # plan field text (``registration``, ``resources.s3_buckets[2]``) → its origin
     origins: Mapping[str, FieldOrigin] = field(default_factory=dict)
 
-    def origin_of(self, field_text: str) -> FieldOrigin | None:
-        """The origin of a plan field or of its nearest ancestor that has one."""
+    def origin_of(self, field_text: str) -> tuple[FieldOrigin, tuple[str | int, ...]] | None:
+        """The origin of a plan field or of its nearest ancestor that has one, and the
+        field's path relative to that ancestor."""
         text = field_text
         while text:
             origin = self.origins.get(text)
             if origin is not None:
-                return origin
+                depth = len(parse_field_path(text))
+                return origin, parse_field_path(field_text)[depth:]
             cut = max(text.rfind("."), text.rfind("["))
             if cut <= 0:
                 return None

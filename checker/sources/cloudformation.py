@@ -484,7 +484,21 @@ class _TemplateReader:
             if key in _REQUEST_FIELDS
         }
         self.data.registration = request
-        self.data.located["registration"] = self.located(at)
+        inside: FieldPath = (*at, "Properties")
+        depth = len(inside)
+        located = self.located(at)
+        self.data.located["registration"] = Located(
+            located.source,
+            located.file,
+            located.line,
+            located.column,
+            located.where,
+            {
+                path[depth:]: place
+                for path, place in self.positions.items()
+                if path[:depth] == inside
+            },
+        )
 
     # --- identities -------------------------------------------------------------------------
 

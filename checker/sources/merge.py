@@ -347,4 +347,5 @@ def _origin(located: Located) -> FieldOrigin:
         line=located.line,
         column=located.column,
         where=located.where,
+        positions=located.positions,
     )

@@ -35,6 +35,7 @@ class Located:
     line: int | None
     column: int | None
     where: str  # property path, Terraform address or pipeline step
+    positions: Positions = field(default_factory=dict)  # inside it, for a request's fields
 
     def text(self) -> str:
         if self.line is None:

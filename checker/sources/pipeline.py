@@ -180,12 +180,14 @@ class _PipelineReader:
         request = self.resolve(arguments, at)
         data.registration = request
         position = nearest_position(("Steps", index), self.positions)
+        depth = len(at)
         data.located["registration"] = Located(
             self.label,
             self.entry.path,
             position[0] if position else None,
             position[1] if position else None,
             f"step {step['Name']}",
+            {path[depth:]: place for path, place in self.positions.items() if path[:depth] == at},
         )
         data.training_job = self.training_job(arguments, at, data)
         return data
