@@ -124,12 +124,18 @@ def check_plan(plan: Plan, options: CheckOptions | None = None) -> Report:
         findings=tuple(findings),
         summary=summarize(rows, findings),
         tool_version=__version__,
-        extra=_extra(planner.all_fixes, options),
+        extra=_extra(planner.all_fixes, options, plan),
     )
 
 
-def _extra(fixes: list[Fix], options: CheckOptions) -> dict[str, Any]:
+def _extra(fixes: list[Fix], options: CheckOptions, plan: Plan | None = None) -> dict[str, Any]:
     extra: dict[str, Any] = {"fixes": fixes, "fail_on": options.fail_on}
+    if plan is not None and plan.source_facts is not None:
+        from checker.sources.fixes import source_fixes
+
+        in_sources = source_fixes(plan.source_facts, fixes)
+        if in_sources:
+            extra["source_fixes"] = in_sources
     if options.lint and options.rules_checked:
         extra["rules_checked"] = list(options.rules_checked)
     return extra

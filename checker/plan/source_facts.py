@@ -69,12 +69,26 @@ class FieldOrigin:
 
 
 @record
+class PolicyOrigin:
+    """Where a policy a source gave is written, and in which form (for fixes)."""
+
+    source: str
+    file: Path
+    property: str  # Resources.Key.Properties.KeyPolicy, a Terraform address + attribute
+    form: str  # json | yaml | terraform
+    line: int | None = None
+    column: int | None = None
+
+
+@record
 class SourceFacts:
     unresolved: Mapping[str, tuple[UnresolvedStatement, ...]] = field(default_factory=dict)
     resources: tuple[ResourceFact, ...] = ()
     notes: tuple[SourceNote, ...] = ()
     # plan field text (``registration``, ``resources.s3_buckets[2]``) → its origin
     origins: Mapping[str, FieldOrigin] = field(default_factory=dict)
+    # plan field text of a policy (``resources.s3_buckets[1].policy``) → where it is written
+    policies: Mapping[str, PolicyOrigin] = field(default_factory=dict)
 
     def origin_of(self, field_text: str) -> tuple[FieldOrigin, tuple[str | int, ...]] | None:
         """The origin of a plan field or of its nearest ancestor that has one, and the

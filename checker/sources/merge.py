@@ -16,6 +16,7 @@ from checker.errors import InputError, field_path
 from checker.plan.model import FieldPath, Positions, nearest_position
 from checker.plan.source_facts import (
     FieldOrigin,
+    PolicyOrigin,
     ResourceFact,
     SourceFacts,
     SourceNote,
@@ -118,6 +119,7 @@ class _Merger:
         self.policies: dict[FieldPath, SourcePolicy] = {}
         self.origins: dict[FieldPath, Located] = {}
         self.field_origins: dict[str, FieldOrigin] = {}
+        self.policy_origins: dict[str, PolicyOrigin] = {}
         self.unresolved: dict[str, tuple[UnresolvedStatement, ...]] = {}
         self.notes: list[SourceNote] = []
         self.facts: list[ResourceFact] = []
@@ -160,6 +162,7 @@ class _Merger:
             resources=tuple(self.facts),
             notes=tuple(self.notes),
             origins=self.field_origins,
+            policies=self.policy_origins,
         )
         return Merged(merged, self.policies, self.origins, facts)
 
@@ -228,6 +231,15 @@ class _Merger:
         document = policy.document
         found = list(symbolic_paths(document))
         if not found:
+            position = policy.positions.get(())
+            self.policy_origins[field_path(at)] = PolicyOrigin(
+                source=policy.label.partition("#")[0],
+                file=policy.file,
+                property=policy.property,
+                form=policy.form,
+                line=position[0] if position else None,
+                column=position[1] if position else None,
+            )
             return document
         unresolved: list[UnresolvedStatement] = []
         statements = document.get("Statement") if isinstance(document, dict) else None

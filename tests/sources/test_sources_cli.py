@@ -101,3 +101,19 @@ def test_a_malformed_source_is_one_line_exit_2(
     assert "Traceback" not in result.stderr
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith(f"xreg: error: {message}"), line
+
+
+def test_a_fix_gives_the_property_value_in_the_templates_form(tmp_path: Path) -> None:
+    import yaml
+
+    out = tmp_path / "report.json"
+    run_xreg("check", "fixtures/cfn-training-yaml/plan.yaml", "-f", "json", "-o", str(out))
+    report = json.loads(out.read_text())
+    (in_source,) = report["source_fixes"]
+    fix = next(item for item in report["fixes"] if item["id"] == in_source["fix"])
+    assert in_source["file"] == "fixtures/cfn-training-yaml/infra/training.template.yaml"
+    assert in_source["property"] == "Resources.ArtifactBucketPolicy.Properties.PolicyDocument"
+    assert in_source["form"] == "yaml"
+    assert yaml.safe_load(in_source["value"]) == {"PolicyDocument": fix["policy"]}
+    template = (FIXTURES / "cfn-training-yaml/infra/training.template.yaml").read_text()
+    assert template.splitlines()[in_source["line"] - 1].strip().startswith("Version:")

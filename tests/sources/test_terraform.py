@@ -316,3 +316,22 @@ def test_malformed_plans_are_one_line(tmp_path: Path, document: Any, message: st
     with pytest.raises(InputError) as error:
         load_plan(plan)
     assert str(error.value).startswith(message)
+
+
+def test_a_fix_of_a_terraform_policy_is_jsonencode_ready(tmp_path: Path) -> None:
+    from checker.engine import CheckOptions, check_plan
+
+    resources = _group("")
+    narrow = json.loads(resources[1]["values"]["resource_policy"])
+    narrow["Statement"][0]["Action"] = "sagemaker:DescribeModelPackageGroup"
+    resources[1]["values"]["resource_policy"] = json.dumps(narrow)
+    report = check_plan(
+        load_plan(_plan(tmp_path, _tfplan(resources), account=REGISTRY)), CheckOptions(lint=False)
+    )
+    (in_source,) = report.extra["source_fixes"]
+    assert in_source["form"] == "terraform"
+    assert in_source["property"] == "aws_sagemaker_model_package_group_policy.this.resource_policy"
+    value = in_source["value"]
+    assert value.startswith("resource_policy = jsonencode(") and value.endswith(")\n")
+    fix = next(item for item in report.extra["fixes"] if item.id == in_source["fix"])
+    assert json.loads(value.removeprefix("resource_policy = jsonencode(")[:-2]) == fix.policy
