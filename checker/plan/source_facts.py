@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from checker.errors import parse_field_path
-
 from checker.records import field, record
 
 

@@ -182,7 +182,8 @@ def test_yaml_short_forms_are_read_as_long_forms() -> None:
         "    Type: AWS::S3::Bucket\n"
         "    Properties:\n"
         "      BucketName: !Sub '${AWS::AccountId}-x'\n"
-        "      Tags: [!GetAtt B.Arn, !Join ['', [a, !Ref C]], !If [D, !ImportValue E, !Select [0, [f]]]]\n"
+        "      Tags: [!GetAtt B.Arn, !Join ['', [a, !Ref"
+        " C]], !If [D, !ImportValue E, !Select [0, [f]]]]\n"
     )
     data, positions = parse_template_yaml(text, source="t.yaml")
     properties = data["Resources"]["A"]["Properties"]

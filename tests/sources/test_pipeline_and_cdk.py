@@ -136,7 +136,8 @@ def test_step_selects_among_several(tmp_path: Path, monkeypatch: pytest.MonkeyPa
                     }
                 ]
             },
-            "pipeline.json: Steps[0].Arguments.ModelPackageGroupName: Get Parameters.Nope: the pipeline has no such parameter",
+            "pipeline.json: Steps[0].Arguments.ModelPackageGroupName:"
+            " Get Parameters.Nope: the pipeline has no such parameter",
         ),
     ],
 )

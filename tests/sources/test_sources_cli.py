@@ -76,8 +76,10 @@ def test_pipeline_parameters_on_the_command_line(tmp_path: Path) -> None:
         ("t.yaml", "Resources:\n  A: !Ref\n    - [\n", "t.yaml: $: malformed YAML"),
         (
             "t.yaml",
-            "Resources:\n  A:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: !GetAtt\n        - X\n",
-            "t.yaml: Resources.A.Properties.BucketName.Fn::GetAtt: Fn::GetAtt takes [resource, attribute]",
+            "Resources:\n  A:\n    Type: AWS::S3::Bucket\n   "
+            " Properties:\n      BucketName: !GetAtt\n        - X\n",
+            "t.yaml: Resources.A.Properties.BucketName.Fn::GetAtt:"
+            " Fn::GetAtt takes [resource, attribute]",
         ),
         (
             "t.json",
@@ -92,9 +94,11 @@ def test_a_malformed_source_is_one_line_exit_2(
     (tmp_path / file).write_text(text)
     plan = tmp_path / "plan.yaml"
     plan.write_text(
-        "version: 1\nregion: us-east-2\naccounts: {training: '222222222222', registry: '111111111111'}\n"
+        "version: 1\nregion: us-east-2\naccounts: {training:"
+        " '222222222222', registry: '111111111111'}\n"
         f"sources:\n  - cloudformation: {file}\n    account: '222222222222'\n"
-        "registration:\n  ModelPackageGroupName: g\n  InferenceSpecification: {Containers: [{Image: i}]}\n"
+        "registration:\n  ModelPackageGroupName: g\n "
+        " InferenceSpecification: {Containers: [{Image: i}]}\n"
     )
     result = run_xreg("check", str(plan))
     assert result.returncode == 2

@@ -167,7 +167,8 @@ def test_without_any_account_the_reader_asks_for_one(
     with pytest.raises(InputError) as error:
         load_plan("plan.yaml")
     assert str(error.value).startswith(
-        "plan.yaml: sources[0]: tfplan.json: aws_sagemaker_model_package_group.this needs the account"
+        "plan.yaml: sources[0]: tfplan.json:"
+        " aws_sagemaker_model_package_group.this needs the account"
     )
 
 
@@ -294,7 +295,8 @@ def test_kms_grants_are_read(tmp_path: Path) -> None:
         ({"format_version": "1.2"}, "tfplan.json: $: not a Terraform plan"),
         (
             {"planned_values": {"root_module": {"resources": [{"type": "x"}]}}},
-            "tfplan.json: planned_values.root_module.resources[0].address: a resource needs its address",
+            "tfplan.json: planned_values.root_module.resources[0].address:"
+            " a resource needs its address",
         ),
         (
             _tfplan(
