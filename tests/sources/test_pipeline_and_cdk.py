@@ -15,7 +15,7 @@ from checker.plan.loader import load_plan
 from tests.plans import FIXTURES
 from tests.sources.helpers import GROUP_ARN, TRAINING, check, row, write_json, write_plan
 
-FIXTURE = FIXTURES / "cdk-pipeline"
+FIXTURE = FIXTURES / "iac" / "cdk-pipeline"
 PIPELINE: dict[str, Any] = json.loads((FIXTURE / "pipeline.json").read_text())
 
 

@@ -12,9 +12,9 @@ from tests.conftest import FIXTURES, run_xreg
 
 # fixture → (exit status, the source file SARIF must point into)
 IAC_FIXTURES = {
-    "cfn-training-yaml": (1, "fixtures/cfn-training-yaml/infra/training.template.yaml"),
-    "cdk-pipeline": (0, "fixtures/cdk-pipeline/cdk.out/TrainingStack.template.json"),
-    "terraform-registry": (1, "fixtures/terraform-registry/registry/tfplan.json"),
+    "cfn-training-yaml": (1, "fixtures/iac/cfn-training-yaml/infra/training.template.yaml"),
+    "cdk-pipeline": (0, "fixtures/iac/cdk-pipeline/cdk.out/TrainingStack.template.json"),
+    "terraform-registry": (1, "fixtures/iac/terraform-registry/registry/tfplan.json"),
 }
 
 
@@ -22,7 +22,7 @@ IAC_FIXTURES = {
 def test_sarif_points_into_the_sources(name: str, tmp_path: Path) -> None:
     status, source_file = IAC_FIXTURES[name]
     out = tmp_path / "report.sarif"
-    result = run_xreg("check", f"fixtures/{name}/plan.yaml", "-f", "sarif", "-o", str(out))
+    result = run_xreg("check", f"fixtures/iac/{name}/plan.yaml", "-f", "sarif", "-o", str(out))
     assert result.returncode == status, result.stderr
     log = json.loads(out.read_text())
     locations = [
@@ -39,12 +39,12 @@ def test_sarif_points_into_the_sources(name: str, tmp_path: Path) -> None:
 
 def test_the_pipeline_step_is_located_in_the_pipeline(tmp_path: Path) -> None:
     out = tmp_path / "report.json"
-    result = run_xreg("check", "fixtures/cdk-pipeline/plan.yaml", "-f", "json", "-o", str(out))
+    result = run_xreg("check", "fixtures/iac/cdk-pipeline/plan.yaml", "-f", "json", "-o", str(out))
     assert result.returncode == 0, result.stderr
     rows = json.loads(out.read_text())["requirements"]
     token = next(row for row in rows if row["action"] == "ecr:GetAuthorizationToken")
-    assert token["location"]["file"] == "fixtures/cdk-pipeline/pipeline.json"
-    pipeline = (FIXTURES / "cdk-pipeline" / "pipeline.json").read_text().splitlines()
+    assert token["location"]["file"] == "fixtures/iac/cdk-pipeline/pipeline.json"
+    pipeline = (FIXTURES / "iac" / "cdk-pipeline" / "pipeline.json").read_text().splitlines()
     assert '"Image"' in pipeline[token["location"]["line"] - 1]
 
 
@@ -52,7 +52,7 @@ def test_pipeline_parameters_on_the_command_line(tmp_path: Path) -> None:
     out = tmp_path / "report.json"
     result = run_xreg(
         "check",
-        "fixtures/cdk-pipeline/plan.yaml",
+        "fixtures/iac/cdk-pipeline/plan.yaml",
         "--pipeline-parameter",
         "ImageUri=222222222222.dkr.ecr.us-east-2.amazonaws.com/other:1",
         "-f",
@@ -111,13 +111,13 @@ def test_a_fix_gives_the_property_value_in_the_templates_form(tmp_path: Path) ->
     import yaml
 
     out = tmp_path / "report.json"
-    run_xreg("check", "fixtures/cfn-training-yaml/plan.yaml", "-f", "json", "-o", str(out))
+    run_xreg("check", "fixtures/iac/cfn-training-yaml/plan.yaml", "-f", "json", "-o", str(out))
     report = json.loads(out.read_text())
     (in_source,) = report["source_fixes"]
     fix = next(item for item in report["fixes"] if item["id"] == in_source["fix"])
-    assert in_source["file"] == "fixtures/cfn-training-yaml/infra/training.template.yaml"
+    assert in_source["file"] == "fixtures/iac/cfn-training-yaml/infra/training.template.yaml"
     assert in_source["property"] == "Resources.ArtifactBucketPolicy.Properties.PolicyDocument"
     assert in_source["form"] == "yaml"
     assert yaml.safe_load(in_source["value"]) == {"PolicyDocument": fix["policy"]}
-    template = (FIXTURES / "cfn-training-yaml/infra/training.template.yaml").read_text()
+    template = (FIXTURES / "iac/cfn-training-yaml/infra/training.template.yaml").read_text()
     assert template.splitlines()[in_source["line"] - 1].strip().startswith("Version:")
