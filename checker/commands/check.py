@@ -85,7 +85,7 @@ def _check_file(args: argparse.Namespace, plan_path: Path) -> int:
     from checker.records import replace
     from checker.report.console import print_console
 
-    plan = load_plan(plan_path, pipeline_parameters=_pipeline_parameters(args))
+    plan = load_plan(plan_path, pipeline_parameters=pipeline_parameters(args))
     config = load_config(plan_path, args.fail_on)
     if args.baseline:
         config = replace(config, baseline=Path(args.baseline))
@@ -95,7 +95,7 @@ def _check_file(args: argparse.Namespace, plan_path: Path) -> int:
     return exit_status(report, config.fail_on)
 
 
-def _pipeline_parameters(args: argparse.Namespace) -> dict[str, str]:
+def pipeline_parameters(args: argparse.Namespace) -> dict[str, str]:
     values: dict[str, str] = {}
     for text in getattr(args, "pipeline_parameter", None) or []:
         name, equals, value = text.partition("=")
