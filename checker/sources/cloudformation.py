@@ -386,6 +386,8 @@ class _TemplateReader:
                 described: dict[str, Any] = {"sse": sse}
                 if key is not None:
                     described["kms_key"] = self.key_arn(key, logical)
+                    if isinstance(described["kms_key"], Symbolic):
+                        self.unknown_key(name, described["kms_key"])
                 if not isinstance(described.get("kms_key", ""), Symbolic):
                     entry["encryption"] = described
         ownership = self.prop(logical, "OwnershipControls")
@@ -414,6 +416,17 @@ class _TemplateReader:
             return text
         prefix = f"arn:{self.partition}:kms:{self.region}:{self.account}:"
         return prefix + (text if text.startswith("alias/") else f"key/{text}")
+
+    def unknown_key(self, bucket: str, key: Symbolic) -> None:
+        """Objects of the bucket are encrypted with a key the template does not name: reading
+        them needs that key, so their accesses are unknown."""
+        self.data.facts.append(
+            ResourceFact(
+                resource=f"arn:{self.partition}:s3:::{bucket}",
+                reason=f"the bucket {bucket} encrypts with the KMS key {key.describe()}",
+                unknown=True,
+            )
+        )
 
     def read_aws_s3_bucketpolicy(self, logical: str, absent: bool | Symbolic) -> None:
         bucket = self.prop(logical, "Bucket")

@@ -19,7 +19,7 @@ from checker import refs
 from checker.errors import InputError, field_path
 from checker.plan.documents import read_text
 from checker.plan.json_document import parse_json
-from checker.plan.source_facts import SourceNote
+from checker.plan.source_facts import ResourceFact, SourceNote
 from checker.sources.entries import SourceEntry
 from checker.sources.model import Located, SourceData, SourcePolicy
 from checker.sources.symbolic import Symbolic
@@ -345,6 +345,17 @@ class _PlanReader:
                     "SOURCE-UNRESOLVED",
                     f"the KMS key of {resource.address} is known only after apply: the "
                     "bucket's default encryption is not checked",
+                )
+                # Reading the bucket's objects needs that key: their accesses are unknown.
+                self.data.facts.append(
+                    ResourceFact(
+                        resource=f"arn:{self.partition}:s3:::{entry['name']}",
+                        reason=(
+                            f"the bucket {entry['name']} encrypts with a KMS key known only "
+                            f"after apply ({resource.address})"
+                        ),
+                        unknown=True,
+                    )
                 )
                 return
             encryption["kms_key"] = alias

@@ -449,3 +449,49 @@ def test_a_key_without_an_alias_is_reported_and_grants_are_said_unknown(tmp_path
     del template["Resources"]["Alias"]
     report = check(_plan(tmp_path, template))
     assert any(f.rule == "SOURCE-UNNAMED" for f in report.findings)
+
+
+def test_a_bucket_key_the_template_cannot_name_makes_reading_its_objects_unknown(
+    tmp_path: Path,
+) -> None:
+    read = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{REGISTRY}:root"},
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::my-bucket/*",
+            }
+        ],
+    }
+    encryption = {
+        "ServerSideEncryptionConfiguration": [
+            {
+                "ServerSideEncryptionByDefault": {
+                    "SSEAlgorithm": "aws:kms",
+                    "KMSMasterKeyID": {"Fn::ImportValue": "SharedKey"},
+                }
+            }
+        ]
+    }
+    template = {
+        "Resources": {
+            "Bucket": {
+                "Type": "AWS::S3::Bucket",
+                "Properties": {"BucketName": "my-bucket", "BucketEncryption": encryption},
+            },
+            "Policy": {
+                "Type": "AWS::S3::BucketPolicy",
+                "Properties": {"Bucket": {"Ref": "Bucket"}, "PolicyDocument": read},
+            },
+        }
+    }
+    report = check(_plan(tmp_path, template))
+    got = row(report, "s3:GetObject")
+    assert got.decision.value == "unknown"
+    assert "encrypts with the KMS key Fn::ImportValue SharedKey" in got.because
+    del encryption["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"][
+        "KMSMasterKeyID"
+    ]
+    assert decisions(check(_plan(tmp_path, template)))["s3:GetObject"] == "allowed"
