@@ -42,6 +42,17 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--no-lint", action="store_true", help="decide accesses only, no lint")
     parser.add_argument(
+        "--source",
+        action="append",
+        default=[],
+        metavar="KIND:FILE[,OPTION=VALUE…]",
+        help=(
+            "add a source to the plan's sources: cloudformation, cdk, terraform_plan or "
+            "sagemaker_pipeline, e.g. cloudformation:infra/t.yaml,account=222222222222"
+            " (stacks=A+B for several CDK stacks)"
+        ),
+    )
+    parser.add_argument(
         "--pipeline-parameter",
         action="append",
         default=[],
@@ -85,7 +96,11 @@ def _check_file(args: argparse.Namespace, plan_path: Path) -> int:
     from checker.records import replace
     from checker.report.console import print_console
 
-    plan = load_plan(plan_path, pipeline_parameters=pipeline_parameters(args))
+    plan = load_plan(
+        plan_path,
+        pipeline_parameters=pipeline_parameters(args),
+        extra_sources=command_line_sources(args, plan_path),
+    )
     config = load_config(plan_path, args.fail_on)
     if args.baseline:
         config = replace(config, baseline=Path(args.baseline))
@@ -93,6 +108,35 @@ def _check_file(args: argparse.Namespace, plan_path: Path) -> int:
     report = check_plan(plan, options)
     write_outputs(report, args, print_console)
     return exit_status(report, config.fail_on)
+
+
+_SOURCE_KINDS = ("cloudformation", "cdk", "terraform_plan", "sagemaker_pipeline")
+
+
+def command_line_sources(args: argparse.Namespace, plan_path: Path) -> list[dict[str, Any]]:
+    """``--source KIND:FILE,OPTION=VALUE…`` as entries of the plan's ``sources:`` (paths made
+    relative to the plan's folder, where the plan's own sources live)."""
+    import os
+
+    entries: list[dict[str, Any]] = []
+    for text in getattr(args, "source", None) or []:
+        kind, colon, rest = text.partition(":")
+        if not colon or kind not in _SOURCE_KINDS or not rest:
+            raise InputError(
+                "--source",
+                "$",
+                f"{text!r}: expected KIND:FILE with KIND one of " + ", ".join(_SOURCE_KINDS),
+            )
+        path, *options = rest.split(",")
+        folder = plan_path.resolve().parent
+        entry: dict[str, Any] = {kind: os.path.relpath(Path(path).resolve(), folder)}
+        for option in options:
+            key, equals, value = option.partition("=")
+            if not equals or not key:
+                raise InputError("--source", "$", f"{option!r}: expected OPTION=VALUE")
+            entry[key] = value.split("+") if key == "stacks" else value
+        entries.append(entry)
+    return entries
 
 
 def pipeline_parameters(args: argparse.Namespace) -> dict[str, str]:

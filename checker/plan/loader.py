@@ -49,14 +49,23 @@ _ORGANIZATION_ID = re.compile(r"o-[a-z0-9]{10,32}")
 _SERVICE_PRINCIPAL = re.compile(r"[a-z0-9][a-z0-9.-]*\.amazonaws\.com(?:\.cn)?")
 
 
-def load_plan(path: str | Path, *, pipeline_parameters: Mapping[str, str] | None = None) -> Plan:
+def load_plan(
+    path: str | Path,
+    *,
+    pipeline_parameters: Mapping[str, str] | None = None,
+    extra_sources: list[dict[str, Any]] | None = None,
+) -> Plan:
     """Load and validate the plan at ``path``; ``InputError`` (one line) when it is invalid.
 
-    A plan with ``sources:`` has them read and merged in first (``pipeline_parameters``:
-    values for the pipeline's parameters given on the command line)."""
+    A plan with ``sources:`` has them read and merged in first (``extra_sources``: more
+    entries, from the command line; ``pipeline_parameters``: values for the pipeline's
+    parameters given on the command line)."""
     source = str(path)
     plan_path = Path(path)
     data, positions = load_document(plan_path, source=source)
+    if extra_sources:
+        # Sources named on the command line follow the plan's own, and are validated with them.
+        data["sources"] = [*data.get("sources", []), *extra_sources]
     validate_plan(data, source=source, positions=positions)
     merged = None
     if "sources" in data:

@@ -121,3 +121,41 @@ def test_a_fix_gives_the_property_value_in_the_templates_form(tmp_path: Path) ->
     assert yaml.safe_load(in_source["value"]) == {"PolicyDocument": fix["policy"]}
     template = (FIXTURES / "iac/cfn-training-yaml/infra/training.template.yaml").read_text()
     assert template.splitlines()[in_source["line"] - 1].strip().startswith("Version:")
+
+
+def test_a_source_named_on_the_command_line(tmp_path: Path) -> None:
+    import shutil
+
+    import yaml
+
+    folder = tmp_path / "project"
+    shutil.copytree(FIXTURES / "iac" / "cfn-training-yaml", folder)
+    plan = yaml.safe_load((folder / "plan.yaml").read_text())
+    del plan["sources"]
+    (folder / "plan.yaml").write_text(yaml.safe_dump(plan))
+    with_source, from_plan = tmp_path / "a.json", tmp_path / "b.json"
+    template = folder / "infra" / "training.template.yaml"
+    source = f"cloudformation:{template},account=222222222222,parameters=infra/params.json"
+    result = run_xreg(
+        "check", str(folder / "plan.yaml"), "--source", source, "-f", "json", "-o", str(with_source)
+    )
+    assert result.returncode == 1, result.stderr
+    run_xreg(
+        "check",
+        str(FIXTURES / "iac" / "cfn-training-yaml" / "plan.yaml"),
+        "-f",
+        "json",
+        "-o",
+        str(from_plan),
+    )
+
+    def decided(path: Path) -> list[tuple[str, str]]:
+        return [(r["action"], r["decision"]) for r in json.loads(path.read_text())["requirements"]]
+
+    assert decided(with_source) == decided(from_plan)
+    bad = run_xreg("check", str(folder / "plan.yaml"), "--source", "cfn:x")
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == (
+        "xreg: error: --source: $: 'cfn:x': expected KIND:FILE with KIND one of "
+        "cloudformation, cdk, terraform_plan, sagemaker_pipeline"
+    )
