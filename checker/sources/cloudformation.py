@@ -539,7 +539,12 @@ class _TemplateReader:
             return
         identity = self.data.identity(principal, self.located(("Resources", logical)))
         properties = self.resources[logical].get("Properties", {})
-        for index, _ in enumerate(properties.get("Policies") or []):
+        inline = properties.get("Policies") or []
+        if not isinstance(inline, list):
+            raise self.resolver.refuse(
+                ("Resources", logical, "Properties", "Policies"), "must be a list of policies"
+            )
+        for index, _ in enumerate(inline):
             at: FieldPath = (
                 "Resources",
                 logical,

@@ -78,6 +78,19 @@ def _reader(kind: str) -> Callable[[SourceEntry], SourceData]:
     return read_pipeline
 
 
+def _read(entry: SourceEntry) -> SourceData:
+    try:
+        return _reader(entry.kind)(entry)
+    except InputError:
+        raise
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError) as error:
+        # The readers check the shapes they rely on; a shape they did not foresee is still
+        # the input's fault, and gets the one line every bad input gets.
+        raise InputError(
+            entry.label, "$", f"cannot read this {entry.kind} source: unexpected {error!r}"
+        ) from None
+
+
 def apply_sources(
     data: dict[str, Any],
     positions: Positions,
@@ -100,7 +113,7 @@ def apply_sources(
             extra_parameters=extra_parameters or {},
             training_account=data["accounts"]["training"],
         )
-        readings.append((entry, _reader(entry.kind)(entry)))
+        readings.append((entry, _read(entry)))
     return _Merger(data, positions, plan_source, readings).merge()
 
 

@@ -495,3 +495,30 @@ def test_a_bucket_key_the_template_cannot_name_makes_reading_its_objects_unknown
         "KMSMasterKeyID"
     ]
     assert decisions(check(_plan(tmp_path, template)))["s3:GetObject"] == "allowed"
+
+
+def test_a_shape_no_reader_foresaw_is_still_one_line(tmp_path: Path) -> None:
+    template = {
+        "Resources": {
+            "Role": {
+                "Type": "AWS::IAM::Role",
+                "Properties": {"RoleName": "R", "Policies": ["not a policy"]},
+            }
+        }
+    }
+    with pytest.raises(InputError) as error:
+        load_plan(_plan(tmp_path, template))
+    assert str(error.value).startswith("infra/template.json: $: cannot read this cloudformation")
+
+
+def test_inline_policies_must_be_a_list(tmp_path: Path) -> None:
+    template = {
+        "Resources": {
+            "Role": {"Type": "AWS::IAM::Role", "Properties": {"RoleName": "R", "Policies": "x"}}
+        }
+    }
+    with pytest.raises(InputError) as error:
+        load_plan(_plan(tmp_path, template))
+    assert str(error.value).startswith(
+        "infra/template.json: Resources.Role.Properties.Policies: must be a list of policies"
+    )
