@@ -12,7 +12,16 @@ import pytest
 from checker.errors import InputError
 from checker.plan.loader import load_plan
 from checker.sources.cfn_yaml import TemplateLoader, parse_template_yaml
-from tests.sources.helpers import REGISTRY, TRAINING, check, decisions, row, write_json, write_plan
+from tests.sources.helpers import (
+    GROUP_ARN,
+    REGISTRY,
+    TRAINING,
+    check,
+    decisions,
+    row,
+    write_json,
+    write_plan,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -522,3 +531,40 @@ def test_inline_policies_must_be_a_list(tmp_path: Path) -> None:
     assert str(error.value).startswith(
         "infra/template.json: Resources.Role.Properties.Policies: must be a list of policies"
     )
+
+
+def test_a_model_package_in_the_template_is_the_request(tmp_path: Path) -> None:
+    image = {
+        "Fn::Join": [
+            "",
+            [
+                {"Ref": "AWS::AccountId"},
+                ".dkr.ecr.",
+                {"Ref": "AWS::Region"},
+                ".",
+                {"Ref": "AWS::URLSuffix"},
+                "/sample:1",
+            ],
+        ]
+    }
+    template = _repository_template([_pull(f"arn:aws:iam::{REGISTRY}:root")])
+    template["Resources"]["Package"] = {
+        "Type": "AWS::SageMaker::ModelPackage",
+        "Properties": {
+            "ModelPackageGroupName": GROUP_ARN,
+            "InferenceSpecification": {
+                "Containers": [{"Image": image, "ModelDataUrl": "s3://my-bucket/m.tar.gz"}],
+                "SupportedContentTypes": ["text/csv"],
+                "SupportedResponseMIMETypes": ["text/csv"],
+            },
+            "Tags": [{"Key": "team", "Value": "ml"}],
+        },
+    }
+    path = _plan(tmp_path, template)
+    text = path.read_text().split("registration:")[0]
+    path.write_text(text)
+    plan = load_plan(path)
+    (container,) = plan.registration["InferenceSpecification"]["Containers"]
+    assert container["Image"] == f"{TRAINING}.dkr.ecr.us-east-2.amazonaws.com/sample:1"
+    assert "Tags" not in plan.registration
+    assert decisions(check(path))["ecr:BatchGetImage"] == "allowed"

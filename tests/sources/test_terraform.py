@@ -337,3 +337,64 @@ def test_a_fix_of_a_terraform_policy_is_jsonencode_ready(tmp_path: Path) -> None
     assert value.startswith("resource_policy = jsonencode(") and value.endswith(")\n")
     fix = next(item for item in report.extra["fixes"] if item.id == in_source["fix"])
     assert json.loads(value.removeprefix("resource_policy = jsonencode(")[:-2]) == fix.policy
+
+
+def test_bucket_encryption_and_ownership_follow_references_to_a_new_bucket(
+    tmp_path: Path,
+) -> None:
+    key = f"arn:aws:kms:us-east-2:{TRAINING}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    resources = [
+        _resource("module.data.aws_s3_bucket.artifacts", "aws_s3_bucket", {"bucket": "my-bucket"}),
+        _resource(
+            "module.data.aws_s3_bucket_server_side_encryption_configuration.artifacts",
+            "aws_s3_bucket_server_side_encryption_configuration",
+            {
+                "rule": [
+                    {
+                        "apply_server_side_encryption_by_default": [
+                            {"sse_algorithm": "aws:kms", "kms_master_key_id": key}
+                        ]
+                    }
+                ]
+            },
+        ),
+        _resource(
+            "module.data.aws_s3_bucket_ownership_controls.artifacts",
+            "aws_s3_bucket_ownership_controls",
+            {"rule": [{"object_ownership": "BucketOwnerEnforced"}]},
+        ),
+    ]
+    references = {"references": ["aws_s3_bucket.artifacts.id", "aws_s3_bucket.artifacts"]}
+    configuration = {
+        "root_module": {
+            "module_calls": {
+                "data": {
+                    "module": {
+                        "resources": [
+                            {
+                                "address": address,
+                                "expressions": {"bucket": references},
+                            }
+                            for address in (
+                                "aws_s3_bucket_server_side_encryption_configuration.artifacts",
+                                "aws_s3_bucket_ownership_controls.artifacts",
+                            )
+                        ]
+                    }
+                }
+            }
+        }
+    }
+    unknown = {
+        resources[1]["address"]: {"bucket": True, "id": True},
+        resources[2]["address"]: {"bucket": True, "id": True},
+    }
+    write_json(
+        tmp_path / "tfplan.json", _tfplan(resources, unknown=unknown, configuration=configuration)
+    )
+    plan = load_plan(write_plan(tmp_path, [{"terraform_plan": "tfplan.json", "account": TRAINING}]))
+    (bucket,) = plan.s3_buckets
+    assert bucket.name == "my-bucket"
+    assert bucket.encryption is not None
+    assert (bucket.encryption.sse, bucket.encryption.kms_key) == ("aws:kms", key)
+    assert bucket.object_ownership == "BucketOwnerEnforced"
