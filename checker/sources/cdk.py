@@ -3,9 +3,9 @@ CloudFormation.
 
 ``manifest.json`` lists the stacks with their environment (``aws://ACCOUNT/REGION``, or
 ``unknown-account`` for an environment-agnostic stack) and template file; nested assemblies
-(CDK stages) are followed. A plan picks stacks by name (``stacks:``) or takes every stack
-whose account is known (the entry's ``account`` names it for environment-agnostic stacks,
-and then limits the choice to that account).
+(CDK stages) are followed. An entry names the account its stacks deploy to (``account:``)
+and reads the stacks it names (``stacks:``), else every stack of that account (an
+environment-agnostic stack deploys wherever it is deployed: to that account).
 """
 
 from __future__ import annotations
@@ -46,8 +46,7 @@ def read_cdk(entry: SourceEntry) -> SourceData:
     parameters = parameter_values(entry.options.get("parameters"), entry)
     data = SourceData(label=entry.label)
     for stack in chosen:
-        account = stack.account or entry.options.get("account")
-        assert account is not None  # _choose keeps only stacks whose account is known
+        account = stack.account or entry.options["account"]
         read_template(
             stack.template,
             stack.label,
@@ -120,39 +119,34 @@ def _environment(value: Any, label: str, at: tuple[str, ...]) -> tuple[str | Non
 
 
 def _choose(stacks: list[_Stack], entry: SourceEntry) -> list[_Stack]:
+    """The stacks named by ``stacks:``, else every stack that deploys to the entry's account
+    (its environment names that account, or it is environment-agnostic)."""
     names = entry.options.get("stacks")
-    account = entry.options.get("account")
-    if names is not None:
-        by_name = {stack.name: stack for stack in stacks}
-        chosen = []
-        for index, name in enumerate(names):
-            if name not in by_name:
-                known = ", ".join(sorted(by_name)) or "none"
-                raise InputError(
-                    entry.plan_source,
-                    field_path((*entry.field, "stacks", index)),
-                    f"{entry.label} has no stack {name!r} (its stacks: {known})",
-                )
-            stack = by_name[name]
-            if stack.account is None and account is None:
-                raise InputError(
-                    entry.plan_source,
-                    field_path((*entry.field, "stacks", index)),
-                    f"the stack {name} is environment-agnostic: give account:",
-                )
-            chosen.append(stack)
+    account = entry.options["account"]
+    if names is None:
+        chosen = [stack for stack in stacks if stack.account in (None, account)]
+        if not chosen:
+            raise InputError(
+                entry.plan_source,
+                field_path(entry.field),
+                f"{entry.label} has no stack that deploys to account {account}",
+            )
         return chosen
-    chosen = [
-        stack
-        for stack in stacks
-        if (stack.account is not None and account in (None, stack.account))
-        or (stack.account is None and account is not None)
-    ]
-    if not chosen:
-        raise InputError(
-            entry.plan_source,
-            field_path(entry.field),
-            f"{entry.label} has no stack whose account is known"
-            + (f" to be {account}" if account else ": give stacks: and account:"),
-        )
+    by_name = {stack.name: stack for stack in stacks}
+    chosen = []
+    for index, name in enumerate(names):
+        at = field_path((*entry.field, "stacks", index))
+        if name not in by_name:
+            known = ", ".join(sorted(by_name)) or "none"
+            raise InputError(
+                entry.plan_source, at, f"{entry.label} has no stack {name!r} (its stacks: {known})"
+            )
+        stack = by_name[name]
+        if stack.account not in (None, account):
+            raise InputError(
+                entry.plan_source,
+                at,
+                f"the stack {name} deploys to account {stack.account}, not {account}",
+            )
+        chosen.append(stack)
     return chosen

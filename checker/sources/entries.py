@@ -71,7 +71,7 @@ def check_entry(
                 field_path((*field, option)),
                 f"is not an option of a {kind} source (its options: {allowed})",
             )
-    if kind == "cloudformation" and "account" not in item:
+    if kind in ("cloudformation", "cdk") and "account" not in item:
         raise InputError(
             plan_source,
             field_path(field),

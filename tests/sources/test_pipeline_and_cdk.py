@@ -13,7 +13,7 @@ import pytest
 from checker.errors import InputError
 from checker.plan.loader import load_plan
 from tests.plans import FIXTURES
-from tests.sources.helpers import GROUP_ARN, TRAINING, check, row, write_json, write_plan
+from tests.sources.helpers import GROUP_ARN, REGISTRY, TRAINING, check, row, write_json, write_plan
 
 FIXTURE = FIXTURES / "iac" / "cdk-pipeline"
 PIPELINE: dict[str, Any] = json.loads((FIXTURE / "pipeline.json").read_text())
@@ -158,10 +158,16 @@ def _cdk(tmp_path: Path) -> Path:
 
 def test_cdk_stacks_are_picked_by_name(tmp_path: Path) -> None:
     _cdk(tmp_path)
-    plan = load_plan(write_plan(tmp_path, [{"cdk": "cdk.out", "stacks": ["RegistryStack"]}]))
+    entry = {"cdk": "cdk.out", "account": REGISTRY, "stacks": ["RegistryStack"]}
+    plan = load_plan(write_plan(tmp_path, [entry]))
     assert [group.arn for group in plan.model_package_groups] == [GROUP_ARN]
     assert plan.ecr_repositories == ()
-    both = load_plan(write_plan(tmp_path, [{"cdk": "cdk.out"}]))
+    both = load_plan(
+        write_plan(
+            tmp_path,
+            [{"cdk": "cdk.out", "account": TRAINING}, {"cdk": "cdk.out", "account": REGISTRY}],
+        )
+    )
     assert len(both.model_package_groups) == 1 and len(both.ecr_repositories) == 1
 
 
@@ -174,7 +180,9 @@ def test_cdk_stacks_are_picked_by_account(tmp_path: Path) -> None:
 
 def test_cdk_joins_over_the_partition_resolve(tmp_path: Path) -> None:
     _cdk(tmp_path)
-    plan = load_plan(write_plan(tmp_path, [{"cdk": "cdk.out"}], partition="aws"))
+    plan = load_plan(
+        write_plan(tmp_path, [{"cdk": "cdk.out", "account": REGISTRY}], partition="aws")
+    )
     (group,) = plan.model_package_groups
     assert group.policy is not None
     statement = group.policy.document["Statement"][0]
@@ -204,7 +212,7 @@ def test_malformed_assemblies_are_one_line(
     manifest = json.loads((folder / "manifest.json").read_text())
     change(manifest)
     write_json(folder / "manifest.json", manifest)
-    write_plan(tmp_path, [{"cdk": "cdk.out"}])
+    write_plan(tmp_path, [{"cdk": "cdk.out", "account": TRAINING}])
     monkeypatch.chdir(tmp_path)
     with pytest.raises(InputError) as error:
         load_plan("plan.yaml")
@@ -213,11 +221,25 @@ def test_malformed_assemblies_are_one_line(
 
 def test_an_unknown_stack_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _cdk(tmp_path)
-    write_plan(tmp_path, [{"cdk": "cdk.out", "stacks": ["Nope"]}])
+    write_plan(tmp_path, [{"cdk": "cdk.out", "account": TRAINING, "stacks": ["Nope"]}])
     monkeypatch.chdir(tmp_path)
     with pytest.raises(InputError) as error:
         load_plan("plan.yaml")
     assert str(error.value) == (
         "plan.yaml: sources[0].stacks[0]: cdk.out has no stack 'Nope' "
         "(its stacks: RegistryStack, TrainingStack)"
+    )
+
+
+def test_a_stack_of_another_account_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _cdk(tmp_path)
+    write_plan(tmp_path, [{"cdk": "cdk.out", "account": TRAINING, "stacks": ["RegistryStack"]}])
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError) as error:
+        load_plan("plan.yaml")
+    assert str(error.value) == (
+        "plan.yaml: sources[0].stacks[0]: the stack RegistryStack deploys to account "
+        "111111111111, not 222222222222"
     )
