@@ -3,8 +3,8 @@
 A statement holding a value unknown offline may or may not apply. Where that could change
 the outcome, the decision is ``unknown`` and names the expression; where it cannot, the
 decision stands:
-- an access allowed while every unresolved statement is an Allow stays allowed (an Allow
-  can only add permissions);
+- an access allowed by statements that hold no unresolved value, while every unresolved
+  statement is an Allow, stays allowed (an Allow can only add permissions);
 - an access explicitly denied by a statement that holds no unresolved value stays denied
   (an explicit deny wins whatever the others say).
 """
@@ -76,7 +76,11 @@ def with_source_facts(
     if not reasons:
         return decision, tuple(notes)
     outcome = decision.decision
-    if outcome is Decision.ALLOWED and only_allows:
+    if (
+        outcome is Decision.ALLOWED
+        and only_allows
+        and _allowed_by_known(decision, unresolved_evidence)
+    ):
         return decision, (*notes, *reasons)
     if outcome is Decision.EXPLICIT_DENY and _denied_by_known(decision, unresolved_evidence):
         return decision, (*notes, *reasons)
@@ -92,6 +96,16 @@ def with_source_facts(
             organization=unknown if "organization" in sides else decision.organization,
         ),
         tuple(notes),
+    )
+
+
+def _allowed_by_known(decision: AccessDecision, unresolved: set[tuple[str, str | None]]) -> bool:
+    """No statement that allowed it holds an unresolved value: the unresolved Allows only
+    add to what the known statements already allow."""
+    whole = {source for source, label in unresolved if label is None}
+    return all(
+        (item.source, item.statement) not in unresolved and item.source not in whole
+        for item in decision.evidence
     )
 
 

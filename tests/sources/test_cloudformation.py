@@ -568,3 +568,18 @@ def test_a_model_package_in_the_template_is_the_request(tmp_path: Path) -> None:
     assert container["Image"] == f"{TRAINING}.dkr.ecr.us-east-2.amazonaws.com/sample:1"
     assert "Tags" not in plan.registration
     assert decisions(check(path))["ecr:BatchGetImage"] == "allowed"
+
+
+def test_an_allow_that_decides_and_holds_an_unresolved_condition_is_unknown(
+    tmp_path: Path,
+) -> None:
+    pull = _pull(f"arn:aws:iam::{REGISTRY}:root")
+    # The placeholder differs from any real value, so the condition holds and the statement
+    # allows; the real imported value might make it not hold.
+    pull["Condition"] = {
+        "StringNotEquals": {"aws:PrincipalOrgID": {"Fn::ImportValue": "ExcludedOrg"}}
+    }
+    report = check(_plan(tmp_path, _repository_template([pull]), organization_id="o-a1b2c3d4e5"))
+    pulled = row(report, "ecr:BatchGetImage")
+    assert pulled.decision.value == "unknown"
+    assert "Fn::ImportValue ExcludedOrg" in pulled.because
