@@ -188,7 +188,10 @@ class _Merger:
                 located = reading.located[f"{kind}:{key}"]
                 if key in combined:
                     earlier, _ = combined[key]
-                    combined[key] = ({**earlier, **entry}, located)
+                    # A field a later source leaves unset (a bucket with no policy resource
+                    # beside it) does not erase what an earlier one said.
+                    given = {name: value for name, value in entry.items() if value is not None}
+                    combined[key] = ({**earlier, **given}, located)
                 else:
                     combined[key] = (dict(entry), located)
         return combined

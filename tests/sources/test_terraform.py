@@ -398,3 +398,19 @@ def test_bucket_encryption_and_ownership_follow_references_to_a_new_bucket(
     assert bucket.encryption is not None
     assert (bucket.encryption.sse, bucket.encryption.kms_key) == ("aws:kms", key)
     assert bucket.object_ownership == "BucketOwnerEnforced"
+
+
+def test_a_later_source_without_a_policy_keeps_the_earlier_ones(tmp_path: Path) -> None:
+    write_json(tmp_path / "a.json", _tfplan(_group("")))
+    write_json(tmp_path / "b.json", _tfplan(_group("")[:1]))
+    identity = {"principal": REGISTRAR, "policies": [REGISTRAR_POLICY]}
+    plan = write_plan(
+        tmp_path,
+        [
+            {"terraform_plan": "a.json", "account": REGISTRY},
+            {"terraform_plan": "b.json", "account": REGISTRY},
+        ],
+        principals={"registrar": REGISTRAR},
+        identities=[identity],
+    )
+    assert row(check(plan), "sagemaker:CreateModelPackage").decision.value == "allowed"
