@@ -20,6 +20,7 @@ from checker.errors import InputError, cut_long_words
 # Order is the order of ``xreg --help``.
 COMMAND_MODULES: tuple[str, ...] = (
     "checker.commands.check",
+    "checker.commands.plan",
     "checker.commands.snapshot",
     "checker.commands.audit",
     "checker.commands.merge",

@@ -42,6 +42,24 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--no-lint", action="store_true", help="decide accesses only, no lint")
     parser.add_argument(
+        "--source",
+        action="append",
+        default=[],
+        metavar="KIND:FILE[,OPTION=VALUE…]",
+        help=(
+            "add a source to the plan's sources: cloudformation, cdk, terraform_plan or "
+            "sagemaker_pipeline, e.g. cloudformation:infra/t.yaml,account=222222222222"
+            " (stacks=A+B for several CDK stacks)"
+        ),
+    )
+    parser.add_argument(
+        "--pipeline-parameter",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a value for a parameter of the plan's sagemaker_pipeline source (repeatable)",
+    )
+    parser.add_argument(
         "--baseline",
         metavar="FILE",
         help="suppress the findings listed in FILE (default: the configuration's baseline)",
@@ -79,7 +97,11 @@ def _check_file(args: argparse.Namespace, plan_path: Path) -> int:
     from checker.records import replace
     from checker.report.console import print_console
 
-    plan = load_plan(plan_path)
+    plan = load_plan(
+        plan_path,
+        pipeline_parameters=pipeline_parameters(args),
+        extra_sources=command_line_sources(args, plan_path),
+    )
     config = load_config(plan_path, args.fail_on)
     if args.baseline:
         config = replace(config, baseline=Path(args.baseline))
@@ -87,6 +109,45 @@ def _check_file(args: argparse.Namespace, plan_path: Path) -> int:
     report = check_plan(plan, options)
     write_outputs(report, args, print_console)
     return exit_status(report, config.fail_on)
+
+
+_SOURCE_KINDS = ("cloudformation", "cdk", "terraform_plan", "sagemaker_pipeline")
+
+
+def command_line_sources(args: argparse.Namespace, plan_path: Path) -> list[dict[str, Any]]:
+    """``--source KIND:FILE,OPTION=VALUE…`` as entries of the plan's ``sources:`` (paths made
+    relative to the plan's folder, where the plan's own sources live)."""
+    import os
+
+    entries: list[dict[str, Any]] = []
+    for text in getattr(args, "source", None) or []:
+        kind, colon, rest = text.partition(":")
+        if not colon or kind not in _SOURCE_KINDS or not rest:
+            raise InputError(
+                "--source",
+                "$",
+                f"{text!r}: expected KIND:FILE with KIND one of " + ", ".join(_SOURCE_KINDS),
+            )
+        path, *options = rest.split(",")
+        folder = plan_path.resolve().parent
+        entry: dict[str, Any] = {kind: os.path.relpath(Path(path).resolve(), folder)}
+        for option in options:
+            key, equals, value = option.partition("=")
+            if not equals or not key:
+                raise InputError("--source", "$", f"{option!r}: expected OPTION=VALUE")
+            entry[key] = value.split("+") if key == "stacks" else value
+        entries.append(entry)
+    return entries
+
+
+def pipeline_parameters(args: argparse.Namespace) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for text in getattr(args, "pipeline_parameter", None) or []:
+        name, equals, value = text.partition("=")
+        if not equals or not name.strip():
+            raise InputError("--pipeline-parameter", "$", f"{text!r}: expected NAME=VALUE")
+        values[name.strip()] = value
+    return values
 
 
 def _run_live(args: argparse.Namespace) -> int:

@@ -127,6 +127,13 @@ def _decide_requirement(
             evidence=(),
         )
     notes = question.notes + missing_notes
+    if plan.source_facts is not None:
+        from checker.sources.effects import with_source_facts
+
+        decision, source_notes = with_source_facts(
+            plan, plan.source_facts, requirement, access, decision
+        )
+        notes += source_notes
     return Decided(requirement, access, decision, notes, fix_question, fix_decision, ownership_fix)
 
 
@@ -160,6 +167,10 @@ def check_plan(plan: Plan, options: CheckOptions | None = None) -> Report:
     ]
     if options.lint and options.extra_findings is not None:
         findings.extend(options.extra_findings(plan, index))
+    if plan.source_facts is not None:
+        from checker.sources.effects import source_findings
+
+        findings.extend(source_findings(plan, plan.source_facts))
     if options.postprocess_findings is not None:
         findings = options.postprocess_findings(findings)
     invalid = invalid_fields(plan, references)
@@ -173,12 +184,18 @@ def check_plan(plan: Plan, options: CheckOptions | None = None) -> Report:
         findings=tuple(findings),
         summary=summarize(rows, findings),
         tool_version=__version__,
-        extra=_extra(planner.all_fixes, options),
+        extra=_extra(planner.all_fixes, options, plan),
     )
 
 
-def _extra(fixes: list[Fix], options: CheckOptions) -> dict[str, Any]:
+def _extra(fixes: list[Fix], options: CheckOptions, plan: Plan | None = None) -> dict[str, Any]:
     extra: dict[str, Any] = {"fixes": fixes, "fail_on": options.fail_on}
+    if plan is not None and plan.source_facts is not None:
+        from checker.sources.fixes import source_fixes
+
+        in_sources = source_fixes(plan.source_facts, fixes)
+        if in_sources:
+            extra["source_fixes"] = in_sources
     if options.lint and options.rules_checked:
         extra["rules_checked"] = list(options.rules_checked)
     return extra

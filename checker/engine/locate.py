@@ -42,6 +42,19 @@ class Locator:
         )
 
     def plan_field(self, field_text: str) -> Location:
+        facts = self.plan.source_facts
+        found = facts.origin_of(field_text) if facts is not None else None
+        if found is not None:
+            # A field a source gave: point into the file the user edits.
+            origin, relative = found
+            place = origin.position(relative)
+            return Location(
+                source=origin.source,
+                field=field_text,
+                line=place[0] if place else None,
+                column=place[1] if place else None,
+                file=display_path(origin.file),
+            )
         position = nearest_position(parse_field_path(field_text), self.plan.positions)
         return Location(
             source=self.plan.source,

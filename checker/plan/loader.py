@@ -7,9 +7,9 @@ the checks the schema cannot express (strict ARN parsing, partitions, duplicates
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from checker import refs
 from checker.errors import InputError, field_path
@@ -35,6 +35,9 @@ from checker.plan.policy_size import check_policy_sizes
 from checker.plan.schema import validate_plan
 from checker.plan.snapshot_facts import parse_snapshot_facts
 
+if TYPE_CHECKING:
+    from checker.sources.merge import Merged
+
 T = TypeVar("T")
 
 
@@ -49,29 +52,70 @@ _ORGANIZATION_ID = re.compile(r"o-[a-z0-9]{10,32}")
 _SERVICE_PRINCIPAL = re.compile(r"[a-z0-9][a-z0-9.-]*\.amazonaws\.com(?:\.cn)?")
 
 
-def load_plan(path: str | Path) -> Plan:
-    """Load and validate the plan at ``path``; ``InputError`` (one line) when it is invalid."""
+def load_plan(
+    path: str | Path,
+    *,
+    pipeline_parameters: Mapping[str, str] | None = None,
+    extra_sources: list[dict[str, Any]] | None = None,
+) -> Plan:
+    """Load and validate the plan at ``path``; ``InputError`` (one line) when it is invalid.
+
+    A plan with ``sources:`` has them read and merged in first (``extra_sources``: more
+    entries, from the command line; ``pipeline_parameters``: values for the pipeline's
+    parameters given on the command line)."""
     source = str(path)
     plan_path = Path(path)
     data, positions = load_document(plan_path, source=source)
+    if extra_sources:
+        # Sources named on the command line follow the plan's own, and are validated with them.
+        data["sources"] = [*data.get("sources", []), *extra_sources]
     validate_plan(data, source=source, positions=positions)
-    plan = _PlanBuilder(plan_path, source, data, positions).build()
+    merged = None
+    if "sources" in data:
+        # Here, not at the top: a plan without sources never loads the readers.
+        from checker.sources.merge import apply_sources
+
+        merged = apply_sources(
+            data,
+            positions,
+            plan_path=plan_path,
+            plan_source=source,
+            extra_parameters=pipeline_parameters,
+        )
+        data = merged.data
+    elif "registration" not in data:
+        raise InputError(source, "$", "missing required field 'registration'")
+    plan = _PlanBuilder(plan_path, source, data, positions, merged).build()
     check_policy_sizes(plan)
     return plan
 
 
 class _PlanBuilder:
     def __init__(
-        self, plan_path: Path, source: str, data: dict[str, Any], positions: Positions
+        self,
+        plan_path: Path,
+        source: str,
+        data: dict[str, Any],
+        positions: Positions,
+        merged: Merged | None = None,
     ) -> None:
         self.plan_path = plan_path
         self.source = source
         self.data = data
         self.positions = positions
+        self.merged = merged
         self.partition: str = data.get("partition", "aws")
-        self.policies = PolicyReader(plan_path, source, positions)
+        self.policies = PolicyReader(
+            plan_path, source, positions, derived=merged.policies if merged else None
+        )
 
     def refuse(self, field: FieldPath, reason: str) -> InputError:
+        origin = self.merged.origin(field) if self.merged is not None else None
+        if origin is not None:
+            # A value a source gave: name it where the user wrote it.
+            located, _ = origin
+            where = f" (line {located.line})" if located.line is not None else ""
+            return InputError(located.source, located.where, reason + where)
         return InputError(self.source, field_path(field), reason)
 
     def parsed(self, parse: Callable[[str], T], value: str, field: FieldPath) -> T:
@@ -170,6 +214,7 @@ class _PlanBuilder:
             scp_levels=scp_levels,
             rcp_levels=rcp_levels,
             snapshot=parse_snapshot_facts(data, self.source, self.snapshot_key),
+            source_facts=self.merged.facts if self.merged is not None else None,
             raw=data,
             positions=self.positions,
         )

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from checker.plan.snapshot_facts import NO_FACTS, SnapshotFacts
+from checker.plan.source_facts import SourceFacts
 from checker.records import field, record
 
 # A field path inside a document, e.g. ("Statement", 0, "Effect").
@@ -217,6 +218,8 @@ class Plan:
     rcp_levels: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     # What a live snapshot recorded under ``x-snapshot`` (nothing for a written plan).
     snapshot: SnapshotFacts = NO_FACTS
+    # What the plan's ``sources:`` said beyond resources and identities (None: no sources).
+    source_facts: SourceFacts | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
     positions: Positions = field(default_factory=dict, compare=False, hash=False)
 

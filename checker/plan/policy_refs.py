@@ -8,8 +8,9 @@ attachment, and must not make xreg read (and quote in reports) files from elsewh
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checker.errors import InputError, field_path
 from checker.plan.documents import PositionMap, load_document
@@ -20,6 +21,9 @@ from checker.plan.managed_policies import (
     managed_name_from_arn,
 )
 from checker.plan.model import FieldPath, LoadedPolicy, ManagedPolicyRef, Positions
+
+if TYPE_CHECKING:
+    from checker.sources.model import SourcePolicy
 
 _POLICY_SUFFIXES = (".json", ".yaml", ".yml")
 _WINDOWS_DRIVE = re.compile(r"[A-Za-z]:")
@@ -32,8 +36,16 @@ def _is_path_like(text: str) -> bool:
 class PolicyReader:
     """Reads the policies a plan refers to; each file once, however often it is named."""
 
-    def __init__(self, plan_path: Path, plan_source: str, plan_positions: Positions) -> None:
+    def __init__(
+        self,
+        plan_path: Path,
+        plan_source: str,
+        plan_positions: Positions,
+        *,
+        derived: Mapping[FieldPath, SourcePolicy] | None = None,
+    ) -> None:
         self.plan_path = plan_path
+        self.derived = derived or {}
         self.plan_source = plan_source
         self.plan_name = plan_path.name
         self.plan_positions = plan_positions
@@ -46,6 +58,16 @@ class PolicyReader:
     # --- the three kinds of reference -------------------------------------------------------
 
     def inline(self, document: dict[str, Any], field: FieldPath) -> LoadedPolicy:
+        derived = self.derived.get(field)
+        if derived is not None:
+            # A policy a source gave: reports point into the file the user edits.
+            return LoadedPolicy(
+                source=derived.label,
+                document=document,
+                plan_field=field_path(field),
+                file=derived.file,
+                positions=derived.positions,
+            )
         depth = len(field)
         positions = {
             path[depth:]: position

@@ -293,7 +293,7 @@ def test_unknown_top_level_key(in_tmp: Path) -> None:
         "plan.yaml: regoin: unknown field; known fields: version, partition, region, accounts, "
         "organization_id, organization, principals, context, registration, training_job, "
         "resources, identities, service_control_policies, resource_control_policies, "
-        "canonical_ids "
+        "canonical_ids, sources "
         "(or a key starting with x-)"
     )
 
