@@ -264,6 +264,7 @@ class Plan:
         if account and account == self.management_account:
             return self.organization_id
         return None
+
     def account_of_canonical_id(self, canonical_id: str) -> str | None:
         """The account whose canonical user id is ``canonical_id``, when the plan says."""
         return next((a for a, c in self.canonical_ids.items() if c == canonical_id), None)

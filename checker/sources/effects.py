@@ -129,7 +129,7 @@ _TITLES = {
 
 def source_findings(plan: Plan, facts: SourceFacts) -> list[Finding]:
     """The sources' notes as report findings, located in the file the user edits."""
-    from checker.lint.fingerprint import fingerprint
+    from checker.fingerprint import fingerprint
     from checker.paths import display_path
 
     findings: list[Finding] = []

@@ -9,7 +9,6 @@ ever names a placeholder where an ARN belongs.
 from __future__ import annotations
 
 import json
-
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
