@@ -12,7 +12,6 @@ from checker.engine.questions import build_question
 from checker.engine.results import requirement_result
 from checker.engine.snapshot import unknown_when_missing
 from checker.engine.verdict import summarize, verdict
-from checker.fix.suggest import FixPlanner
 from checker.matrix.expand import Requirement, expand
 from checker.matrix.references import References, collect_references
 from checker.matrix.spec import load_matrix
@@ -42,6 +41,7 @@ class CheckOptions:
     postprocess_findings: Callable[[list[Finding]], list[Finding]] | None = None
     is_aws_owned_image: Callable[[str, str], bool] = field(default=_is_aws_owned_image)
     rules_checked: tuple[str, ...] = ()  # the lint rules that ran, for reports that list them
+    fix_documented: bool = False  # also fix what only the documentation asks for
 
 
 @record
@@ -87,24 +87,40 @@ def decide_requirements(
 
 
 def check_plan(plan: Plan, options: CheckOptions | None = None) -> Report:
+    # Imported here: the fix planner reads the engine's policy index, and importing it at
+    # the top would make ``checker.fix`` and ``checker.engine`` import each other.
+    from checker.fix.plan import plan_fixes
+
     options = options or CheckOptions()
     index, decided, _ = decide_requirements(plan, options)
-    findings: list[Finding] = []
+    findings = _lint(plan, index, options)
 
-    planner = FixPlanner(plan, index)
-    for item in decided:
-        planner.plan_requirement(item.requirement, item.question, item.decision)
-    fixes = planner.fixes()
+    def redecide(corrected: Plan) -> tuple[PolicyIndex, list[Decided]]:
+        corrected_index, corrected_decided, _ = decide_requirements(corrected, options)
+        return corrected_index, corrected_decided
 
+    def relint(corrected: Plan) -> list[Finding]:
+        corrected_index = PolicyIndex(corrected)
+        corrected_index.parse_all()
+        return _lint(corrected, corrected_index, options)
+
+    outcome = plan_fixes(
+        plan,
+        index,
+        decided,
+        findings,
+        redecide=redecide,
+        relint=relint if options.lint and options.extra_findings is not None else None,
+        fix_documented=options.fix_documented,
+    )
+    findings = outcome.findings
     locator = Locator(plan, index.loaded)
     rows: list[RequirementResult] = [
-        requirement_result(locator, index, item.requirement, item.decision, item.notes, fixes)
+        requirement_result(
+            locator, index, item.requirement, item.decision, item.notes, outcome.by_row
+        )
         for item in decided
     ]
-    if options.lint and options.extra_findings is not None:
-        findings.extend(options.extra_findings(plan, index))
-    if options.postprocess_findings is not None:
-        findings = options.postprocess_findings(findings)
     findings.sort(key=_finding_order)
     return Report(
         plan=plan.source,
@@ -113,8 +129,17 @@ def check_plan(plan: Plan, options: CheckOptions | None = None) -> Report:
         findings=tuple(findings),
         summary=summarize(rows, findings),
         tool_version=__version__,
-        extra=_extra(planner.all_fixes, options),
+        extra=_extra(outcome.fixes, options),
     )
+
+
+def _lint(plan: Plan, index: PolicyIndex, options: CheckOptions) -> list[Finding]:
+    findings: list[Finding] = []
+    if options.lint and options.extra_findings is not None:
+        findings.extend(options.extra_findings(plan, index))
+    if options.postprocess_findings is not None:
+        findings = options.postprocess_findings(findings)
+    return findings
 
 
 def _extra(fixes: list[Fix], options: CheckOptions) -> dict[str, Any]:

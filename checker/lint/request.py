@@ -202,7 +202,12 @@ def kms_grant_grantee(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
                         f"--operations {operations}"
                     ),
                     kind="kms_grant",
-                    description=f"create the grant for {arn} (and retire the old one)",
+                    description=f"create the grant for {arn} and revoke the one that names "
+                    f"{grantee!r}",
+                    grant={"GranteePrincipal": arn, "Operations": list(grant.operations)},
+                    principal=arn,
+                    resource=key.arn,
+                    revoke_grant=_revoke(grant.grantee_principal, grant.grant_id),
                 )
             yield context.plan_hit(
                 f"a grant on key {key.arn} names the grantee {grantee!r}, which is not an ARN: "
@@ -250,3 +255,11 @@ def snapshot_missing(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
             path,
             resource=fact.resource,
         )
+
+
+def _revoke(grantee: str, grant_id: str | None) -> dict[str, str]:
+    """The grant to revoke: by its id when the plan gives it, else by the grantee it names."""
+    revoke = {"GranteePrincipal": grantee}
+    if grant_id:
+        revoke["GrantId"] = grant_id
+    return revoke

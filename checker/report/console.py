@@ -12,9 +12,9 @@ from typing import IO
 
 from checker.policy.decision import Decision
 from checker.records import record
-from checker.report.lines import Line, line, wrap
+from checker.report.lines import Line, display_width, line, wrap
 from checker.report.model import Fix, Level, Report, RequirementResult, Severity
-from checker.report.outcome import FAILING_DECISIONS, decision_label
+from checker.report.outcome import FAILING_DECISIONS, decision_label, row_fixes
 from checker.report.terminal import MAX_WIDTH, print_view
 
 _MARKS: dict[Decision, tuple[str, str]] = {
@@ -95,7 +95,7 @@ def _access_lines(row: RequirementResult, columns: _Columns) -> list[Line]:
     """One access as aligned columns (mark, action, who, decision, fix); a principal longer
     than its column continues on the next lines, in its column."""
     pieces = _fold_at_separators(short_arn(row.principal), columns.who)
-    fix = row.fix.id if row.fix is not None and row.decision in FAILING_DECISIONS else ""
+    fix = ",".join(fix.id for fix in row_fixes(row)) if row.decision in FAILING_DECISIONS else ""
     symbol, style = _MARKS[row.decision]
     if row.level is Level.DOCUMENTED and row.decision in FAILING_DECISIONS:
         style = "yellow"
@@ -120,14 +120,37 @@ def _by_resource(rows: list[RequirementResult]) -> dict[str, list[RequirementRes
 
 
 def shell_lines(command: str, width: int = MAX_WIDTH) -> str:
-    """A long command as shell continuation lines, one option per line, so it fits the
-    terminal and still pastes as one command."""
-    if len(command) <= width:
+    """Each command of ``command`` (one per line) whole; a long one as shell continuation
+    lines, one option per line, so it fits the terminal and still pastes as one command.
+    Nothing inside quotes is split."""
+    return "\n".join(_one_command(text, width) for text in command.split("\n"))
+
+
+def _top_level_words(command: str) -> list[str]:
+    """``command`` split at the spaces outside quotes (a quoted string is never split)."""
+    words: list[str] = []
+    current: list[str] = []
+    quote = ""
+    for char in command:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == " ":
+            words.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    words.append("".join(current))
+    return [word for word in words if word]
+
+
+def _one_command(command: str, width: int) -> str:
+    if display_width(command) <= width:
         return command
-    words = command.split(" ")
     lines: list[str] = []
     current = ""
-    for word in words:
+    for word in _top_level_words(command):
         if word.startswith("--") and current:
             lines.append(current)
             current = "  " + word
@@ -184,8 +207,8 @@ def _gap_section(report: Report, width: int) -> list[Line]:
         head = f"{symbol} {row.id}: {row.action} by {short_arn(row.principal)}"
         lines += wrap(head, width, 0, style)
         lines += wrap(row.because, width, 2)
-        if row.fix is not None:
-            lines += wrap(f"fix {row.fix.id}: {row.fix.target}", width, 2, "dim")
+        for fix in row_fixes(row):
+            lines += wrap(f"fix {fix.id}: {fix.target}", width, 2, "dim")
     return lines
 
 
@@ -203,6 +226,7 @@ def _finding_section(report: Report, width: int) -> list[Line]:
     if not report.findings:
         return []
     lines: list[Line] = [line(), line(("Findings", "bold underline"))]
+    listed = {fix.id for fix in report.extra.get("fixes", [])}
     for finding in report.findings:
         where = finding.location.source
         if finding.location.line:
@@ -216,13 +240,14 @@ def _finding_section(report: Report, width: int) -> list[Line]:
         )
         lines += wrap(head, width)
         lines += wrap(finding.message, width, 2)
-        if finding.fix is not None:
-            fix = finding.fix
-            text = f"fix ({fix.target}, account {fix.account}): "
-            if fix.statement is not None:
-                text += json.dumps(fix.statement, separators=(", ", ": ")) + "; "
-            text += fix.command
-            lines += wrap(text, width, 2, "dim")
+        fix = finding.fix
+        if fix is not None and fix.id in listed:
+            lines += wrap(f"fix {fix.id}: {fix.target} (under Fixes)", width, 2, "dim")
+        elif fix is not None:
+            lines += wrap(f"fix {fix.id}: {fix.target} in account {fix.account}", width, 2, "dim")
+            if fix.description:
+                lines += wrap(fix.description, width, 4, "dim")
+            lines += [line(text) for text in shell_lines(fix.command).split("\n")]
     return lines
 
 

@@ -24,6 +24,7 @@ from checker.report.outcome import (
     fix_key,
     location_path,
     problem_requirements,
+    row_fixes,
     short_principal,
 )
 
@@ -116,8 +117,8 @@ def _requirement_card(req: RequirementResult, fixes: _Fixes, plan: str) -> str:
     ]
     if req.location is not None:
         parts.append(_where(req.location, plan))
-    if req.fix is not None:
-        parts.append(fixes.render(req.fix))
+    for fix in row_fixes(req):
+        parts.append(fixes.render(fix))
     parts.append("</article>")
     return "".join(parts)
 

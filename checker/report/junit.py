@@ -24,6 +24,7 @@ from checker.report.outcome import (
     report_fail_on,
     requirement_fails,
     requirement_severity,
+    row_fixes,
 )
 
 # XML 1.0 cannot carry most control characters, not even escaped; a policy file might.
@@ -73,8 +74,8 @@ def _requirement_case(req: RequirementResult, fail_on: str, plan: str) -> _Case:
     details.extend(f"evidence: {item.source} {item.statement}" for item in req.evidence)
     if req.location is not None:
         details.append(f"at: {_where(req.location, plan)}")
-    if req.fix is not None:
-        details.extend(_fix_details(req.fix))
+    for fix in row_fixes(req):
+        details.extend(_fix_details(fix))
     outcome = "failure" if requirement_fails(req, fail_on) else "skipped"
     return _Case(classname, name, outcome, message, req.decision.value, "\n".join(details))
 

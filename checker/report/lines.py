@@ -8,6 +8,7 @@ pipe or file (written as plain text, without importing rich at all).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import IO
 
@@ -18,6 +19,23 @@ Line = tuple[Span, ...]
 def line(*spans: Span | str) -> Line:
     """A line from spans; a bare string is an unstyled span."""
     return tuple((span, "") if isinstance(span, str) else span for span in spans)
+
+
+def char_width(char: str) -> int:
+    """The terminal cells ``char`` takes: 2 for wide and full-width characters, 0 for
+    combining marks and zero-width characters, else 1."""
+    if char.isascii():
+        return 1 if char.isprintable() else 0
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def display_width(text: str) -> int:
+    """The terminal cells ``text`` takes (``len`` counts characters, not cells)."""
+    if text.isascii():
+        return len(text)
+    return sum(char_width(char) for char in text)
 
 
 def plain_text(one_line: Line) -> str:

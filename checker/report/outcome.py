@@ -148,6 +148,13 @@ def fix_document(fix: Fix) -> tuple[str, dict[str, Any]] | None:
     return label, document
 
 
+def row_fixes(requirement: RequirementResult) -> tuple[Fix, ...]:
+    """Every fix a row needs: together they make it pass."""
+    if requirement.fixes:
+        return requirement.fixes
+    return (requirement.fix,) if requirement.fix is not None else ()
+
+
 def fix_key(fix: Fix) -> str:
     """Fixes that change the same thing the same way are one fix, shown once."""
     if fix.id:

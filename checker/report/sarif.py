@@ -8,6 +8,7 @@ hash what a result is about, never its line, so alerts survive unrelated edits.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -21,6 +22,7 @@ from checker.report.outcome import (
     requirement_fingerprint,
     requirement_location,
     requirement_severity,
+    row_fixes,
 )
 from checker.report.rule_help import RuleHelp, rule_help
 
@@ -70,7 +72,8 @@ def _fix_text(fix: Fix) -> str:
 
 
 def _fix_markdown(fix: Fix) -> str:
-    parts = [f"**Fix** — {fix.target}, in account `{fix.account}`:"]
+    name = f"Fix {fix.id}" if fix.id else "Fix"
+    parts = [f"**{name}** — {fix.target}, in account `{fix.account}`:"]
     if fix.description:
         parts.append(fix.description)
     parts.append(f"```sh\n{fix.command}\n```")
@@ -101,10 +104,13 @@ def _fix_properties(fix: Fix) -> dict[str, Any]:
     return properties
 
 
-def _message(text: str, fix: Fix | None) -> dict[str, str]:
-    if fix is None:
+def _message(text: str, fixes: Sequence[Fix]) -> dict[str, str]:
+    if not fixes:
         return {"text": text}
-    return {"text": f"{text}\n{_fix_text(fix)}", "markdown": f"{text}\n\n{_fix_markdown(fix)}"}
+    return {
+        "text": "\n".join([text, *(_fix_text(fix) for fix in fixes)]),
+        "markdown": "\n\n".join([text, *(_fix_markdown(fix) for fix in fixes)]),
+    }
 
 
 def _requirement_text(requirement: RequirementResult) -> str:
@@ -131,13 +137,15 @@ def _requirement_result(report: Report, requirement: RequirementResult) -> dict[
     }
     if requirement.unknown_keys:
         properties["unknownKeys"] = list(requirement.unknown_keys)
-    if requirement.fix is not None:
-        properties["fix"] = _fix_properties(requirement.fix)
+    fixes = row_fixes(requirement)
+    if fixes:
+        properties["fix"] = _fix_properties(fixes[0])
+        properties["fixes"] = [_fix_properties(fix) for fix in fixes]
     return {
         "ruleId": requirement.id,
         "level": SARIF_LEVEL[severity],
         "kind": "fail",
-        "message": _message(_requirement_text(requirement), requirement.fix),
+        "message": _message(_requirement_text(requirement), fixes),
         "locations": [_location(requirement_location(report, requirement), report.plan)],
         "partialFingerprints": {FINGERPRINT_KEY: requirement_fingerprint(requirement)},
         "properties": properties,
@@ -149,7 +157,7 @@ def _finding_result(finding: Finding, plan: str) -> dict[str, Any]:
         "ruleId": finding.rule,
         "level": SARIF_LEVEL[finding.severity],
         "kind": "fail",
-        "message": _message(finding.message, finding.fix),
+        "message": _message(finding.message, [finding.fix] if finding.fix else []),
         "locations": [_location(finding.location, plan)],
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
     }
