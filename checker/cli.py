@@ -19,6 +19,7 @@ from checker.errors import InputError
 # Order is the order of ``xreg --help``.
 COMMAND_MODULES: tuple[str, ...] = (
     "checker.commands.check",
+    "checker.commands.fix",
     "checker.commands.snapshot",
     "checker.commands.audit",
     "checker.commands.merge",

@@ -44,7 +44,8 @@ class FixOutcome:
 @record(frozen=False)
 class _Corrections:
     plan: Plan
-    policy_fields: list[str] = field(default_factory=list)  # plan fields of corrected policies
+    # plan fields of corrected policies, with the rules whose fixes were applied
+    policy_fields: dict[str, list[str]] = field(default_factory=dict)
     grants: list[Fix] = field(default_factory=list)
 
 
@@ -67,11 +68,13 @@ def lint_corrected(plan: Plan, findings: Sequence[Finding], relint: Relint | Non
     seen: set[tuple[str, str]] = set()
     for _ in range(_LINT_ROUNDS):
         chosen: dict[str, Fix] = {}
+        rules: dict[int, str] = {}
         for finding in pending:
             fix = finding.fix
             if finding.suppressed or fix is None or not _applies_to_plan(fix):
                 continue
-            chosen.setdefault(_slot(fix), fix)
+            if chosen.setdefault(_slot(fix), fix) is fix:
+                rules[id(fix)] = finding.rule
         fresh = []
         for slot, fix in chosen.items():
             content = json.dumps(fix.policy or fix.grant, sort_keys=True)
@@ -84,8 +87,10 @@ def lint_corrected(plan: Plan, findings: Sequence[Finding], relint: Relint | Non
         for fix in fresh:
             if fix.kind == "kms_grant":
                 corrections.grants.append(fix)
-            elif fix.plan_field not in corrections.policy_fields:
-                corrections.policy_fields.append(str(fix.plan_field))
+            else:
+                found = corrections.policy_fields.setdefault(str(fix.plan_field), [])
+                if rules[id(fix)] not in found:
+                    found.append(rules[id(fix)])
         if relint is None:
             break
         pending = relint(corrections.plan)
@@ -127,8 +132,8 @@ def plan_fixes(
     # The lint corrections' own edits (a policy no access fix touches still gets its fix).
     lint_keys: dict[str, tuple[str, str]] = {}  # plan field → edit key
     edit_sources: dict[tuple[str, str], str] = {}
-    for plan_field in corrections.policy_fields:
-        edit = planner.edit_for_plan_field(plan_field)
+    for plan_field, rules in corrections.policy_fields.items():
+        edit = planner.corrected_by_lint(plan_field, rules)
         if edit is not None:
             lint_keys[plan_field] = edit.key
             if edit.loaded is not None:

@@ -53,6 +53,7 @@ class PolicyEdit:
     allows: dict[str, tuple[set[str], set[str]]] = field(default_factory=dict)
     narrowed: dict[int, dict[str, Any]] = field(default_factory=dict)
     principal: str | None = None
+    corrected: list[str] = field(default_factory=list)  # the lint rules whose fixes it holds
 
     def allow(self, principal: str, action: str, resource: str) -> None:
         actions, resources = self.allows.setdefault(principal, (set(), set()))
@@ -278,6 +279,13 @@ class FixPlanner:
         )
 
     # -- lint's corrections ----------------------------------------------------------------
+    def corrected_by_lint(self, plan_field: str, rules: Sequence[str]) -> PolicyEdit | None:
+        """The edit of the policy at ``plan_field``, noting the lint rules it corrects."""
+        edit = self.edit_for_plan_field(plan_field)
+        if edit is not None:
+            edit.corrected.extend(rule for rule in rules if rule not in edit.corrected)
+        return edit
+
     def edit_for_plan_field(self, plan_field: str) -> PolicyEdit | None:
         """The edit of the plan's policy at ``plan_field``, keyed as the access fixes key it,
         so that a lint correction and an access fix of one policy are one document."""
@@ -496,6 +504,8 @@ def _build_fix(plan: Plan, edit: PolicyEdit) -> Fix:
     change = []
     if added:
         change.append(f"adds {len(added)} statement{'s' if len(added) > 1 else ''}")
+    if edit.corrected:
+        change.append(f"corrects what {', '.join(edit.corrected)} found")
     if edit.narrowed:
         change.append(
             f"narrows {len(edit.narrowed)} Deny statement{'s' if len(edit.narrowed) > 1 else ''}"

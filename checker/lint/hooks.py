@@ -18,7 +18,12 @@ from checker.report.model import Finding
 
 
 def check_options(
-    config: LintConfig, *, strict: bool = False, lint: bool = True, use_baseline: bool = True
+    config: LintConfig,
+    *,
+    strict: bool = False,
+    lint: bool = True,
+    use_baseline: bool = True,
+    fix_documented: bool = False,
 ) -> CheckOptions:
     """``CheckOptions`` that lint with ``config`` and apply its baseline (when it has one)."""
 
@@ -42,4 +47,5 @@ def check_options(
         extra_findings=extra_findings,
         postprocess_findings=postprocess,
         is_aws_owned_image=is_aws_owned_image_account,
+        fix_documented=fix_documented or config.fix_documented,
     )
