@@ -17,7 +17,6 @@ from checker.records import record
 from checker.report.model import Finding, Fix, Location, Report, RequirementResult
 from checker.report.outcome import (
     active_findings,
-    decision_label,
     finding_fails,
     fix_document,
     location_path,
@@ -25,6 +24,7 @@ from checker.report.outcome import (
     requirement_fails,
     requirement_severity,
     row_fixes,
+    row_label,
 )
 
 # XML 1.0 cannot carry most control characters, not even escaped; a policy file might.
@@ -64,7 +64,7 @@ def _requirement_case(req: RequirementResult, fail_on: str, plan: str) -> _Case:
     severity = requirement_severity(req)
     if severity is None:
         return _Case(classname, name, "passed")
-    message = f"{decision_label(req.decision)} ({req.level.value}): {req.because}"
+    message = f"{row_label(req)} ({req.level.value}): {req.because}"
     details = [
         message,
         f"resource policy: {req.sides.resource_policy.value}; "

@@ -18,14 +18,14 @@ from checker.report.model import Finding, Fix, Report, RequirementResult, Severi
 from checker.report.outcome import (
     CellState,
     active_findings,
-    cell_state,
-    decision_label,
     fix_document,
     fix_key,
     location_path,
     problem_requirements,
     requirement_severity,
     row_fixes,
+    row_label,
+    row_state,
     short_principal,
 )
 
@@ -105,9 +105,9 @@ def _head(report: Report) -> str:
 
 
 def _requirement_row(req: RequirementResult) -> str:
-    icon = _STATE_ICON[cell_state(req.decision)]
+    icon = _STATE_ICON[row_state(req)]
     cells = (
-        f"{icon} {_prose(decision_label(req.decision))}",
+        f"{icon} {_prose(row_label(req))}",
         f"{_code(req.id)}<br>{req.phase}, {req.level.value}",
         _code(short_principal(req.principal)),
         _code(req.action),

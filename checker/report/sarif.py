@@ -16,13 +16,13 @@ from checker.records import asdict
 from checker.report.json_report import sides_to_dict
 from checker.report.model import Finding, Fix, Level, Location, Report, RequirementResult, Severity
 from checker.report.outcome import (
-    decision_label,
     fix_document,
     location_path,
     requirement_fingerprint,
     requirement_location,
     requirement_severity,
     row_fixes,
+    row_label,
 )
 from checker.report.rule_help import RuleHelp, rule_help
 
@@ -116,7 +116,7 @@ def _message(text: str, fixes: Sequence[Fix]) -> dict[str, str]:
 def _requirement_text(requirement: RequirementResult) -> str:
     return (
         f"{requirement.principal} → {requirement.action} on {requirement.resource}: "
-        f"{decision_label(requirement.decision)} — {requirement.because}"
+        f"{row_label(requirement)} — {requirement.because}"
     )
 
 
