@@ -263,3 +263,62 @@ def _revoke(grantee: str, grant_id: str | None) -> dict[str, str]:
     if grant_id:
         revoke["GrantId"] = grant_id
     return revoke
+
+
+@rule("IDENTITY-NO-PRINCIPAL")
+def identity_no_principal(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    """An ``identities`` entry for nobody the plan names: most often a typo, which would
+    leave the real principal's identity side unverified while the check passes."""
+    from difflib import get_close_matches
+
+    plan = context.plan
+    principals = (plan.registrar_arn, *plan.consumer_arns)
+    for identity in plan.identities:
+        if identity.principal in principals:
+            continue
+        close = get_close_matches(identity.principal, principals, n=1, cutoff=0.0)
+        closest = f"; did you mean {close[0]}?" if close else ""
+        path = (*parse_field_path(identity.plan_field), "principal")
+        yield context.plan_hit(
+            f"{field_path(path)} {identity.principal!r} is neither the registrar nor a consumer "
+            f"of the plan, so its policies decide nothing{closest}",
+            path,
+            resource=identity.principal,
+        )
+
+
+@rule("REGION-UNKNOWN")
+def region_unknown(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    from difflib import get_close_matches
+
+    from checker.catalog.images import aws_image_accounts_source, known_regions
+
+    plan = context.plan
+    regions = known_regions()
+    if plan.region in regions:
+        return
+    close = get_close_matches(plan.region, sorted(regions), n=1)
+    closest = f"; did you mean {close[0]}?" if close else ""
+    yield context.plan_hit(
+        f"region {plan.region!r} is not a region SageMaker has images in (the regions of "
+        f"{aws_image_accounts_source()}){closest}",
+        ("region",),
+        resource=plan.region,
+    )
+
+
+@rule("CONSUMER-OUTSIDE-REGISTRY")
+def consumer_outside_registry(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    plan = context.plan
+    for index, consumer in enumerate(plan.consumer_arns):
+        account = arn_account(consumer)
+        if account is None or account == plan.registry_account:
+            continue
+        path = ("principals", "consumers", index)
+        yield context.plan_hit(
+            f"{field_path(path)} {consumer} is in account {account}, not the registry account "
+            f"{plan.registry_account}: the consumers deploy the registered model in the registry "
+            "account, so their accesses are checked as if made from there",
+            path,
+            resource=consumer,
+        )
