@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -135,7 +136,8 @@ def _check_file(args: argparse.Namespace, plan_path: Path) -> int:
         fix_documented=getattr(args, "fix_documented", False),
     )
     report = check_plan(plan, options)
-    write_outputs(report, args, print_console)
+    detail = "quiet" if args.quiet else "verbose" if args.verbose else "normal"
+    write_outputs(report, args, partial(print_console, detail=detail))
     write_fixes_for(args, report, plan)
     return exit_status(report, config.fail_on)
 

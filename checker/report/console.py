@@ -286,11 +286,29 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def console_lines(report: Report, width: int = MAX_WIDTH) -> list[Line]:
+def _reason_section(report: Report, width: int) -> list[Line]:
+    """``--verbose``: why every access is decided as it is, failing or not."""
+    lines: list[Line] = [line(), line(("Decisions", "bold underline"))]
+    for row in report.requirements:
+        symbol, style = _MARKS[Decision.UNVERIFIED if unverified_sides(row) else row.decision]
+        head = f"{symbol} {row.id}: {row.action} by {short_arn(row.principal)} — {row_label(row)}"
+        lines += wrap(head, width, 0, style, hang=2)
+        lines += wrap(row.because, width, 2)
+        for item in row.evidence:
+            lines += wrap(f"{item.source} ({item.statement})", width, 4, "dim")
+    return lines
+
+
+def console_lines(report: Report, width: int = MAX_WIDTH, detail: str = "normal") -> list[Line]:
     """The whole console view as styled lines at most ``width`` wide (fix documents and
-    commands excepted: they stay whole so that they paste back)."""
+    commands excepted: they stay whole so that they paste back). ``detail`` ``quiet``: the
+    gaps and the verdict only; ``verbose``: also every access's reason."""
+    if detail == "quiet":
+        gaps = _gap_section(report, width)
+        return [*gaps[1:], *_summary_section(report, width)[(0 if gaps else 1) :]]
     return [
         *_access_section(report, width),
+        *(_reason_section(report, width) if detail == "verbose" else []),
         *_gap_section(report, width),
         *_fix_section(report, width),
         *_finding_section(report, width),
@@ -298,5 +316,5 @@ def console_lines(report: Report, width: int = MAX_WIDTH) -> list[Line]:
     ]
 
 
-def print_console(report: Report, file: IO[str]) -> None:
-    print_view(lambda width: console_lines(report, width), file)
+def print_console(report: Report, file: IO[str], detail: str = "normal") -> None:
+    print_view(lambda width: console_lines(report, width, detail), file)
