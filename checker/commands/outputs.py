@@ -20,7 +20,9 @@ CONSOLE = "console"
 ConsolePrinter = Callable[["Report", IO[str]], None]
 
 
-def add_output_arguments(parser: argparse.ArgumentParser, *, fail_on: bool = True) -> None:
+def add_output_arguments(
+    parser: argparse.ArgumentParser, *, fail_on: bool = True, detail: bool = True
+) -> None:
     parser.add_argument(
         "--format",
         "-f",
@@ -48,16 +50,17 @@ def add_output_arguments(parser: argparse.ArgumentParser, *, fail_on: bool = Tru
         help="colour the console view: auto (a terminal, unless NO_COLOR; FORCE_COLOR forces "
         "it), always or never",
     )
-    detail = parser.add_mutually_exclusive_group()
-    detail.add_argument(
-        "-q", "--quiet", action="store_true", help="console: the verdict and the gaps only"
-    )
-    detail.add_argument(
-        "-v",
-        "--verbose",
-        action="store_true",
-        help="console: also why each access is decided as it is",
-    )
+    if detail:
+        group = parser.add_mutually_exclusive_group()
+        group.add_argument(
+            "-q", "--quiet", action="store_true", help="console: the verdict and the gaps only"
+        )
+        group.add_argument(
+            "-v",
+            "--verbose",
+            action="store_true",
+            help="console: also why each access is decided as it is",
+        )
     if fail_on:
         parser.add_argument(
             "--fail-on",
