@@ -112,3 +112,26 @@ def test_baseline_refuses_a_bad_expiry(
     )
     assert "--expires" in capsys.readouterr().err
     assert not (tmp_path / "b.yaml").exists()
+
+
+def test_explain_takes_a_requirement_id(capsys: pytest.CaptureFixture[str]) -> None:
+    """Requirement ids are the SARIF rule ids of the gaps: explain knows them too."""
+    assert main(["explain", "consumer-pulls-image"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("consumer-pulls-image: ")
+    assert "ecr:BatchGetImage, ecr:GetDownloadUrlForLayer" in out
+    assert "Why it is needed" in out
+
+
+def test_explain_prints_policy_keys_in_the_usual_order(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", "ACTION-RESOURCE-MISMATCH"]) == 0
+    out = capsys.readouterr().out.split("Examples", 1)[1]
+    statement = out.split("- Sid: AddPerm", 1)[1].split("\n  good", 1)[0]
+    keys = [
+        line.strip().split(":")[0]
+        for line in statement.splitlines()
+        if line.startswith("        ") and not line.startswith("         ") and ":" in line
+    ]
+    expected = ["Effect", "Principal", "Action", "Resource"]
+    assert [key for key in keys if key in expected][: len(expected)] == expected
+    assert out.index("Version:") < out.index("Statement:")
