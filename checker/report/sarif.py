@@ -30,6 +30,9 @@ SARIF_SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
 FINGERPRINT_KEY = "xreg/v1"
+# Every artifact URI is relative to the folder xreg ran in (a checkout's root in CI), which
+# code-scanning tools know as %SRCROOT%.
+SRCROOT = "%SRCROOT%"
 SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 RULE_TAGS = ["iam", "cross-account", "sagemaker"]
 
@@ -47,7 +50,10 @@ def _location(location: Location, plan: str) -> dict[str, Any]:
         region["startColumn"] = location.column
     sarif_location: dict[str, Any] = {
         "physicalLocation": {
-            "artifactLocation": {"uri": _artifact_uri(location_path(location, plan))},
+            "artifactLocation": {
+                "uri": _artifact_uri(location_path(location, plan)),
+                "uriBaseId": SRCROOT,
+            },
             "region": region,
         }
     }
@@ -252,6 +258,14 @@ def sarif_log(report: Report) -> dict[str, Any]:
                 },
                 "automationDetails": {"id": f"xreg/{report.command}/"},
                 "columnKind": "unicodeCodePoints",
+                "originalUriBaseIds": {
+                    SRCROOT: {
+                        "description": {
+                            "text": "the folder xreg ran in"
+                            + (f"; the plan is {_artifact_uri(report.plan)}" if report.plan else "")
+                        }
+                    }
+                },
                 "results": results,
                 "properties": {
                     "plan": report.plan,
