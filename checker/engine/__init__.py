@@ -39,6 +39,9 @@ class CheckOptions:
     # Hooks for layers above the core (lint, baseline) so the core does not import them.
     extra_findings: Callable[[Plan, PolicyIndex], Sequence[Finding]] | None = None
     postprocess_findings: Callable[[list[Finding]], list[Finding]] | None = None
+    postprocess_requirements: (
+        Callable[[list[RequirementResult]], list[RequirementResult]] | None
+    ) = None
     is_aws_owned_image: Callable[[str, str], bool] = field(default=_is_aws_owned_image)
     rules_checked: tuple[str, ...] = ()  # the lint rules that ran, for reports that list them
     fix_documented: bool = False  # also fix what only the documentation asks for
@@ -121,6 +124,8 @@ def check_plan(plan: Plan, options: CheckOptions | None = None) -> Report:
         )
         for item in decided
     ]
+    if options.postprocess_requirements is not None:
+        rows = options.postprocess_requirements(rows)
     findings.sort(key=_finding_order)
     return Report(
         plan=plan.source,

@@ -216,6 +216,8 @@ def _gap_section(report: Report, width: int) -> list[Line]:
         if row.level is Level.DOCUMENTED:
             style = "yellow"
         head = f"{symbol} {row.id}: {row.action} by {short_arn(row.principal)}"
+        if row.accepted:
+            head += f" [accepted: {row.accepted}]"
         lines += wrap(head, width, 0, style, hang=2)
         lines += wrap(row.because, width, 2)
         for fix in row_fixes(row):

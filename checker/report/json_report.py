@@ -55,6 +55,8 @@ def requirement_to_dict(row: RequirementResult) -> dict[str, Any]:
         data["fixes"] = [fix.id for fix in row.fixes]
     if row.location is not None:
         data["location"] = location_to_dict(row.location)
+    if row.accepted:
+        data["accepted"] = row.accepted
     return data
 
 

@@ -112,7 +112,7 @@ def _requirement_row(req: RequirementResult) -> str:
         _code(short_principal(req.principal)),
         _code(req.action),
         _code(req.resource),
-        _prose(req.because),
+        _prose(req.because + (f" [accepted: {req.accepted}]" if req.accepted else "")),
     )
     return "| " + " | ".join(cells) + " |\n"
 

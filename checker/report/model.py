@@ -105,6 +105,7 @@ class RequirementResult:
     # Every fix the row needs (resource side, identity side, organization side): together
     # they make it pass.
     fixes: tuple[Fix, ...] = ()
+    accepted: str | None = None  # a baseline's reason, when it accepts this denied access
 
 
 @record

@@ -104,6 +104,8 @@ def _reaches(severity: Severity, fail_on: str) -> bool:
 def requirement_fails(requirement: RequirementResult, fail_on: str) -> bool:
     """Whether this row fails the verdict. ``never`` changes the exit status only: a required
     access that is denied still fails the verdict."""
+    if requirement.accepted:
+        return False  # a baseline accepts this denial (until its expiry)
     severity = requirement_severity(requirement)
     return severity is not None and _reaches(severity, fail_on)
 
