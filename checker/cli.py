@@ -20,6 +20,7 @@ from checker.errors import InputError
 COMMAND_MODULES: tuple[str, ...] = (
     "checker.commands.check",
     "checker.commands.fix",
+    "checker.commands.init",
     "checker.commands.snapshot",
     "checker.commands.audit",
     "checker.commands.merge",
