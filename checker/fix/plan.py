@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from checker.engine.policies import PolicyIndex
 from checker.fix.apply import apply_fixes
-from checker.fix.suggest import FixPlanner, stable_id
+from checker.fix.suggest import FixPlanner, fix_order, stable_id
 from checker.plan.model import Plan
 from checker.policy.request import AccessQuestion
 from checker.records import field, record, replace
@@ -165,11 +165,9 @@ def plan_fixes(
             if fix is not None and on_key and fix not in row_fixes:
                 row_fixes.append(fix)
     for row_key, row_fixes in fixes_by_row.items():
-        fixes_by_row[row_key] = sorted(row_fixes, key=_side_order)
-    merged_findings = [
-        _with_merged_fix(finding, lint_keys, grant_keys, by_key) for finding in findings
-    ]
-    ordered = sorted(by_key.values(), key=_side_order)
+        fixes_by_row[row_key] = sorted(row_fixes, key=fix_order)
+    merged_findings = [_with_merged_fix(finding, lint_keys, by_key) for finding in findings]
+    ordered = sorted(by_key.values(), key=fix_order)
     return FixOutcome(
         fixes=ordered,
         by_row={key: value for key, value in fixes_by_row.items() if value},
@@ -177,16 +175,9 @@ def plan_fixes(
     )
 
 
-def _side_order(fix: Fix) -> tuple[int, str, str]:
-    from checker.fix.suggest import _fix_order
-
-    return _fix_order(fix)
-
-
 def _with_merged_fix(
     finding: Finding,
     lint_keys: dict[str, tuple[str, str]],
-    grant_keys: dict[int, tuple[str, str]],
     by_key: dict[tuple[str, str], Fix],
 ) -> Finding:
     """The finding with its policy's one fix; a fix outside the plan's policies keeps its own

@@ -451,7 +451,7 @@ _KIND_ORDER = (
 )
 
 
-def _fix_order(fix: Fix) -> tuple[int, str, str]:
+def fix_order(fix: Fix) -> tuple[int, str, str]:
     """Resource side first, then the identity side, then the organization's policies."""
     rank = _KIND_ORDER.index(fix.kind) if fix.kind in _KIND_ORDER else len(_KIND_ORDER)
     return (rank, fix.account, fix.target)

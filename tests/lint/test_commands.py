@@ -73,16 +73,19 @@ def test_baseline_writes_every_finding(capsys: pytest.CaptureFixture[str], tmp_p
     assert code == 0
     data = yaml.safe_load(output.read_text())
     assert data["version"] == 1
-    rules = sorted(entry["rule"] for entry in data["suppressions"])
+    rules = sorted(entry["rule"] for entry in data["suppressions"] if "rule" in entry)
     assert rules == [
         "ACTION-RESOURCE-MISMATCH",
         "ACTION-WILDCARD",
         "KMS-GRANT-GRANTEE",
         "REPOSITORY-REGISTRY-ACTION",
     ]
+    # the denied accesses are accepted too, by requirement
+    accepted = sorted(e["requirement"] for e in data["suppressions"] if "requirement" in e)
+    assert accepted == ["consumer-pulls-image", "consumer-reads-bucket-acl"]
     assert {entry["reason"] for entry in data["suppressions"]} == {"PLAT-42"}
     assert {str(entry["expires"]) for entry in data["suppressions"]} == {"2999-12-31"}
-    assert "wrote 4 suppressions" in capsys.readouterr().err
+    assert "wrote 6 suppressions" in capsys.readouterr().err
 
 
 def test_baseline_default_expiry_is_ninety_days(tmp_path: Path) -> None:
