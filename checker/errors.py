@@ -19,6 +19,8 @@ class InputError(Exception):
         self.reason = reason
 
     def __str__(self) -> str:
+        if self.path == "$" and self.source.startswith("-"):
+            return f"{self.source}: {self.reason}"  # a command-line option, not a document
         return f"{self.source}: {self.path}: {self.reason}"
 
 
