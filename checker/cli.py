@@ -21,6 +21,8 @@ from checker.errors import InputError, cut_long_words
 COMMAND_MODULES: tuple[str, ...] = (
     "checker.commands.check",
     "checker.commands.plan",
+    "checker.commands.fix",
+    "checker.commands.init",
     "checker.commands.snapshot",
     "checker.commands.audit",
     "checker.commands.merge",

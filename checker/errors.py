@@ -31,7 +31,10 @@ class InputError(Exception):
     def __str__(self) -> str:
         # A file name and a field path say most at their end: they are cut in the middle.
         reason = shown_middle(cut_long_words(self.reason), MAX_REASON)
-        text = f"{shown_middle(self.source)}: {shown_middle(self.path)}: {reason}"
+        if self.path == "$" and self.source.startswith("-"):
+            text = f"{self.source}: {reason}"  # a command-line option, not a document
+        else:
+            text = f"{shown_middle(self.source)}: {shown_middle(self.path)}: {reason}"
         # A key or value may hold a line break or a control character: one line stays one.
         return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
 

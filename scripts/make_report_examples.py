@@ -30,6 +30,7 @@ FILES = (
     ("html", "xreg-report.html"),
 )
 CONSOLE_FILE = "xreg-report.txt"
+AFTER_FIXES_FILE = "xreg-report-after-fixes.txt"
 README = """\
 # Example reports
 
@@ -44,6 +45,10 @@ What `xreg check` reports for the cross-account example of the AWS documentation
 | junit | [`xreg-junit.xml`](xreg-junit.xml) | CI test dashboards |
 | markdown | [`xreg-report.md`](xreg-report.md) | a pull-request comment |
 | html | [`xreg-report.html`](xreg-report.html) | one self-contained page to open or attach |
+
+`xreg fix {plan} -o DIR` writes the corrected documents (`fixed-*.json`) and
+[`apply-fixes.sh`](apply-fixes.sh), the commands that apply them;
+[`{after}`]({after}) is the check of the plan once they are applied.
 
 Regenerate them with `python scripts/make_report_examples.py`; a test fails when they are out
 of date. Generated files: do not edit.
@@ -84,8 +89,33 @@ def make_examples(out: Path) -> int:
     if status == EXIT_BAD_INPUT:
         raise SystemExit(f"xreg check {PLAN} could not read the example plan")
     (out / CONSOLE_FILE).write_text(console.getvalue(), encoding="utf-8")
-    (out / "README.md").write_text(README.format(plan=PLAN, console=CONSOLE_FILE), "utf-8")
+    with _plain_environment(), contextlib.redirect_stderr(io.StringIO()):
+        if main(["fix", PLAN, "-o", str(out)]) != 0:
+            raise SystemExit(f"xreg fix {PLAN} failed")
+        (out / AFTER_FIXES_FILE).write_text(_after_fixes(), encoding="utf-8")
+    readme = README.format(plan=PLAN, console=CONSOLE_FILE, after=AFTER_FIXES_FILE)
+    (out / "README.md").write_text(readme, "utf-8")
     return status
+
+
+def _after_fixes() -> str:
+    """The console view of the plan as it is once every fix of the report is applied."""
+    from checker.engine import check_plan
+    from checker.fix.apply import apply_fixes
+    from checker.fix.write import report_fixes
+    from checker.lint.config import load_config
+    from checker.lint.hooks import check_options
+    from checker.plan.loader import load_plan
+    from checker.records import replace
+    from checker.report.console import print_console
+
+    plan = load_plan(Path(PLAN))
+    options = check_options(load_config(Path(PLAN)))
+    fixed = apply_fixes(plan, report_fixes(check_plan(plan, options)))
+    fixed = replace(fixed, source=f"{PLAN} (with apply-fixes.sh run)")
+    text = io.StringIO()
+    print_console(check_plan(fixed, options), text)
+    return text.getvalue()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -36,3 +36,9 @@ def aws_image_accounts_source() -> str:
     """Which SDK release the list comes from, e.g. ``sagemaker-core 2.27.0``."""
     source = _data()["source"]
     return f"{source['package']} {source['version']}"
+
+
+@cache
+def known_regions() -> frozenset[str]:
+    """The regions SageMaker has image registries in (every region it runs in)."""
+    return frozenset(_data()["regions"])

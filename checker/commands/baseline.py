@@ -69,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
     from checker.lint.config import load_config
     from checker.lint.hooks import check_options
     from checker.plan.loader import load_plan
+    from checker.policy.decision import Decision
+    from checker.report.model import Level
 
     today = dt.date.today()
     expires = _expiry(args.expires, today)
@@ -80,8 +82,11 @@ def run(args: argparse.Namespace) -> int:
     # The existing baseline is not applied: the new one lists everything found today.
     report = check_plan(plan, check_options(config, use_baseline=False))
     output = Path(args.output)
+    denied = [row for row in report.requirements if row.decision.is_denied]
     try:
-        count = write_baseline(report.findings, output, reason=reason.strip(), expires=expires)
+        count = write_baseline(
+            report.findings, output, reason=reason.strip(), expires=expires, denied=denied
+        )
     except OSError as error:
         raise InputError(str(output), "$", f"cannot write the baseline: {error.strerror}") from None
     print(
@@ -89,4 +94,11 @@ def run(args: argparse.Namespace) -> int:
         f"(expire after {expires.isoformat()})",
         file=sys.stderr,
     )
+    for row in report.requirements:
+        if row.decision is Decision.UNKNOWN and row.level is Level.REQUIRED:
+            print(
+                f"xreg: cannot suppress {row.id}: {row.action} by {row.principal} on "
+                f"{row.resource} is unknown, not denied: give the plan the facts it lacks",
+                file=sys.stderr,
+            )
     return 0

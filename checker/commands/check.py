@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ def register(subparsers: Any) -> None:
         help="treat a side the plan does not describe (unverified) as unknown",
     )
     parser.add_argument("--no-lint", action="store_true", help="decide accesses only, no lint")
+    add_fix_arguments(parser)
     parser.add_argument(
         "--source",
         action="append",
@@ -80,8 +82,53 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(run=run)
 
 
+def add_fix_arguments(
+    parser: argparse.ArgumentParser, *, folder_flag: str = "--write-fixes"
+) -> None:
+    """The options that say which fixes to make and where to write them."""
+    parser.add_argument(
+        "--fix-documented",
+        action="store_true",
+        help="also fix what only the AWS documentation asks for (config: fix-documented)",
+    )
+    if folder_flag:
+        parser.add_argument(
+            folder_flag,
+            dest="write_fixes",
+            metavar="DIR",
+            help="write each corrected document and a script of the commands (apply-fixes.sh) "
+            "into DIR",
+        )
+    parser.add_argument(
+        "--in-place",
+        action="store_true",
+        help="with the fixes written, also write each corrected document over the plan's own "
+        "policy file (the original is kept as FILE.orig)",
+    )
+
+
+def write_fixes_for(args: argparse.Namespace, report: Any, plan: Any) -> None:
+    """Write the fixes where ``--write-fixes`` (or ``fix -o``) says, and say what was written."""
+    import sys
+
+    from checker.fix.write import write_fixes
+
+    if not getattr(args, "write_fixes", None):
+        return
+    written = write_fixes(report, Path(args.write_fixes), plan, in_place=args.in_place)
+    print(
+        f"xreg: wrote {len(written.documents)} corrected "
+        f"document{'s' if len(written.documents) != 1 else ''} and {written.script}",
+        file=sys.stderr,
+    )
+    for policy_file, kept in written.replaced:
+        print(f"xreg: rewrote {policy_file} (original kept as {kept})", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     requested_formats(args)  # refuse an unknown format before doing any work
+    if args.in_place and not args.write_fixes:
+        raise InputError("--in-place", "$", "needs --write-fixes DIR")
     if args.live:
         return _run_live(args)
     if args.plan is None:
@@ -105,9 +152,16 @@ def _check_file(args: argparse.Namespace, plan_path: Path) -> int:
     config = load_config(plan_path, args.fail_on)
     if args.baseline:
         config = replace(config, baseline=Path(args.baseline))
-    options = check_options(config, strict=args.strict, lint=not args.no_lint)
+    options = check_options(
+        config,
+        strict=args.strict,
+        lint=not args.no_lint,
+        fix_documented=getattr(args, "fix_documented", False),
+    )
     report = check_plan(plan, options)
-    write_outputs(report, args, print_console)
+    detail = "quiet" if args.quiet else "verbose" if args.verbose else "normal"
+    write_outputs(report, args, partial(print_console, detail=detail))
+    write_fixes_for(args, report, plan)
     return exit_status(report, config.fail_on)
 
 

@@ -43,7 +43,7 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="a step whose identity policies the plan does not give is unknown, and stops",
     )
-    add_output_arguments(parser, fail_on=False)
+    add_output_arguments(parser, fail_on=False, detail=False)
     probe = parser.add_argument_group("live probes (read-only, real credentials)")
     probe.add_argument(
         "--probe",

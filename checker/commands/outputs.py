@@ -20,7 +20,9 @@ CONSOLE = "console"
 ConsolePrinter = Callable[["Report", IO[str]], None]
 
 
-def add_output_arguments(parser: argparse.ArgumentParser, *, fail_on: bool = True) -> None:
+def add_output_arguments(
+    parser: argparse.ArgumentParser, *, fail_on: bool = True, detail: bool = True
+) -> None:
     parser.add_argument(
         "--format",
         "-f",
@@ -35,9 +37,30 @@ def add_output_arguments(parser: argparse.ArgumentParser, *, fail_on: bool = Tru
         action="append",
         default=None,
         metavar="FILE",
-        help="where the Nth non-console format goes (- for standard output); "
-        "default reports/xreg-report.<ext>",
+        help="where the Nth non-console format goes (- for standard output); default: "
+        "standard output when one format is asked and it is not a terminal, else "
+        "reports/xreg-report.<ext>",
     )
+    parser.add_argument(
+        "--color",
+        "--colour",
+        dest="color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the console view: auto (a terminal, unless NO_COLOR; FORCE_COLOR forces "
+        "it), always or never",
+    )
+    if detail:
+        group = parser.add_mutually_exclusive_group()
+        group.add_argument(
+            "-q", "--quiet", action="store_true", help="console: the verdict and the gaps only"
+        )
+        group.add_argument(
+            "-v",
+            "--verbose",
+            action="store_true",
+            help="console: also why each access is decided as it is",
+        )
     if fail_on:
         parser.add_argument(
             "--fail-on",
@@ -65,12 +88,20 @@ def requested_formats(args: argparse.Namespace) -> list[str]:
 def write_outputs(report: Report, args: argparse.Namespace, print_console: ConsolePrinter) -> None:
     """Each file format to its ``-o`` (in order) or ``reports/``, then the console view."""
     from checker.report.formats import FORMATS
+    from checker.report.terminal import set_colour_mode
 
+    set_colour_mode(getattr(args, "color", "auto"))
     formats = requested_formats(args)
     outputs = list(args.output or [])
     file_formats = [name for name in formats if name != CONSOLE]
+    single = not outputs and formats == file_formats and len(file_formats) == 1
+    if single and not sys.stdout.isatty():
+        outputs = ["-"]  # one format asked for and the output piped: it is the output
     if len(outputs) > len(file_formats):
-        raise InputError("-o", "$", f"{len(outputs)} outputs for {len(file_formats)} file formats")
+        count = len(file_formats)
+        raise InputError(
+            "-o", "$", f"{len(outputs)} outputs for {count} file format{'s' if count != 1 else ''}"
+        )
     for position, name in enumerate(file_formats):
         text = FORMATS[name].renderer()(report)
         target = outputs[position] if position < len(outputs) else None

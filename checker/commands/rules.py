@@ -29,10 +29,10 @@ def register(subparsers: Any) -> None:
 
     explain: argparse.ArgumentParser = subparsers.add_parser(
         "explain",
-        help="explain one lint rule: what it finds, why, the fix, examples",
+        help="explain one lint rule or matrix requirement (the SARIF rule ids): what, why, fix",
         description="Print a lint rule's rationale, fix, references and examples.",
     )
-    explain.add_argument("rule", metavar="RULE-ID")
+    explain.add_argument("rule", metavar="RULE-ID", help="a lint rule id or a requirement id")
     explain.add_argument("--config-from", metavar="PATH", default=".", help=argparse.SUPPRESS)
     explain.set_defaults(run=run_explain)
 
@@ -71,10 +71,44 @@ def run_rules(args: argparse.Namespace) -> int:
     return 0
 
 
+_STATEMENT_ORDER = (
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+)
+_DOCUMENT_ORDER = ("Version", "Id", "Statement")
+
+
+def in_policy_order(value: Any) -> Any:
+    """``value`` with every policy document and statement in it keyed in the order people
+    write them (Version, Id, Statement; Sid, Effect, Principal, Action, Resource, Condition)."""
+    if isinstance(value, list):
+        return [in_policy_order(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if "Effect" in value:
+        order: tuple[str, ...] = _STATEMENT_ORDER
+    elif "Statement" in value:
+        order = _DOCUMENT_ORDER
+    else:
+        order = ()
+    known = [key for key in order if key in value]
+    rest = [key for key in value if key not in order]
+    return {key: in_policy_order(value[key]) for key in (*known, *rest)}
+
+
 def _dump_yaml(value: Any) -> str:
     import yaml
 
-    return str(yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=100))
+    return str(
+        yaml.safe_dump(in_policy_order(value), sort_keys=False, allow_unicode=True, width=100)
+    )
 
 
 def _print_examples(kind: str, examples: Any, out: TextIO) -> None:
@@ -96,6 +130,26 @@ def _wrap(text: str) -> str:
     )
 
 
+def _explain_requirement(name: str, out: TextIO) -> bool:
+    """A requirement of the permission matrix (its id is the SARIF rule id of its gaps)."""
+    from checker.matrix.spec import load_matrix
+
+    spec = next((row for row in load_matrix() if row.id == name.lower()), None)
+    if spec is None:
+        return False
+    resource = spec.resource.replace("_", " ")
+    out.write(f"{spec.id}: {spec.title}\n")
+    out.write(
+        f"  requirement of the permission matrix; phase {spec.phase}, who {spec.who}, "
+        f"level {spec.level.value}\n"
+    )
+    out.write(f"  actions: {', '.join(spec.actions)} on the {resource}\n")
+    out.write(f"  decided by: {', '.join(spec.decided_by)}\n")
+    out.write(f"\nWhy it is needed\n{_wrap(spec.rationale)}\n")
+    out.write(f"\nSource\n  {spec.source}\n")
+    return True
+
+
 def run_explain(args: argparse.Namespace) -> int:
     from difflib import get_close_matches
 
@@ -109,6 +163,8 @@ def run_explain(args: argparse.Namespace) -> int:
     if spec is None:
         config = load_config(Path(args.config_from))
         org_rule = next((rule for rule in config.organization_rules if rule.id == wanted), None)
+        if org_rule is None and _explain_requirement(args.rule, out):
+            return 0
         if org_rule is None:
             known = [s.id for s in load_rule_specs()] + [r.id for r in config.organization_rules]
             close = get_close_matches(wanted, known, n=1)

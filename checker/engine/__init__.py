@@ -14,7 +14,6 @@ from checker.engine.request_findings import enforce_request_findings
 from checker.engine.results import requirement_result
 from checker.engine.snapshot import unknown_when_missing
 from checker.engine.verdict import summarize, verdict
-from checker.fix.suggest import FixPlanner
 from checker.matrix.expand import Requirement, expand
 from checker.matrix.references import References, collect_references
 from checker.matrix.spec import load_matrix
@@ -43,8 +42,12 @@ class CheckOptions:
     # Hooks for layers above the core (lint, baseline) so the core does not import them.
     extra_findings: Callable[[Plan, PolicyIndex], Sequence[Finding]] | None = None
     postprocess_findings: Callable[[list[Finding]], list[Finding]] | None = None
+    postprocess_requirements: (
+        Callable[[list[RequirementResult]], list[RequirementResult]] | None
+    ) = None
     is_aws_owned_image: Callable[[str, str], bool] = field(default=_is_aws_owned_image)
     rules_checked: tuple[str, ...] = ()  # the lint rules that ran, for reports that list them
+    fix_documented: bool = False  # also fix what only the documentation asks for
 
 
 @record
@@ -143,36 +146,43 @@ def _undecidable(reason: str) -> AccessDecision:
 
 
 def check_plan(plan: Plan, options: CheckOptions | None = None) -> Report:
+    # Imported here: the fix planner reads the engine's policy index, and importing it at
+    # the top would make ``checker.fix`` and ``checker.engine`` import each other.
+    from checker.fix.plan import plan_fixes
+
     options = options or CheckOptions()
     index, decided, references = decide_requirements(plan, options)
-    findings: list[Finding] = []
+    findings = _lint(plan, index, options)
 
-    planner = FixPlanner(plan, index)
-    for item in decided:
-        if not item.decision.decision.is_denied:
-            continue
-        planner.plan_requirement(
-            item.requirement,
-            item.fix_question or item.question,
-            item.fix_decision or item.decision,
-        )
-        if item.ownership_fix:
-            planner.plan_object_ownership(item.requirement)
-    fixes = planner.fixes()
+    def redecide(corrected: Plan) -> tuple[PolicyIndex, list[Decided]]:
+        corrected_index, corrected_decided, _ = decide_requirements(corrected, options)
+        return corrected_index, corrected_decided
 
+    def relint(corrected: Plan) -> list[Finding]:
+        corrected_index = PolicyIndex(corrected)
+        corrected_index.parse_all()
+        return _lint(corrected, corrected_index, options)
+
+    outcome = plan_fixes(
+        plan,
+        index,
+        decided,
+        findings,
+        redecide=redecide,
+        relint=relint if options.lint and options.extra_findings is not None else None,
+        fix_documented=options.fix_documented,
+    )
+    findings = outcome.findings
     locator = Locator(plan, index.loaded)
     rows: list[RequirementResult] = [
-        requirement_result(locator, index, item.requirement, item.decision, item.notes, fixes)
+        requirement_result(
+            locator, index, item.requirement, item.decision, item.notes, outcome.by_row
+        )
         for item in decided
     ]
-    if options.lint and options.extra_findings is not None:
-        findings.extend(options.extra_findings(plan, index))
-    if plan.source_facts is not None:
-        from checker.sources.effects import source_findings
-
-        findings.extend(source_findings(plan, plan.source_facts))
-    if options.postprocess_findings is not None:
-        findings = options.postprocess_findings(findings)
+    if options.postprocess_requirements is not None:
+        rows = options.postprocess_requirements(rows)
+    # After the baseline and the fixes: a request AWS refuses fails whatever they say.
     invalid = invalid_fields(plan, references)
     findings = enforce_request_findings(plan, findings, invalid)
     findings.sort(key=_finding_order)
@@ -184,8 +194,21 @@ def check_plan(plan: Plan, options: CheckOptions | None = None) -> Report:
         findings=tuple(findings),
         summary=summarize(rows, findings),
         tool_version=__version__,
-        extra=_extra(planner.all_fixes, options, plan),
+        extra=_extra(outcome.fixes, options, plan),
     )
+
+
+def _lint(plan: Plan, index: PolicyIndex, options: CheckOptions) -> list[Finding]:
+    findings: list[Finding] = []
+    if options.lint and options.extra_findings is not None:
+        findings.extend(options.extra_findings(plan, index))
+    if plan.source_facts is not None:
+        from checker.sources.effects import source_findings
+
+        findings.extend(source_findings(plan, plan.source_facts))
+    if options.postprocess_findings is not None:
+        findings = options.postprocess_findings(findings)
+    return findings
 
 
 def _extra(fixes: list[Fix], options: CheckOptions, plan: Plan | None = None) -> dict[str, Any]:

@@ -17,9 +17,10 @@ def requirement_result(
     requirement: Requirement,
     decision: AccessDecision,
     notes: Sequence[str],
-    fixes: Mapping[tuple[str, str, str], Fix],
+    fixes: Mapping[tuple[str, str, str], Sequence[Fix]],
 ) -> RequirementResult:
     because = decision.because
+    row_fixes = tuple(fixes.get(requirement.row_key, ()))
     if notes and decision.decision is not Decision.ALLOWED:
         because = f"{because}; {'; '.join(notes)}"
     elif notes:
@@ -42,7 +43,8 @@ def requirement_result(
         evidence=decision.evidence,
         title=requirement.spec.title,
         unknown_keys=decision.unknown_keys,
-        fix=fixes.get(requirement.row_key),
+        fix=row_fixes[0] if row_fixes else None,
+        fixes=row_fixes,
         location=_location(locator, index, requirement, decision),
         referenced_by=tuple(requirement.referenced_by),
     )

@@ -8,7 +8,7 @@ from checker.policy.decision import Decision
 from checker.report import outcome
 from checker.report.model import Finding, RequirementResult, Severity, Summary
 from checker.report.outcome import FAILING_DECISIONS as FAILING_DECISIONS
-from checker.report.outcome import finding_fails
+from checker.report.outcome import finding_fails, unverified_sides
 
 
 def requirement_fails(row: RequirementResult) -> bool:
@@ -31,10 +31,13 @@ def summarize(rows: Sequence[RequirementResult], findings: Sequence[Finding]) ->
     active = [finding for finding in findings if not finding.suppressed]
     return Summary(
         requirements=len(rows),
-        allowed=sum(row.decision is Decision.ALLOWED for row in rows),
+        allowed=sum(row.decision is Decision.ALLOWED and not unverified_sides(row) for row in rows),
         denied=sum(row.decision.is_denied for row in rows),
         unknown=sum(row.decision is Decision.UNKNOWN for row in rows),
-        unverified=sum(row.decision is Decision.UNVERIFIED for row in rows),
+        # An allowed row whose identity side the plan does not give is counted here too.
+        unverified=sum(
+            row.decision is Decision.UNVERIFIED or bool(unverified_sides(row)) for row in rows
+        ),
         errors=sum(finding.severity is Severity.ERROR for finding in active),
         warnings=sum(finding.severity is Severity.WARNING for finding in active),
         infos=sum(finding.severity is Severity.INFO for finding in active),

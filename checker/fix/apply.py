@@ -128,8 +128,11 @@ def _attach_new_policy(plan: Plan, fix: Fix) -> Plan:
 def _add_grant(plan: Plan, fix: Fix) -> Plan:
     assert fix.grant is not None
     keys = []
+    revoke = fix.revoke_grant or {}
     for key in plan.kms_keys:
         if key.arn == fix.resource:
+            if revoke:
+                key = replace(key, grants=tuple(g for g in key.grants if not _revoked(g, revoke)))
             grant = KmsGrant(
                 grantee_principal=str(fix.grant["GranteePrincipal"]),
                 operations=tuple(fix.grant["Operations"]),
@@ -138,3 +141,10 @@ def _add_grant(plan: Plan, fix: Fix) -> Plan:
             key = replace(key, grants=(*key.grants, grant))
         keys.append(key)
     return replace(plan, kms_keys=tuple(keys))
+
+
+def _revoked(grant: KmsGrant, revoke: dict[str, Any]) -> bool:
+    grant_id = revoke.get("GrantId")
+    if grant_id:
+        return grant.grant_id == str(grant_id)
+    return grant.grantee_principal == str(revoke.get("GranteePrincipal"))

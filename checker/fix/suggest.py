@@ -6,6 +6,7 @@ gets one fix however many rows it closes.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,7 +28,7 @@ from checker.policy.decision import AccessDecision, Decision, Evidence, Tri
 from checker.policy.model import Policy, PolicyType
 from checker.policy.request import AccessQuestion
 from checker.records import field, record, replace
-from checker.report.model import Fix
+from checker.report.model import Fix, Level
 
 IDENTITY_POLICY_NAME = "xreg-cross-account-access"
 
@@ -54,6 +55,7 @@ class PolicyEdit:
     allows: dict[str, tuple[set[str], set[str]]] = field(default_factory=dict)
     narrowed: dict[int, dict[str, Any]] = field(default_factory=dict)
     principal: str | None = None
+    corrected: list[str] = field(default_factory=list)  # the lint rules whose fixes it holds
 
     def allow(self, principal: str, action: str, resource: str) -> None:
         actions, resources = self.allows.setdefault(principal, (set(), set()))
@@ -79,6 +81,10 @@ class FixPlanner:
     manual: dict[str, Fix] = field(default_factory=dict)
     ownership: dict[str, Fix] = field(default_factory=dict)
     assigned: dict[tuple[str, str, str], list[tuple[str, str]]] = field(default_factory=dict)
+    # Fix what AWS needs; what only the documentation asks for on request (--fix-documented).
+    fix_documented: bool = False
+    # Grants to revoke when the grant that replaces them is created: (key, grantee) → revoke.
+    revokes: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
 
     def edit(self, key: tuple[str, str], **kwargs: Any) -> PolicyEdit:
         existing = self.edits.get(key)
@@ -98,6 +104,8 @@ class FixPlanner:
     ) -> None:
         if not decision.decision.is_denied:
             return
+        if requirement.spec.level is Level.DOCUMENTED and not self.fix_documented:
+            return
         self._resource_side(requirement, question, decision)
         self._identity_side(requirement, question, decision)
         self._organization_side(requirement, question, decision)
@@ -116,15 +124,9 @@ class FixPlanner:
         if target is None:
             return
         loaded, policy_type = target.loaded, target.policy_type
-        edit = self.edit(
-            ("resource", target.name),
-            kind="resource_policy",
-            policy_type=policy_type,
-            account=requirement.resource_owner or "",
-            resource=target.arn,
-            target=f"{_RESOURCE_POLICY_NOUNS[policy_type]} of {target.name}",
-            loaded=loaded,
-        )
+        edit = self._resource_edit(target.name, policy_type, target.arn, loaded)
+        if not edit.account:
+            edit.account = requirement.resource_owner or ""
         policy = question.resource_policy
         if side.decision is Decision.EXPLICIT_DENY and policy is not None:
             self._narrow(edit, policy, side.evidence, requirement.principal)
@@ -309,6 +311,94 @@ class FixPlanner:
             loaded=loaded,
         )
 
+    # -- lint's corrections ----------------------------------------------------------------
+    def corrected_by_lint(self, plan_field: str, rules: Sequence[str]) -> PolicyEdit | None:
+        """The edit of the policy at ``plan_field``, noting the lint rules it corrects."""
+        edit = self.edit_for_plan_field(plan_field)
+        if edit is not None:
+            edit.corrected.extend(rule for rule in rules if rule not in edit.corrected)
+        return edit
+
+    def edit_for_plan_field(self, plan_field: str) -> PolicyEdit | None:
+        """The edit of the plan's policy at ``plan_field``, keyed as the access fixes key it,
+        so that a lint correction and an access fix of one policy are one document."""
+        plan = self.plan
+        for repository in plan.ecr_repositories:
+            if repository.policy and repository.policy.plan_field == plan_field:
+                return self._resource_edit(
+                    repository.arn, PolicyType.REPOSITORY, repository.arn, repository.policy
+                )
+        for bucket in plan.s3_buckets:
+            if bucket.policy and bucket.policy.plan_field == plan_field:
+                edit = self._resource_edit(
+                    bucket.name, PolicyType.BUCKET, bucket.arn(plan.partition), bucket.policy
+                )
+                edit.account = edit.account or bucket.account or ""
+                return edit
+        for key in plan.kms_keys:
+            if key.policy and key.policy.plan_field == plan_field:
+                return self._resource_edit(key.arn, PolicyType.KEY, key.arn, key.policy)
+        for group in plan.model_package_groups:
+            if group.policy and group.policy.plan_field == plan_field:
+                return self._resource_edit(
+                    group.arn, PolicyType.MODEL_PACKAGE_GROUP, group.arn, group.policy
+                )
+        for identity in plan.identities:
+            principal = identity.principal
+            for item in identity.policies:
+                if isinstance(item, LoadedPolicy) and item.plan_field == plan_field:
+                    return self._identity_edit(
+                        ("identity-file", item.source),
+                        PolicyType.IDENTITY,
+                        f"identity policy {item.source} of {principal}",
+                        item,
+                        principal,
+                    )
+            boundary = identity.permissions_boundary
+            if boundary is not None and boundary.plan_field == plan_field:
+                return self._identity_edit(
+                    ("identity-file", boundary.source),
+                    PolicyType.BOUNDARY,
+                    f"permissions boundary {boundary.source} of {principal}",
+                    boundary,
+                    principal,
+                )
+        for policy_type, mapping in (
+            (PolicyType.SCP, plan.service_control_policies),
+            (PolicyType.RCP, plan.resource_control_policies),
+        ):
+            for account, items in (mapping or {}).items():
+                for item in items:
+                    if isinstance(item, LoadedPolicy) and item.plan_field == plan_field:
+                        policy = self.index.organization_policy(item, policy_type)
+                        if policy is not None:
+                            return self._organization_edit(policy_type, policy, item, account)
+        return None
+
+    def _resource_edit(
+        self, name: str, policy_type: PolicyType, arn: str, loaded: LoadedPolicy | None
+    ) -> PolicyEdit:
+        return self.edit(
+            ("resource", name),
+            kind="resource_policy",
+            policy_type=policy_type,
+            account=account_of(arn) if policy_type is not PolicyType.BUCKET else "",
+            resource=arn,
+            target=f"{_RESOURCE_POLICY_NOUNS[policy_type]} of {name}",
+            loaded=loaded,
+        )
+
+    def lint_grant(self, fix: Fix) -> tuple[str, str]:
+        """Take in lint's grant that replaces a wrong one; the key of the grant fix."""
+        assert fix.grant is not None and fix.resource is not None
+        principal = str(fix.grant["GranteePrincipal"])
+        grant_key = (fix.resource, principal)
+        _, _, operations = self.grants.setdefault(grant_key, (fix.resource, principal, set()))
+        operations.update(str(operation) for operation in fix.grant.get("Operations", ()))
+        if fix.revoke_grant is not None:
+            self.revokes[grant_key] = fix.revoke_grant
+        return ("grant", f"{fix.resource}|{principal}")
+
     # -- helpers ---------------------------------------------------------------------------
     def _narrow(
         self,
@@ -368,6 +458,8 @@ class FixPlanner:
         bucket = requirement.bucket
         if bucket is None:
             return
+        if requirement.spec.level is Level.DOCUMENTED and not self.fix_documented:
+            return
         key = ("ownership", bucket.name)
         if bucket.name not in self.ownership:
             self.ownership[bucket.name] = Fix(
@@ -394,31 +486,57 @@ class FixPlanner:
         return self.index.loaded.get(source)
 
     # -- output ----------------------------------------------------------------------------
-    def fixes(self) -> dict[tuple[str, str, str], Fix]:
+    def build(self) -> dict[tuple[str, str], Fix]:
+        """Every fix by the key of what it changes, each with its stable id."""
         built: dict[tuple[str, str], Fix] = {}
         for key, edit in self.edits.items():
+            if edit.loaded is None and not edit.allows and not edit.narrowed:
+                continue
             built[key] = _build_fix(self.plan, edit)
         for (key_arn, principal), (_, _, operations) in self.grants.items():
             built[("grant", f"{key_arn}|{principal}")] = _grant_fix(
-                self.plan, key_arn, principal, operations
+                self.plan, key_arn, principal, operations, self.revokes.get((key_arn, principal))
             )
         for resource, fix in self.manual.items():
             built[("manual", resource)] = fix
         for bucket, fix in self.ownership.items():
             built[("ownership", bucket)] = fix
-        numbered: dict[tuple[str, str], Fix] = {}
-        out: dict[tuple[str, str, str], Fix] = {}
-        for row_key, keys in self.assigned.items():
-            # A row that needs several changes points at the first; all are in the report.
-            for key in keys:
-                if key not in numbered:
-                    fix = built[key]
-                    numbered[key] = _with_id(fix, f"F{len(numbered) + 1}")
-            out[row_key] = numbered[keys[0]]
-        self.all_fixes = list(numbered.values())
-        return out
+        ids = stable_ids(list(built))
+        return {key: _with_id(fix, ids[key]) for key, fix in built.items()}
 
-    all_fixes: list[Fix] = field(default_factory=list)
+
+_KIND_ORDER = (
+    "resource_policy",
+    "kms_grant",
+    "manual",
+    "identity_policy",
+    "boundary",
+    "scp",
+    "rcp",
+)
+
+
+def fix_order(fix: Fix) -> tuple[int, str, str]:
+    """Resource side first, then the identity side, then the organization's policies."""
+    rank = _KIND_ORDER.index(fix.kind) if fix.kind in _KIND_ORDER else len(_KIND_ORDER)
+    return (rank, fix.account, fix.target)
+
+
+def stable_id(key: Sequence[str], length: int = 4) -> str:
+    """A fix's id from what it changes (never from its position), so that it stays the same
+    from one run to the next."""
+    digest = hashlib.sha256("\0".join(key).encode("utf-8")).hexdigest()
+    return f"F-{digest[:length]}"
+
+
+def stable_ids(keys: Sequence[tuple[str, ...]]) -> dict[tuple[str, ...], str]:
+    """``stable_id`` of each key, longer where two keys of the same report would share one."""
+    length = 4
+    while True:
+        ids = {key: stable_id(key, length) for key in keys}
+        if len(set(ids.values())) == len(ids) or length >= 64:
+            return ids
+        length += 2
 
 
 def _with_id(fix: Fix, fix_id: str) -> Fix:
@@ -455,6 +573,8 @@ def _build_fix(plan: Plan, edit: PolicyEdit) -> Fix:
         )
     if added:
         change.append(f"adds {len(added)} statement{'s' if len(added) > 1 else ''}")
+    if edit.corrected:
+        change.append(f"corrects what {', '.join(edit.corrected)} found")
     if edit.narrowed:
         change.append(
             f"narrows {len(edit.narrowed)} Deny statement{'s' if len(edit.narrowed) > 1 else ''}"
@@ -537,20 +657,53 @@ def _command(plan: Plan, edit: PolicyEdit) -> tuple[str, str]:
     )
 
 
-def _grant_fix(plan: Plan, key_arn: str, principal: str, operations: set[str]) -> Fix:
+def _grant_fix(
+    plan: Plan,
+    key_arn: str,
+    principal: str,
+    operations: set[str],
+    revoke: dict[str, Any] | None = None,
+) -> Fix:
     ordered = sorted(operations)
+    region = key_arn.split(":")[3] if key_arn.count(":") >= 5 else plan.region
+    command = (
+        f"aws kms create-grant --key-id {key_arn} --grantee-principal {principal} "
+        f"--operations {' '.join(ordered)} --region {region}"
+    )
+    description = (
+        "the key policy is not in the plan, so a grant is the change that leaves it untouched"
+    )
+    if revoke is not None:
+        command += "\n" + revoke_grant_command(key_arn, region, revoke)
+        description = (
+            f"create the grant for {principal} and revoke the one that names "
+            f"{revoke['GranteePrincipal']!r}"
+        )
     return Fix(
         account=account_of(key_arn),
         target=f"grants of {key_arn}",
         kind="kms_grant",
-        command=(
-            f"aws kms create-grant --key-id {key_arn} --grantee-principal {principal} "
-            f"--operations {' '.join(ordered)}"
-        ),
+        command=command,
         grant={"GranteePrincipal": principal, "Operations": ordered},
         principal=principal,
         resource=key_arn,
-        description=(
-            "the key policy is not in the plan, so a grant is the change that leaves it untouched"
-        ),
+        description=description,
+        revoke_grant=revoke,
+    )
+
+
+def revoke_grant_command(key_arn: str, region: str, revoke: dict[str, Any]) -> str:
+    """The commands that revoke a grant: by its id when the plan gives it, else the id
+    looked up by the grantee the grant names."""
+    grant_id = revoke.get("GrantId")
+    lookup = ""
+    if not grant_id:
+        grantee = revoke["GranteePrincipal"]
+        lookup = (
+            f"GRANT_ID=$(aws kms list-grants --key-id {key_arn} --region {region} --query "
+            f"\"Grants[?GranteePrincipal=='{grantee}'] | [0].GrantId\" --output text)\n"
+        )
+        grant_id = '"$GRANT_ID"'
+    return (
+        f"{lookup}aws kms revoke-grant --key-id {key_arn} --region {region} --grant-id {grant_id}"
     )

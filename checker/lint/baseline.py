@@ -26,7 +26,8 @@ from typing import Any
 
 from checker.errors import InputError
 from checker.records import record, replace
-from checker.report.model import Finding
+from checker.report.model import Finding, RequirementResult
+from checker.report.outcome import requirement_fingerprint
 
 BASELINE_VERSION = 1
 _FINGERPRINT = re.compile(r"^[0-9a-f]{8,64}$")
@@ -82,7 +83,16 @@ def parse_baseline(data: object, source: str) -> Baseline:
         if not isinstance(entry, Mapping):
             raise InputError(source, path, "must be a mapping with fingerprint, reason, expires")
         for key in entry:
-            if key not in ("fingerprint", "reason", "expires", "rule", "location", "message"):
+            known = (
+                "fingerprint",
+                "reason",
+                "expires",
+                "rule",
+                "requirement",
+                "location",
+                "message",
+            )
+            if key not in known:
                 raise InputError(source, f"{path}.{key}", "unknown key")
         fingerprint = entry.get("fingerprint")
         if not isinstance(fingerprint, str) or not _FINGERPRINT.match(fingerprint):
@@ -92,7 +102,7 @@ def parse_baseline(data: object, source: str) -> Baseline:
             raise InputError(source, f"{path}.reason", "every suppression needs a reason")
         if "expires" not in entry:
             raise InputError(source, f"{path}.expires", "every suppression needs an expiry date")
-        rule = entry.get("rule")
+        rule = entry.get("rule", entry.get("requirement"))
         location = entry.get("location")
         suppressions[fingerprint] = Suppression(
             fingerprint=fingerprint,
@@ -134,6 +144,26 @@ def apply_baseline(
     return result
 
 
+def accept_requirements(
+    rows: Iterable[RequirementResult], baseline: Baseline, today: dt.date | None = None
+) -> list[RequirementResult]:
+    """The rows with the baseline applied: a denied access it lists is accepted (it no
+    longer fails the verdict) until the entry expires. An unknown access is never accepted:
+    the plan lacks the facts to say it is denied."""
+    today = today or dt.date.today()
+    result: list[RequirementResult] = []
+    for row in rows:
+        entry = baseline.suppressions.get(requirement_fingerprint(row))
+        if entry is None or not row.decision.is_denied:
+            result.append(row)
+        elif not entry.expired(today):
+            result.append(replace(row, accepted=entry.reason))
+        else:
+            note = f" [acceptance expired on {entry.expires.isoformat()}: {entry.reason}]"
+            result.append(replace(row, because=row.because + note))
+    return result
+
+
 def stale_suppressions(findings: Iterable[Finding], baseline: Baseline) -> list[Suppression]:
     """Suppressions that match no current finding (fixed, or the statement changed)."""
     current = {finding.fingerprint for finding in findings}
@@ -151,9 +181,25 @@ def _location_text(finding: Finding) -> str:
 
 
 def baseline_document(
-    findings: Sequence[Finding], *, reason: str, expires: dt.date
+    findings: Sequence[Finding],
+    *,
+    reason: str,
+    expires: dt.date,
+    denied: Sequence[RequirementResult] = (),
 ) -> dict[str, Any]:
     entries: dict[str, dict[str, Any]] = {}
+    for row in denied:
+        fingerprint = requirement_fingerprint(row)
+        entries.setdefault(
+            fingerprint,
+            {
+                "fingerprint": fingerprint,
+                "requirement": row.id,
+                "location": f"{row.principal} {row.action} {row.resource}",
+                "reason": reason,
+                "expires": expires.isoformat(),
+            },
+        )
     for finding in findings:
         entries.setdefault(
             finding.fingerprint,
@@ -165,20 +211,30 @@ def baseline_document(
                 "expires": expires.isoformat(),
             },
         )
-    ordered = sorted(entries.values(), key=lambda e: (e["rule"], e["location"], e["fingerprint"]))
+    ordered = sorted(
+        entries.values(),
+        key=lambda e: (e.get("rule", e.get("requirement", "")), e["location"], e["fingerprint"]),
+    )
     return {"version": BASELINE_VERSION, "suppressions": ordered}
 
 
 def write_baseline(
-    findings: Sequence[Finding], path: Path, *, reason: str, expires: dt.date
+    findings: Sequence[Finding],
+    path: Path,
+    *,
+    reason: str,
+    expires: dt.date,
+    denied: Sequence[RequirementResult] = (),
 ) -> int:
-    """Write a baseline suppressing every finding; returns how many entries it has."""
+    """Write a baseline suppressing every finding and accepting every denied access in
+    ``denied``; returns how many entries it has."""
     import yaml
 
-    document = baseline_document(findings, reason=reason, expires=expires)
+    document = baseline_document(findings, reason=reason, expires=expires, denied=denied)
     header = (
-        "# xreg baseline: findings accepted until their expiry date (xreg baseline wrote it).\n"
-        "# Matching is by fingerprint; rule and location are there for people.\n"
+        "# xreg baseline: findings and denied accesses accepted until their expiry date\n"
+        "# (xreg baseline wrote it). Matching is by fingerprint; rule, requirement and\n"
+        "# location are there for people.\n"
     )
     text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
     path.write_text(header + text, encoding="utf-8")

@@ -13,6 +13,7 @@ Keys (the same in both files)::
     severity: {MISSING-ORG-CONDITION: error}
     baseline: .xreg-baseline.yaml     # relative to the config file
     organization-rules: [...]         # or a path to a YAML file holding the list
+    fix-documented: false             # also fix what only the AWS documentation asks for
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from checker.lint.org_rules import OrgRule
 
 CONFIG_NAMES = (".xreg.yaml", ".xreg.yml")
-KEYS = ("fail-on", "disable", "severity", "baseline", "organization-rules")
+KEYS = ("fail-on", "disable", "severity", "baseline", "organization-rules", "fix-documented")
 
 
 @record
@@ -43,6 +44,7 @@ class LintConfig:
     baseline: Path | None = None
     organization_rules: tuple[OrgRule, ...] = ()
     source: str | None = None  # the file the configuration came from
+    fix_documented: bool = False
 
     def enabled(self, rule_id: str) -> bool:
         return rule_id not in self.disabled
@@ -188,6 +190,9 @@ def parse_config(table: Mapping[str, Any], *, source: Path, prefix: str = "") ->
             raise fail(f"severity.{key}", f"must be error, warning or info, not {value!r}")
         severities[name] = Severity(value)
 
+    fix_documented = table.get("fix-documented", False)
+    if not isinstance(fix_documented, bool):
+        raise fail("fix-documented", f"must be true or false, not {fix_documented!r}")
     baseline = table.get("baseline")
     if baseline is not None and (not isinstance(baseline, str) or not baseline):
         raise fail("baseline", "must be the path of a baseline file")
@@ -198,4 +203,5 @@ def parse_config(table: Mapping[str, Any], *, source: Path, prefix: str = "") ->
         baseline=(source.parent / baseline) if baseline else None,
         organization_rules=tuple(organization_rules),
         source=where,
+        fix_documented=fix_documented,
     )

@@ -22,6 +22,13 @@ from checker.records import field, record
 from checker.refs import EcrImage, find_images, parse_ecr_image
 from checker.report.model import Fix, Location
 
+_FIX_KINDS = {
+    PolicyType.IDENTITY: "identity_policy",
+    PolicyType.BOUNDARY: "boundary",
+    PolicyType.SCP: "scp",
+    PolicyType.RCP: "rcp",
+}
+
 
 @record
 class PolicyUnit:
@@ -108,6 +115,7 @@ class PolicyUnit:
         description: str,
     ) -> Fix:
         file_name = self.policy_file_name()
+        on_principal = self.type in (PolicyType.IDENTITY, PolicyType.BOUNDARY)
         return Fix(
             account=self.owner,
             target=self.target,
@@ -115,8 +123,11 @@ class PolicyUnit:
             statement=dict(statement) if statement is not None else None,
             policy=dict(policy) if policy is not None else None,
             policy_file=file_name,
-            kind="resource_policy" if self.type.is_resource_policy else "identity_policy",
+            kind=_FIX_KINDS.get(self.type, "resource_policy"),
             description=description,
+            plan_field=self.loaded.plan_field,
+            principal=self.attached_to if on_principal else None,
+            resource=self.attached_to,
         )
 
     def statement_fix(

@@ -14,11 +14,16 @@ from checker.lint import lint_plan
 from checker.lint.config import LintConfig
 from checker.lint.registry import configured_rules
 from checker.plan.model import Plan
-from checker.report.model import Finding
+from checker.report.model import Finding, RequirementResult
 
 
 def check_options(
-    config: LintConfig, *, strict: bool = False, lint: bool = True, use_baseline: bool = True
+    config: LintConfig,
+    *,
+    strict: bool = False,
+    lint: bool = True,
+    use_baseline: bool = True,
+    fix_documented: bool = False,
 ) -> CheckOptions:
     """``CheckOptions`` that lint with ``config`` and apply its baseline (when it has one)."""
 
@@ -26,13 +31,17 @@ def check_options(
         return lint_plan(plan, index.by_source, config)
 
     postprocess = None
+    accept = None
     if use_baseline and config.baseline is not None:
-        from checker.lint.baseline import apply_baseline, load_baseline
+        from checker.lint.baseline import accept_requirements, apply_baseline, load_baseline
 
         baseline = load_baseline(config.baseline)
 
         def postprocess(findings: list[Finding]) -> list[Finding]:
             return apply_baseline(findings, baseline)
+
+        def accept(rows: list[RequirementResult]) -> list[RequirementResult]:
+            return accept_requirements(rows, baseline)
 
     return CheckOptions(
         rules_checked=tuple(rule.id for rule in configured_rules(config) if rule.enabled),
@@ -41,5 +50,7 @@ def check_options(
         lint=lint,
         extra_findings=extra_findings,
         postprocess_findings=postprocess,
+        postprocess_requirements=accept,
         is_aws_owned_image=is_aws_owned_image_account,
+        fix_documented=fix_documented or config.fix_documented,
     )

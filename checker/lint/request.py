@@ -203,7 +203,12 @@ def kms_grant_grantee(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
                         f"--operations {operations}"
                     ),
                     kind="kms_grant",
-                    description=f"create the grant for {arn} (and retire the old one)",
+                    description=f"create the grant for {arn} and revoke the one that names "
+                    f"{grantee!r}",
+                    grant={"GranteePrincipal": arn, "Operations": list(grant.operations)},
+                    principal=arn,
+                    resource=key.arn,
+                    revoke_grant=_revoke(grant.grantee_principal, grant.grant_id),
                 )
             yield context.plan_hit(
                 f"a grant on key {key.arn} names the grantee {grantee!r}, which is not an ARN: "
@@ -250,4 +255,71 @@ def snapshot_missing(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
             "work until it exists or the request names one that does",
             path,
             resource=fact.resource,
+        )
+
+
+def _revoke(grantee: str, grant_id: str | None) -> dict[str, str]:
+    """The grant to revoke: by its id when the plan gives it, else by the grantee it names."""
+    revoke = {"GranteePrincipal": grantee}
+    if grant_id:
+        revoke["GrantId"] = grant_id
+    return revoke
+
+
+@rule("IDENTITY-NO-PRINCIPAL")
+def identity_no_principal(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    """An ``identities`` entry for nobody the plan names: most often a typo, which would
+    leave the real principal's identity side unverified while the check passes."""
+    from difflib import get_close_matches
+
+    plan = context.plan
+    principals = (plan.registrar_arn, *plan.consumer_arns)
+    for identity in plan.identities:
+        if identity.principal in principals:
+            continue
+        close = get_close_matches(identity.principal, principals, n=1, cutoff=0.0)
+        closest = f"; did you mean {close[0]}?" if close else ""
+        path = (*parse_field_path(identity.plan_field), "principal")
+        yield context.plan_hit(
+            f"{field_path(path)} {identity.principal!r} is neither the registrar nor a consumer "
+            f"of the plan, so its policies decide nothing{closest}",
+            path,
+            resource=identity.principal,
+        )
+
+
+@rule("REGION-UNKNOWN")
+def region_unknown(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    from difflib import get_close_matches
+
+    from checker.catalog.images import aws_image_accounts_source, known_regions
+
+    plan = context.plan
+    regions = known_regions()
+    if plan.region in regions:
+        return
+    close = get_close_matches(plan.region, sorted(regions), n=1)
+    closest = f"; did you mean {close[0]}?" if close else ""
+    yield context.plan_hit(
+        f"region {plan.region!r} is not a region SageMaker has images in (the regions of "
+        f"{aws_image_accounts_source()}){closest}",
+        ("region",),
+        resource=plan.region,
+    )
+
+
+@rule("CONSUMER-OUTSIDE-REGISTRY")
+def consumer_outside_registry(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    plan = context.plan
+    for index, consumer in enumerate(plan.consumer_arns):
+        account = arn_account(consumer)
+        if account is None or account == plan.registry_account:
+            continue
+        path = ("principals", "consumers", index)
+        yield context.plan_hit(
+            f"{field_path(path)} {consumer} is in account {account}, not the registry account "
+            f"{plan.registry_account}: the consumers deploy the registered model in the registry "
+            "account, so their accesses are checked as if made from there",
+            path,
+            resource=consumer,
         )

@@ -7,6 +7,7 @@ arn:aws:s3:::my-bucket/*").
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 
 from checker.policy.compiled import CompiledPolicy, NearMiss, compiled, remember
@@ -108,8 +109,20 @@ class Hint:
 def closest_allow(
     policy: Policy, request: Request, *, principal_has_boundary: bool = False
 ) -> Hint | None:
-    """The first Allow statement of ``policy`` that fails only one of action / resource /
-    principal / conditions, with a parenthesis-ready explanation."""
+    """The Allow statements of ``policy`` that fail only one of action / resource /
+    principal / conditions, with a parenthesis-ready explanation: every statement about the
+    request's action (and why it misses), else the first that misses only on the action."""
+    hints = list(_hints(policy, request, principal_has_boundary))
+    about_action = [hint for hint, action in hints if action]
+    if about_action:
+        return Hint(about_action[0].statement, "; ".join(hint.text for hint in about_action))
+    return hints[0][0] if hints else None
+
+
+def _hints(
+    policy: Policy, request: Request, principal_has_boundary: bool
+) -> Iterator[tuple[Hint, bool]]:
+    """Each near-miss Allow statement's hint, and whether it is about the request's action."""
     cp = compiled(policy)
     for cs, action, principal, resource in _near_misses(cp, request, principal_has_boundary):
         statement = cs.statement
@@ -145,5 +158,4 @@ def closest_allow(
         else:
             labels = ", ".join(c.label for c in failing)
             text = f"statement {label} requires {labels}, which does not hold"
-        return Hint(statement, text)
-    return None
+        yield Hint(statement, text), action

@@ -12,9 +12,9 @@ from typing import IO
 
 from checker.policy.decision import Decision
 from checker.records import record
-from checker.report.lines import Line, line, wrap
+from checker.report.lines import Line, display_width, line, wrap
 from checker.report.model import Fix, Level, Report, RequirementResult, Severity
-from checker.report.outcome import FAILING_DECISIONS, decision_label
+from checker.report.outcome import FAILING_DECISIONS, row_fixes, row_label, unverified_sides
 from checker.report.terminal import MAX_WIDTH, print_view
 
 _MARKS: dict[Decision, tuple[str, str]] = {
@@ -65,15 +65,22 @@ _WHO_MAX = 38
 
 
 def _decision_label(row: RequirementResult) -> str:
-    """The decision, starred when only the documentation asks for the access."""
-    label = decision_label(row.decision)
-    return label + "*" if row.level is Level.DOCUMENTED else label
+    """The decision; "(documented)" when only the documentation asks for the access, so that
+    a pipe without colour still tells such rows apart."""
+    # "allowed, unverified": the summary's note says which side (short, so the row fits).
+    label = "allowed, unverified" if unverified_sides(row) else row_label(row)
+    return f"{label} (documented)" if row.level is Level.DOCUMENTED else label
+
+
+def _fix_column(row: RequirementResult) -> str:
+    return ",".join(fix.id for fix in row_fixes(row)) if row.decision in FAILING_DECISIONS else ""
 
 
 def _columns(rows: list[RequirementResult], width: int) -> _Columns:
     action = max([28, *(len(row.action) for row in rows)])
     decision = max([0, *(len(_decision_label(row)) for row in rows)])
-    room = width - _MARK_WIDTH - action - decision - 4 * len(_GAP) - 3
+    fixes = max([0, *(len(_fix_column(row)) for row in rows)])
+    room = width - _MARK_WIDTH - action - decision - 4 * len(_GAP) - fixes
     who = max(12, min(_WHO_MAX, room, max([0, *(len(short_arn(row.principal)) for row in rows)])))
     return _Columns(action, who, decision)
 
@@ -95,8 +102,8 @@ def _access_lines(row: RequirementResult, columns: _Columns) -> list[Line]:
     """One access as aligned columns (mark, action, who, decision, fix); a principal longer
     than its column continues on the next lines, in its column."""
     pieces = _fold_at_separators(short_arn(row.principal), columns.who)
-    fix = row.fix.id if row.fix is not None and row.decision in FAILING_DECISIONS else ""
-    symbol, style = _MARKS[row.decision]
+    fix = _fix_column(row)
+    symbol, style = _MARKS[Decision.UNVERIFIED if unverified_sides(row) else row.decision]
     if row.level is Level.DOCUMENTED and row.decision in FAILING_DECISIONS:
         style = "yellow"
     rest = _GAP.join(
@@ -120,14 +127,37 @@ def _by_resource(rows: list[RequirementResult]) -> dict[str, list[RequirementRes
 
 
 def shell_lines(command: str, width: int = MAX_WIDTH) -> str:
-    """A long command as shell continuation lines, one option per line, so it fits the
-    terminal and still pastes as one command."""
-    if len(command) <= width:
+    """Each command of ``command`` (one per line) whole; a long one as shell continuation
+    lines, one option per line, so it fits the terminal and still pastes as one command.
+    Nothing inside quotes is split."""
+    return "\n".join(_one_command(text, width) for text in command.split("\n"))
+
+
+def _top_level_words(command: str) -> list[str]:
+    """``command`` split at the spaces outside quotes (a quoted string is never split)."""
+    words: list[str] = []
+    current: list[str] = []
+    quote = ""
+    for char in command:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == " ":
+            words.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    words.append("".join(current))
+    return [word for word in words if word]
+
+
+def _one_command(command: str, width: int) -> str:
+    if display_width(command) <= width:
         return command
-    words = command.split(" ")
     lines: list[str] = []
     current = ""
-    for word in words:
+    for word in _top_level_words(command):
         if word.startswith("--") and current:
             lines.append(current)
             current = "  " + word
@@ -141,7 +171,7 @@ def _fix_lines(fix: Fix, width: int) -> list[Line]:
     """A fix as text to copy: the document and the command are never wrapped, so that what is
     selected in the terminal pastes back exactly."""
     title = line((f"fix {fix.id}", "bold"), f": {fix.target} in account ", (fix.account, "bold"))
-    lines = wrap(title, width)
+    lines = wrap(title, width, hang=2)
     if fix.description:
         lines += wrap(fix.description, width, 2, "dim")
     if fix.policy is not None:
@@ -167,8 +197,12 @@ def _access_section(report: Report, width: int) -> list[Line]:
             lines += wrap(resource, width, 1, "bold")
             for row in resource_rows:
                 lines += _access_lines(row, columns)
-    documented = "* documented: the AWS example asks for it, AWS does not need it"
-    lines.append(line((documented, "dim")))
+    if any(row.level is Level.DOCUMENTED for row in report.requirements):
+        documented = (
+            "(documented): the AWS documentation asks for it, AWS does not need it; "
+            "xreg adds it to a fix only with --fix-documented"
+        )
+        lines += wrap(documented, width, 0, "dim", hang=2)
     return lines
 
 
@@ -182,10 +216,12 @@ def _gap_section(report: Report, width: int) -> list[Line]:
         if row.level is Level.DOCUMENTED:
             style = "yellow"
         head = f"{symbol} {row.id}: {row.action} by {short_arn(row.principal)}"
-        lines += wrap(head, width, 0, style)
+        if row.accepted:
+            head += f" [accepted: {row.accepted}]"
+        lines += wrap(head, width, 0, style, hang=2)
         lines += wrap(row.because, width, 2)
-        if row.fix is not None:
-            lines += wrap(f"fix {row.fix.id}: {row.fix.target}", width, 2, "dim")
+        for fix in row_fixes(row):
+            lines += wrap(f"fix {fix.id}: {fix.target}", width, 2, "dim", hang=2)
     return lines
 
 
@@ -203,6 +239,7 @@ def _finding_section(report: Report, width: int) -> list[Line]:
     if not report.findings:
         return []
     lines: list[Line] = [line(), line(("Findings", "bold underline"))]
+    listed = {fix.id for fix in report.extra.get("fixes", [])}
     for finding in report.findings:
         where = finding.location.source
         if finding.location.line:
@@ -216,13 +253,14 @@ def _finding_section(report: Report, width: int) -> list[Line]:
         )
         lines += wrap(head, width)
         lines += wrap(finding.message, width, 2)
-        if finding.fix is not None:
-            fix = finding.fix
-            text = f"fix ({fix.target}, account {fix.account}): "
-            if fix.statement is not None:
-                text += json.dumps(fix.statement, separators=(", ", ": ")) + "; "
-            text += fix.command
-            lines += wrap(text, width, 2, "dim")
+        fix = finding.fix
+        if fix is not None and fix.id in listed:
+            lines += wrap(f"fix {fix.id}: {fix.target} (under Fixes)", width, 2, "dim")
+        elif fix is not None:
+            lines += wrap(f"fix {fix.id}: {fix.target} in account {fix.account}", width, 2, "dim")
+            if fix.description:
+                lines += wrap(fix.description, width, 4, "dim")
+            lines += [line(text) for text in shell_lines(fix.command).split("\n")]
     return lines
 
 
@@ -232,23 +270,47 @@ def _summary_section(report: Report, width: int) -> list[Line]:
     counts = (
         f"{summary.requirements} accesses: {summary.allowed} allowed, {summary.denied} denied, "
         f"{summary.unknown} unknown, {summary.unverified} unverified; "
-        f"{summary.errors} errors, {summary.warnings} warnings"
+        f"{plural(summary.errors, 'error')}, {plural(summary.warnings, 'warning')}"
     )
-    lines = [line(), *wrap(line((report.verdict.upper(), verdict_style), f"  {counts}"), width)]
+    head = line((report.verdict.upper(), verdict_style), f"  {counts}")
+    lines = [line(), *wrap(head, width, hang=6)]
     if summary.unverified:
         note = (
-            "  unverified: the plan gives no identity policies for some principals; "
-            "--strict treats that as unknown"
+            "unverified: the plan gives no identity policies for some principals, so only the "
+            "other sides were decided; --strict treats that as unknown"
         )
-        lines += wrap(note, width, 0, "dim")
+        lines += wrap(note, width, 2, "dim")
     return lines
 
 
-def console_lines(report: Report, width: int = MAX_WIDTH) -> list[Line]:
+def plural(count: int, noun: str) -> str:
+    """``1 error``, ``2 errors``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _reason_section(report: Report, width: int) -> list[Line]:
+    """``--verbose``: why every access is decided as it is, failing or not."""
+    lines: list[Line] = [line(), line(("Decisions", "bold underline"))]
+    for row in report.requirements:
+        symbol, style = _MARKS[Decision.UNVERIFIED if unverified_sides(row) else row.decision]
+        head = f"{symbol} {row.id}: {row.action} by {short_arn(row.principal)} — {row_label(row)}"
+        lines += wrap(head, width, 0, style, hang=2)
+        lines += wrap(row.because, width, 2)
+        for item in row.evidence:
+            lines += wrap(f"{item.source} ({item.statement})", width, 4, "dim")
+    return lines
+
+
+def console_lines(report: Report, width: int = MAX_WIDTH, detail: str = "normal") -> list[Line]:
     """The whole console view as styled lines at most ``width`` wide (fix documents and
-    commands excepted: they stay whole so that they paste back)."""
+    commands excepted: they stay whole so that they paste back). ``detail`` ``quiet``: the
+    gaps and the verdict only; ``verbose``: also every access's reason."""
+    if detail == "quiet":
+        gaps = _gap_section(report, width)
+        return [*gaps[1:], *_summary_section(report, width)[(0 if gaps else 1) :]]
     return [
         *_access_section(report, width),
+        *(_reason_section(report, width) if detail == "verbose" else []),
         *_gap_section(report, width),
         *_fix_section(report, width),
         *_finding_section(report, width),
@@ -256,5 +318,5 @@ def console_lines(report: Report, width: int = MAX_WIDTH) -> list[Line]:
     ]
 
 
-def print_console(report: Report, file: IO[str]) -> None:
-    print_view(lambda width: console_lines(report, width), file)
+def print_console(report: Report, file: IO[str], detail: str = "normal") -> None:
+    print_view(lambda width: console_lines(report, width, detail), file)

@@ -18,12 +18,14 @@ from checker.paths import PACKAGE_DIR
 from checker.report.html_matrix import render_matrix
 from checker.report.model import Finding, Fix, Location, Report, RequirementResult
 from checker.report.outcome import (
-    cell_state,
     decision_label,
     fix_document,
     fix_key,
     location_path,
     problem_requirements,
+    row_fixes,
+    row_label,
+    row_state,
     short_principal,
 )
 
@@ -97,11 +99,11 @@ def _where(location: Location, plan: str) -> str:
 
 
 def _requirement_card(req: RequirementResult, fixes: _Fixes, plan: str) -> str:
-    state = cell_state(req.decision)
+    state = row_state(req)
     sides = req.sides
     parts = [
         f'<article class="card {state.value}">',
-        f'<h3><span class="badge {state.value}">{escape(decision_label(req.decision))}</span>',
+        f'<h3><span class="badge {state.value}">{escape(row_label(req))}</span>',
         f"<span>{escape(req.title)}</span>" if req.title else "",
         f'<span class="rule">{escape(req.id)}</span></h3>',
         f"<p><code>{escape(short_principal(req.principal))}</code> → "
@@ -116,8 +118,8 @@ def _requirement_card(req: RequirementResult, fixes: _Fixes, plan: str) -> str:
     ]
     if req.location is not None:
         parts.append(_where(req.location, plan))
-    if req.fix is not None:
-        parts.append(fixes.render(req.fix))
+    for fix in row_fixes(req):
+        parts.append(fixes.render(fix))
     parts.append("</article>")
     return "".join(parts)
 

@@ -11,7 +11,13 @@ from html import escape
 
 from checker.records import record
 from checker.report.model import Report, RequirementResult
-from checker.report.outcome import CellState, cell_state, decision_label, short_principal
+from checker.report.outcome import (
+    CellState,
+    decision_label,
+    row_label,
+    row_state,
+    short_principal,
+)
 
 PHASE_ORDER = {"register": 0, "deploy": 1}
 _MARK = {
@@ -56,7 +62,7 @@ def _ordered(report: Report) -> tuple[list[Column], dict[RowKey, dict[Column, Re
 def reason_text(req: RequirementResult) -> str:
     sides = req.sides
     parts = [
-        f"{decision_label(req.decision).capitalize()}: {req.because}",
+        f"{row_label(req).capitalize()}: {req.because}",
         f"Resource policy: {decision_label(sides.resource_policy)}; "
         f"identity policy: {decision_label(sides.identity_policy)}; "
         f"organization: {decision_label(sides.organization)}.",
@@ -76,12 +82,12 @@ def _cell(req: RequirementResult | None, column: Column) -> str:
             '<td class="cell none" aria-label="not asked of '
             f'{escape(short_principal(column.principal))}">·</td>'
         )
-    state = cell_state(req.decision)
+    state = row_state(req)
     reason = reason_text(req)
     return (
         f'<td class="cell {state.value}" tabindex="0" title="{escape(reason)}">'
         f'<span class="mark" aria-hidden="true">{_MARK[state]}</span>'
-        f"{escape(decision_label(req.decision))}"
+        f"{escape(row_label(req))}"
         f'<span class="reason">{escape(reason)}</span></td>'
     )
 

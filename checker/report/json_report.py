@@ -51,8 +51,12 @@ def requirement_to_dict(row: RequirementResult) -> dict[str, Any]:
         data["unknown_keys"] = list(row.unknown_keys)
     if row.fix is not None:
         data["fix"] = row.fix.id
+    if row.fixes:
+        data["fixes"] = [fix.id for fix in row.fixes]
     if row.location is not None:
         data["location"] = location_to_dict(row.location)
+    if row.accepted:
+        data["accepted"] = row.accepted
     return data
 
 

@@ -17,13 +17,14 @@ from checker.records import record
 from checker.report.model import Finding, Fix, Location, Report, RequirementResult
 from checker.report.outcome import (
     active_findings,
-    decision_label,
     finding_fails,
     fix_document,
     location_path,
     report_fail_on,
     requirement_fails,
     requirement_severity,
+    row_fixes,
+    row_label,
 )
 
 # XML 1.0 cannot carry most control characters, not even escaped; a policy file might.
@@ -63,7 +64,7 @@ def _requirement_case(req: RequirementResult, fail_on: str, plan: str) -> _Case:
     severity = requirement_severity(req)
     if severity is None:
         return _Case(classname, name, "passed")
-    message = f"{decision_label(req.decision)} ({req.level.value}): {req.because}"
+    message = f"{row_label(req)} ({req.level.value}): {req.because}"
     details = [
         message,
         f"resource policy: {req.sides.resource_policy.value}; "
@@ -73,8 +74,8 @@ def _requirement_case(req: RequirementResult, fail_on: str, plan: str) -> _Case:
     details.extend(f"evidence: {item.source} {item.statement}" for item in req.evidence)
     if req.location is not None:
         details.append(f"at: {_where(req.location, plan)}")
-    if req.fix is not None:
-        details.extend(_fix_details(req.fix))
+    for fix in row_fixes(req):
+        details.extend(_fix_details(fix))
     outcome = "failure" if requirement_fails(req, fail_on) else "skipped"
     return _Case(classname, name, outcome, message, req.decision.value, "\n".join(details))
 

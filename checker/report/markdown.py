@@ -18,13 +18,14 @@ from checker.report.model import Finding, Fix, Report, RequirementResult, Severi
 from checker.report.outcome import (
     CellState,
     active_findings,
-    cell_state,
-    decision_label,
     fix_document,
     fix_key,
     location_path,
     problem_requirements,
     requirement_severity,
+    row_fixes,
+    row_label,
+    row_state,
     short_principal,
 )
 
@@ -104,14 +105,14 @@ def _head(report: Report) -> str:
 
 
 def _requirement_row(req: RequirementResult) -> str:
-    icon = _STATE_ICON[cell_state(req.decision)]
+    icon = _STATE_ICON[row_state(req)]
     cells = (
-        f"{icon} {_prose(decision_label(req.decision))}",
+        f"{icon} {_prose(row_label(req))}",
         f"{_code(req.id)}<br>{req.phase}, {req.level.value}",
         _code(short_principal(req.principal)),
         _code(req.action),
         _code(req.resource),
-        _prose(req.because),
+        _prose(req.because + (f" [accepted: {req.accepted}]" if req.accepted else "")),
     )
     return "| " + " | ".join(cells) + " |\n"
 
@@ -166,8 +167,10 @@ def _finding_blocks(report: Report) -> list[_Block]:
 def _fix_groups(report: Report) -> list[_FixGroup]:
     """Fixes in report order; one fix that closes several gaps is shown once."""
     groups: dict[str, _FixGroup] = {}
+    for fix in report.extra.get("fixes", []):
+        groups[fix_key(fix)] = _FixGroup(fix)
     sources: list[tuple[Fix | None, str]] = [
-        (req.fix, req.id) for req in problem_requirements(report)
+        (fix, req.id) for req in problem_requirements(report) for fix in row_fixes(req)
     ]
     sources.extend((finding.fix, finding.rule) for finding in active_findings(report))
     for fix, what in sources:
@@ -182,10 +185,11 @@ def _fix_groups(report: Report) -> list[_FixGroup]:
 def _fix_block(group: _FixGroup) -> str:
     fix = group.fix
     name = f"{html.escape(fix.id)}: " if fix.id else ""
-    summary = (
-        f"🔧 {name}<b>{html.escape(fix.target)}</b> — account {html.escape(fix.account)} — fixes "
-        + ", ".join(f"<code>{html.escape(what)}</code>" for what in group.fixes)
-    )
+    summary = f"🔧 {name}<b>{html.escape(fix.target)}</b> — account {html.escape(fix.account)}"
+    if group.fixes:
+        summary += " — fixes " + ", ".join(
+            f"<code>{html.escape(what)}</code>" for what in group.fixes
+        )
     parts = [f"<details>\n<summary>{summary}</summary>\n\n"]
     if fix.description:
         parts.append(f"{_prose(fix.description)}\n\n")

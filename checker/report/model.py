@@ -48,17 +48,19 @@ class Fix:
 
     account: str
     target: str  # "bucket policy of my-bucket", "identity policy of arn:…:role/X"
-    command: str
+    command: str  # the shell text; a fix of several steps has one command per line
     statement: dict[str, Any] | None = None
     policy: dict[str, Any] | None = None  # the full corrected document
     policy_file: str | None = None  # the file name the command reads (file://…)
     kind: str = "resource_policy"  # resource_policy | identity_policy | kms_grant | scp | manual
     description: str = ""
-    id: str = ""  # F1, F2…: one fix can close several requirement rows
+    id: str = ""  # F-3a9c: derived from what it changes, so it is the same in every run
     plan_field: str | None = None  # the plan field of the policy it replaces (None: a new policy)
     principal: str | None = None  # for a new identity policy or a grant: whose
     grant: dict[str, Any] | None = None  # for kind kms_grant: GranteePrincipal, Operations
     resource: str | None = None  # the ARN of the resource it changes
+    # For a grant that replaces another: the grant to revoke (GranteePrincipal, GrantId).
+    revoke_grant: dict[str, Any] | None = None
 
 
 @record
@@ -97,9 +99,13 @@ class RequirementResult:
     evidence: tuple[Evidence, ...] = ()
     title: str = ""
     unknown_keys: tuple[str, ...] = ()
-    fix: Fix | None = None
+    fix: Fix | None = None  # the first of ``fixes``
     location: Location | None = None  # the statement or plan field to point at
     referenced_by: tuple[str, ...] = ()  # plan field paths that made this requirement
+    # Every fix the row needs (resource side, identity side, organization side): together
+    # they make it pass.
+    fixes: tuple[Fix, ...] = ()
+    accepted: str | None = None  # a baseline's reason, when it accepts this denied access
 
 
 @record

@@ -41,12 +41,48 @@ def cell_state(decision: Decision) -> CellState:
 FAILING_DECISIONS = frozenset({Decision.IMPLICIT_DENY, Decision.EXPLICIT_DENY, Decision.UNKNOWN})
 
 
+_SIDE_NAMES = (
+    ("resource_policy", "resource side"),
+    ("identity_policy", "identity"),
+    ("organization", "organization"),
+)
+
+
+def unverified_sides(requirement: RequirementResult) -> tuple[str, ...]:
+    """The sides of an allowed row that the plan does not give: the row is allowed only as
+    far as the plan tells (``--strict`` makes it unknown)."""
+    if requirement.decision is not Decision.ALLOWED:
+        return ()
+    return tuple(
+        name
+        for attribute, name in _SIDE_NAMES
+        if getattr(requirement.sides, attribute) is Decision.UNVERIFIED
+    )
+
+
+def row_label(requirement: RequirementResult) -> str:
+    """The decision in words: ``allowed, identity unverified`` when a side was not given."""
+    sides = unverified_sides(requirement)
+    if sides:
+        return f"allowed, {' and '.join(sides)} unverified"
+    return decision_label(requirement.decision)
+
+
+def row_state(requirement: RequirementResult) -> CellState:
+    """The colour of a row: an allowed row with a side not given is undecided (amber)."""
+    if unverified_sides(requirement):
+        return CellState.UNDECIDED
+    return cell_state(requirement.decision)
+
+
 def requirement_severity(requirement: RequirementResult) -> Severity | None:
     """``None`` when the access is allowed (or does not apply).
 
     A required access that is denied or unknown is an error (it fails the verdict); what the
     documentation asks beyond what AWS needs is a warning; an unverified access is a note.
     """
+    # An allowed row with a side not given is shown as such (``row_state``) but is no
+    # result of its own: ``--strict`` is the way to fail it.
     if cell_state(requirement.decision) in (CellState.ALLOWED, CellState.NOT_APPLICABLE):
         return None
     if requirement.decision not in FAILING_DECISIONS:
@@ -68,6 +104,8 @@ def _reaches(severity: Severity, fail_on: str) -> bool:
 def requirement_fails(requirement: RequirementResult, fail_on: str) -> bool:
     """Whether this row fails the verdict. ``never`` changes the exit status only: a required
     access that is denied still fails the verdict."""
+    if requirement.accepted:
+        return False  # a baseline accepts this denial (until its expiry)
     severity = requirement_severity(requirement)
     return severity is not None and _reaches(severity, fail_on)
 
@@ -146,6 +184,13 @@ def fix_document(fix: Fix) -> tuple[str, dict[str, Any]] | None:
     if fix.policy_file:
         label += f" ({fix.policy_file})"
     return label, document
+
+
+def row_fixes(requirement: RequirementResult) -> tuple[Fix, ...]:
+    """Every fix a row needs: together they make it pass."""
+    if requirement.fixes:
+        return requirement.fixes
+    return (requirement.fix,) if requirement.fix is not None else ()
 
 
 def fix_key(fix: Fix) -> str:

@@ -8,6 +8,7 @@ hash what a result is about, never its line, so alerts survive unrelated edits.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -15,12 +16,13 @@ from checker.records import asdict
 from checker.report.json_report import sides_to_dict
 from checker.report.model import Finding, Fix, Level, Location, Report, RequirementResult, Severity
 from checker.report.outcome import (
-    decision_label,
     fix_document,
     location_path,
     requirement_fingerprint,
     requirement_location,
     requirement_severity,
+    row_fixes,
+    row_label,
 )
 from checker.report.rule_help import RuleHelp, rule_help
 
@@ -28,6 +30,9 @@ SARIF_SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
 FINGERPRINT_KEY = "xreg/v1"
+# Every artifact URI is relative to the folder xreg ran in (a checkout's root in CI), which
+# code-scanning tools know as %SRCROOT%.
+SRCROOT = "%SRCROOT%"
 SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 RULE_TAGS = ["iam", "cross-account", "sagemaker"]
 
@@ -45,7 +50,10 @@ def _location(location: Location, plan: str) -> dict[str, Any]:
         region["startColumn"] = location.column
     sarif_location: dict[str, Any] = {
         "physicalLocation": {
-            "artifactLocation": {"uri": _artifact_uri(location_path(location, plan))},
+            "artifactLocation": {
+                "uri": _artifact_uri(location_path(location, plan)),
+                "uriBaseId": SRCROOT,
+            },
             "region": region,
         }
     }
@@ -70,7 +78,8 @@ def _fix_text(fix: Fix) -> str:
 
 
 def _fix_markdown(fix: Fix) -> str:
-    parts = [f"**Fix** — {fix.target}, in account `{fix.account}`:"]
+    name = f"Fix {fix.id}" if fix.id else "Fix"
+    parts = [f"**{name}** — {fix.target}, in account `{fix.account}`:"]
     if fix.description:
         parts.append(fix.description)
     parts.append(f"```sh\n{fix.command}\n```")
@@ -101,16 +110,19 @@ def _fix_properties(fix: Fix) -> dict[str, Any]:
     return properties
 
 
-def _message(text: str, fix: Fix | None) -> dict[str, str]:
-    if fix is None:
+def _message(text: str, fixes: Sequence[Fix]) -> dict[str, str]:
+    if not fixes:
         return {"text": text}
-    return {"text": f"{text}\n{_fix_text(fix)}", "markdown": f"{text}\n\n{_fix_markdown(fix)}"}
+    return {
+        "text": "\n".join([text, *(_fix_text(fix) for fix in fixes)]),
+        "markdown": "\n\n".join([text, *(_fix_markdown(fix) for fix in fixes)]),
+    }
 
 
 def _requirement_text(requirement: RequirementResult) -> str:
     return (
         f"{requirement.principal} → {requirement.action} on {requirement.resource}: "
-        f"{decision_label(requirement.decision)} — {requirement.because}"
+        f"{row_label(requirement)} — {requirement.because}"
     )
 
 
@@ -131,13 +143,15 @@ def _requirement_result(report: Report, requirement: RequirementResult) -> dict[
     }
     if requirement.unknown_keys:
         properties["unknownKeys"] = list(requirement.unknown_keys)
-    if requirement.fix is not None:
-        properties["fix"] = _fix_properties(requirement.fix)
+    fixes = row_fixes(requirement)
+    if fixes:
+        properties["fix"] = _fix_properties(fixes[0])
+        properties["fixes"] = [_fix_properties(fix) for fix in fixes]
     return {
         "ruleId": requirement.id,
         "level": SARIF_LEVEL[severity],
         "kind": "fail",
-        "message": _message(_requirement_text(requirement), requirement.fix),
+        "message": _message(_requirement_text(requirement), fixes),
         "locations": [_location(requirement_location(report, requirement), report.plan)],
         "partialFingerprints": {FINGERPRINT_KEY: requirement_fingerprint(requirement)},
         "properties": properties,
@@ -149,7 +163,7 @@ def _finding_result(finding: Finding, plan: str) -> dict[str, Any]:
         "ruleId": finding.rule,
         "level": SARIF_LEVEL[finding.severity],
         "kind": "fail",
-        "message": _message(finding.message, finding.fix),
+        "message": _message(finding.message, [finding.fix] if finding.fix else []),
         "locations": [_location(finding.location, plan)],
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
     }
@@ -244,6 +258,14 @@ def sarif_log(report: Report) -> dict[str, Any]:
                 },
                 "automationDetails": {"id": f"xreg/{report.command}/"},
                 "columnKind": "unicodeCodePoints",
+                "originalUriBaseIds": {
+                    SRCROOT: {
+                        "description": {
+                            "text": "the folder xreg ran in"
+                            + (f"; the plan is {_artifact_uri(report.plan)}" if report.plan else "")
+                        }
+                    }
+                },
                 "results": results,
                 "properties": {
                     "plan": report.plan,

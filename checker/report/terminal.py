@@ -19,8 +19,22 @@ if TYPE_CHECKING:
 MAX_WIDTH = 100
 
 
+COLOUR_MODES = ("auto", "always", "never")
+_colour_mode = "auto"
+
+
+def set_colour_mode(mode: str) -> None:
+    """``--color``: ``always`` and ``never`` win over the environment; ``auto`` leaves it to
+    ``NO_COLOR``, ``FORCE_COLOR`` and the terminal."""
+    global _colour_mode
+    _colour_mode = mode if mode in COLOUR_MODES else "auto"
+
+
 def wants_colour(file: IO[str]) -> bool:
-    """Rich's own rule: ``NO_COLOR`` wins, then ``FORCE_COLOR``, then whether it is a tty."""
+    """``--color`` when it says always or never; else rich's own rule: ``NO_COLOR`` wins,
+    then ``FORCE_COLOR``, then whether it is a tty."""
+    if _colour_mode != "auto":
+        return _colour_mode == "always"
     if os.environ.get("NO_COLOR"):
         return False
     return bool(os.environ.get("FORCE_COLOR")) or file.isatty()
@@ -36,6 +50,7 @@ def make_console(file: IO[str]) -> Console:
         file=file,
         width=None if is_tty else MAX_WIDTH,  # None: rich measures the terminal (or COLUMNS)
         no_color=not wants_colour(file),
+        force_terminal=True if _colour_mode == "always" else None,
         highlight=False,
         soft_wrap=False,
     )

@@ -10,8 +10,10 @@ import yaml
 from checker.engine import CheckOptions, check_plan
 from checker.fix.apply import apply_fixes
 from checker.plan.loader import load_plan
+from checker.plan.model import Plan
 from checker.policy.decision import Decision
 from checker.report.json_report import report_to_dict
+from checker.report.model import Level
 from tests.conftest import assert_valid_report, fixture_plans
 from tests.plans import copy_fixture
 
@@ -30,20 +32,60 @@ def test_fixture_decisions_match_expected(plan_path: Path) -> None:
     assert report.verdict == expected["verdict"]
 
 
+@pytest.mark.parametrize("fix_documented", [False, True], ids=["needed", "documented"])
 @pytest.mark.parametrize("plan_path", fixture_plans(), ids=lambda path: path.parent.name)
-def test_every_suggested_fix_makes_the_plan_pass(plan_path: Path) -> None:
+def test_every_suggested_fix_makes_the_plan_pass(plan_path: Path, fix_documented: bool) -> None:
+    """By default the fixes close what AWS needs; --fix-documented closes the rest too."""
     plan = load_plan(plan_path)
-    report = check_plan(plan, CheckOptions(lint=False))
+    options = CheckOptions(lint=False, fix_documented=fix_documented)
+    report = check_plan(plan, options)
     fixes = report.extra["fixes"]
-    fixed = check_plan(apply_fixes(plan, fixes), CheckOptions(lint=False))
+    fixed = check_plan(apply_fixes(plan, fixes), options)
     still_denied = [
         (row.id, row.action, row.decision.value)
         for row in fixed.requirements
         if row.decision in (Decision.IMPLICIT_DENY, Decision.EXPLICIT_DENY)
+        and (fix_documented or row.level is Level.REQUIRED)
     ]
     assert still_denied == []
-    if any(row.decision.is_denied for row in report.requirements):
+    if any(row.decision.is_denied and row.level is Level.REQUIRED for row in report.requirements):
         assert fixes, "a failing fixture must get at least one fix"
+
+
+@pytest.mark.parametrize("plan_path", fixture_plans(), ids=lambda path: path.parent.name)
+def test_by_default_no_fix_grants_what_only_the_documentation_asks(plan_path: Path) -> None:
+    """A documented access that is denied gets no fix unless --fix-documented asks."""
+    plan = load_plan(plan_path)
+    report = check_plan(plan, CheckOptions(lint=False))
+    documented = {row.action for row in report.requirements if row.level is Level.DOCUMENTED}
+    granted = set()
+    for fix in report.extra["fixes"]:
+        before = _document_actions(fix.plan_field, plan)
+        granted |= _actions(fix.policy or {}) - before
+    assert not (granted & documented)
+    for row in report.requirements:
+        if row.level is Level.DOCUMENTED and row.decision.is_denied:
+            assert row.fixes == ()
+
+
+def _actions(document: dict[str, object]) -> set[str]:
+    statements = document.get("Statement", [])
+    items = statements if isinstance(statements, list) else [statements]
+    found: set[str] = set()
+    for item in items:
+        if isinstance(item, dict) and item.get("Effect") == "Allow":
+            actions = item.get("Action", [])
+            found.update([actions] if isinstance(actions, str) else actions)
+    return found
+
+
+def _document_actions(plan_field: str | None, plan: Plan) -> set[str]:
+    if plan_field is None:
+        return set()
+    for loaded in plan.loaded_policies().values():
+        if loaded.plan_field == plan_field:
+            return _actions(dict(loaded.document))
+    return set()
 
 
 def test_the_aws_example_fails_for_the_documented_reasons(example_plan: Path) -> None:
@@ -86,7 +128,8 @@ def test_identity_side_fix_is_an_inline_role_policy() -> None:
     from tests.conftest import FIXTURES
 
     report = check_plan(
-        load_plan(FIXTURES / "identity-denies" / "plan.yaml"), CheckOptions(lint=False)
+        load_plan(FIXTURES / "identity-denies" / "plan.yaml"),
+        CheckOptions(lint=False, fix_documented=True),
     )
     fixes = {fix.kind: fix for fix in report.extra["fixes"]}
     fix = fixes["identity_policy"]

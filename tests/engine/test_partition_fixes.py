@@ -48,25 +48,27 @@ def _bucket_fix_resources(report: Report) -> list[str | None]:
 
 
 def test_the_bucket_fix_names_the_bucket_in_its_partition(tmp_path: Path) -> None:
-    report = check_plan(_aws_cn_sample(tmp_path), CheckOptions(lint=False))
+    report = check_plan(_aws_cn_sample(tmp_path), CheckOptions(lint=False, fix_documented=True))
     assert ("s3:GetBucketAcl", "arn:aws-cn:s3:::my-bucket") in _denied(report)
     assert _bucket_fix_resources(report) == ["arn:aws-cn:s3:::my-bucket"]
 
 
 def test_every_fix_makes_the_aws_cn_plan_pass(tmp_path: Path) -> None:
     plan = _aws_cn_sample(tmp_path)
-    report = check_plan(plan, CheckOptions(lint=False))
+    report = check_plan(plan, CheckOptions(lint=False, fix_documented=True))
     assert _denied(report)
-    fixed = check_plan(apply_fixes(plan, report.extra["fixes"]), CheckOptions(lint=False))
+    fixed = check_plan(
+        apply_fixes(plan, report.extra["fixes"]), CheckOptions(lint=False, fix_documented=True)
+    )
     assert _denied(fixed) == []
 
 
 def test_a_new_bucket_policy_is_attached_to_the_aws_cn_bucket(tmp_path: Path) -> None:
     """With no bucket policy the fix is a new policy, attached by the bucket's ARN."""
     plan = _aws_cn_sample(tmp_path, bucket_policy=False)
-    report = check_plan(plan, CheckOptions(lint=False))
+    report = check_plan(plan, CheckOptions(lint=False, fix_documented=True))
     assert _bucket_fix_resources(report) == ["arn:aws-cn:s3:::my-bucket"]
     fixed_plan = apply_fixes(plan, report.extra["fixes"])
     (bucket,) = fixed_plan.s3_buckets
     assert bucket.policy is not None
-    assert _denied(check_plan(fixed_plan, CheckOptions(lint=False))) == []
+    assert _denied(check_plan(fixed_plan, CheckOptions(lint=False, fix_documented=True))) == []

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from checker.engine import check_plan
 from checker.errors import InputError
 from checker.lint import lint_plan
 from checker.lint.baseline import (
@@ -17,7 +20,8 @@ from checker.lint.baseline import (
     stale_suppressions,
     write_baseline,
 )
-from checker.lint.config import LintConfig
+from checker.lint.config import LintConfig, load_config
+from checker.lint.hooks import check_options
 from checker.plan.loader import load_plan
 from checker.report.model import Finding
 from tests.lint.harness import SEED
@@ -164,3 +168,42 @@ def test_baseline_from_configuration_is_applied_by_the_check(tmp_path: Path) -> 
     (folder / ".xreg.yaml").write_text("baseline: accepted.yaml\n")
     second = check_plan(plan, check_options(load_config(folder / "plan.yaml")))
     assert second.findings and all(finding.suppressed == "ticket 7" for finding in second.findings)
+
+
+def test_a_baseline_accepts_a_known_denied_access_until_it_expires(tmp_path: Path) -> None:
+    from checker.cli import main
+    from tests.plans import copy_fixture
+
+    plan_path = copy_fixture("explicit-deny", tmp_path / "plan")
+    baseline = plan_path.parent / ".xreg-baseline.yaml"
+    assert main(["baseline", str(plan_path), "-o", str(baseline), "--reason", "release 42"]) == 0
+    text = baseline.read_text()
+    assert "requirement: " in text
+    (plan_path.parent / ".xreg.yaml").write_text("baseline: .xreg-baseline.yaml\n")
+    report = check_plan(load_plan(plan_path), check_options(load_config(plan_path)))
+    denied = [row for row in report.requirements if row.decision.is_denied]
+    assert denied and all(row.accepted == "release 42" for row in denied)
+    assert report.verdict == "pass"
+    # once expired, the denial fails again and says so
+    past = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    baseline.write_text(re.sub(r"expires: '[0-9-]+'", f"expires: '{past}'", text))
+    report = check_plan(load_plan(plan_path), check_options(load_config(plan_path)))
+    assert report.verdict == "fail"
+    assert any("acceptance expired" in row.because for row in report.requirements)
+
+
+def test_baseline_says_what_it_cannot_suppress(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from checker.cli import main
+    from tests.plans import copy_fixture, edit_plan
+
+    plan_path = copy_fixture("aws-doc-sample-fixed", tmp_path / "plan")
+
+    def unknown_bucket(data: dict[str, Any]) -> None:
+        data["resources"]["s3_buckets"] = []
+
+    edit_plan(plan_path, unknown_bucket)
+    assert main(["baseline", str(plan_path), "-o", str(tmp_path / "b.yaml")]) == 0
+    err = capsys.readouterr().err
+    assert "cannot suppress" in err and "is unknown, not denied" in err

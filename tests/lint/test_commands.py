@@ -73,16 +73,19 @@ def test_baseline_writes_every_finding(capsys: pytest.CaptureFixture[str], tmp_p
     assert code == 0
     data = yaml.safe_load(output.read_text())
     assert data["version"] == 1
-    rules = sorted(entry["rule"] for entry in data["suppressions"])
+    rules = sorted(entry["rule"] for entry in data["suppressions"] if "rule" in entry)
     assert rules == [
         "ACTION-RESOURCE-MISMATCH",
         "ACTION-WILDCARD",
         "KMS-GRANT-GRANTEE",
         "REPOSITORY-REGISTRY-ACTION",
     ]
+    # the denied accesses are accepted too, by requirement
+    accepted = sorted(e["requirement"] for e in data["suppressions"] if "requirement" in e)
+    assert accepted == ["consumer-pulls-image", "consumer-reads-bucket-acl"]
     assert {entry["reason"] for entry in data["suppressions"]} == {"PLAT-42"}
     assert {str(entry["expires"]) for entry in data["suppressions"]} == {"2999-12-31"}
-    assert "wrote 4 suppressions" in capsys.readouterr().err
+    assert "wrote 6 suppressions" in capsys.readouterr().err
 
 
 def test_baseline_default_expiry_is_ninety_days(tmp_path: Path) -> None:
@@ -112,3 +115,26 @@ def test_baseline_refuses_a_bad_expiry(
     )
     assert "--expires" in capsys.readouterr().err
     assert not (tmp_path / "b.yaml").exists()
+
+
+def test_explain_takes_a_requirement_id(capsys: pytest.CaptureFixture[str]) -> None:
+    """Requirement ids are the SARIF rule ids of the gaps: explain knows them too."""
+    assert main(["explain", "consumer-pulls-image"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("consumer-pulls-image: ")
+    assert "ecr:BatchGetImage, ecr:GetDownloadUrlForLayer" in out
+    assert "Why it is needed" in out
+
+
+def test_explain_prints_policy_keys_in_the_usual_order(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", "ACTION-RESOURCE-MISMATCH"]) == 0
+    out = capsys.readouterr().out.split("Examples", 1)[1]
+    statement = out.split("- Sid: AddPerm", 1)[1].split("\n  good", 1)[0]
+    keys = [
+        line.strip().split(":")[0]
+        for line in statement.splitlines()
+        if line.startswith("        ") and not line.startswith("         ") and ":" in line
+    ]
+    expected = ["Effect", "Principal", "Action", "Resource"]
+    assert [key for key in keys if key in expected][: len(expected)] == expected
+    assert out.index("Version:") < out.index("Statement:")

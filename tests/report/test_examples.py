@@ -8,6 +8,8 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 from checker.report.markdown import GITHUB_COMMENT_LIMIT, comment_size
 from report.sarif_schema import assert_valid_sarif
 from tests.conftest import ROOT
@@ -56,9 +58,24 @@ def test_examples_cover_every_format_and_are_valid() -> None:
     assert "GetDownloadUrlForLayer" in console
 
 
-def test_the_readme_excerpt_is_what_the_check_prints() -> None:
+def _blocks(text: str, language: str) -> list[str]:
+    return [part.split("```", 1)[0] for part in text.split(f"```{language}\n")[1:]]
+
+
+@pytest.mark.parametrize(
+    ("language", "position", "example"),
+    [
+        ("text", 0, "xreg-report.txt"),
+        ("sh", 0, "apply-fixes.sh"),
+        ("text", 1, "xreg-report-after-fixes.txt"),
+    ],
+)
+def test_the_readme_excerpts_are_what_xreg_prints(
+    language: str, position: int, example: str
+) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    excerpt = readme.split("```text\n", 1)[1].split("```", 1)[0]
-    printed = (EXAMPLES / "xreg-report.txt").read_text(encoding="utf-8").splitlines()
+    tour = readme.split("## A short tour", 1)[1].split("\n## ", 1)[0]
+    excerpt = _blocks(tour, language)[position]
+    printed = (EXAMPLES / example).read_text(encoding="utf-8").splitlines()
     missing = [line for line in excerpt.splitlines() if line and line not in printed]
-    assert not missing, f"README's console excerpt is out of date: {missing}"
+    assert not missing, f"README's excerpt of {example} is out of date: {missing}"

@@ -66,9 +66,10 @@ def test_grid_has_requirements_down_and_principals_across() -> None:
     cells = [attrs for tag, attrs in page.tags if tag == "td"]
     assert len(cells) == len(rows) * len(principals)
     classes = [attrs.get("class") for attrs in cells]
-    assert classes.count("cell allowed") == 2
+    # one allowed access has no identity policy in the plan: it is shown undecided (amber)
+    assert classes.count("cell allowed") == 1
     assert classes.count("cell denied") == 2
-    assert classes.count("cell undecided") == 1
+    assert classes.count("cell undecided") == 2
     assert classes.count("cell none") == 5
 
 
@@ -80,7 +81,17 @@ def test_each_cell_explains_itself_on_hover_and_to_screen_readers() -> None:
     for attrs in decided:
         assert attrs.get("tabindex") == "0"
         assert attrs.get("title")
-    unknown = next(attrs for attrs in decided if attrs["class"] == "cell undecided")
+    unknown = next(
+        attrs
+        for attrs in decided
+        if attrs["class"] == "cell undecided" and (attrs["title"] or "").startswith("Unknown")
+    )
+    unverified = next(
+        attrs
+        for attrs in decided
+        if attrs["class"] == "cell undecided" and (attrs["title"] or "").startswith("Allowed")
+    )
+    assert (unverified["title"] or "").startswith("Allowed, identity unverified:")
     assert "aws:SourceVpce" in (unknown["title"] or "")
     assert "Resource policy: unknown" in (unknown["title"] or "")
     html = render_html(make_report())

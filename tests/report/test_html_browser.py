@@ -59,8 +59,26 @@ def test_screenshot_is_written_under_reports(sample_page: Page) -> None:
     assert width == WIDTH and height > 600
 
 
-def test_matrix_cells_are_coloured_by_decision(sample_page: Page) -> None:
-    colours = sample_page.evaluate(
+def test_matrix_cells_are_coloured_by_decision(
+    browser: HeadlessChromium, sample_page: Page, tmp_path: Path
+) -> None:
+    """A plan that gives identity policies, so that some accesses are allowed outright (in
+    the AWS example every allowed access is unverified on the identity side: amber)."""
+    output = tmp_path / "xreg-report.html"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(ROOT)
+        plan = ROOT / "fixtures" / "identity-denies" / "plan.yaml"
+        assert main(["check", str(plan), "--format", "html", "-o", str(output)]) == 1
+    colours = {}
+    for page in (browser.open_page(output.as_uri(), WIDTH), sample_page):
+        colours.update(_cell_colours(page))
+    assert colours["allowed"] == "rgb(218, 251, 225)"
+    assert colours["denied"] == "rgb(255, 235, 233)"
+    assert colours["undecided"] == "rgb(255, 248, 197)"
+
+
+def _cell_colours(page: Page) -> dict[str, str]:
+    colours: dict[str, str] = page.evaluate(
         """(() => {
           const out = {};
           for (const cell of document.querySelectorAll('td.cell')) {
@@ -70,9 +88,7 @@ def test_matrix_cells_are_coloured_by_decision(sample_page: Page) -> None:
           return out;
         })()"""
     )
-    assert colours["allowed"] == "rgb(218, 251, 225)"
-    assert colours["denied"] == "rgb(255, 235, 233)"
-    assert colours["undecided"] == "rgb(255, 248, 197)"
+    return colours
 
 
 def test_focus_shows_the_reason(sample_page: Page) -> None:

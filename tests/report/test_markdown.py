@@ -34,7 +34,8 @@ def test_verdict_counts_and_marker() -> None:
     assert text.startswith(
         COMMENT_MARKER + "\n## ❌ xreg: the cross-account registration will fail"
     )
-    assert "**Requirements** 5: 2 allowed, 2 denied, 1 unknown, 0 unverified" in text
+    # an allowed access whose identity side the plan does not give counts as unverified
+    assert "**Requirements** 5: 1 allowed, 2 denied, 1 unknown, 1 unverified" in text
     assert "**Findings** 1 error, 1 warning (1 suppressed)" in text
     passing = render_markdown(passing_report())
     assert "## ✅ xreg: the cross-account registration will work" in passing
