@@ -31,10 +31,12 @@ def summarize(rows: Sequence[RequirementResult], findings: Sequence[Finding]) ->
     active = [finding for finding in findings if not finding.suppressed]
     return Summary(
         requirements=len(rows),
-        allowed=sum(row.decision is Decision.ALLOWED and not unverified_sides(row) for row in rows),
+        # The contract's meaning: every allowed row, an unverified side or not.
+        allowed=sum(row.decision is Decision.ALLOWED for row in rows),
         denied=sum(row.decision.is_denied for row in rows),
         unknown=sum(row.decision is Decision.UNKNOWN for row in rows),
-        # An allowed row whose identity side the plan does not give is counted here too.
+        # An allowed row whose identity side the plan does not give is counted here too (and
+        # in ``allowed``): it passes only as far as the plan lets xreg see.
         unverified=sum(
             row.decision is Decision.UNVERIFIED or bool(unverified_sides(row)) for row in rows
         ),

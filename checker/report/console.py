@@ -14,7 +14,13 @@ from checker.policy.decision import Decision
 from checker.records import record
 from checker.report.lines import Line, display_width, line, wrap
 from checker.report.model import Fix, Level, Report, RequirementResult, Severity
-from checker.report.outcome import FAILING_DECISIONS, row_fixes, row_label, unverified_sides
+from checker.report.outcome import (
+    FAILING_DECISIONS,
+    allowed_on_every_side,
+    row_fixes,
+    row_label,
+    unverified_sides,
+)
 from checker.report.terminal import MAX_WIDTH, print_view
 
 _MARKS: dict[Decision, tuple[str, str]] = {
@@ -267,9 +273,10 @@ def _finding_section(report: Report, width: int) -> list[Line]:
 def _summary_section(report: Report, width: int) -> list[Line]:
     summary = report.summary
     verdict_style = "bold green" if report.verdict == "pass" else "bold red"
+    # An allowed row with an unchecked side is in both counts of the summary; shown once.
     counts = (
-        f"{summary.requirements} accesses: {summary.allowed} allowed, {summary.denied} denied, "
-        f"{summary.unknown} unknown, {summary.unverified} unverified; "
+        f"{summary.requirements} accesses: {allowed_on_every_side(report)} allowed, "
+        f"{summary.denied} denied, {summary.unknown} unknown, {summary.unverified} unverified; "
         f"{plural(summary.errors, 'error')}, {plural(summary.warnings, 'warning')}"
     )
     head = line((report.verdict.upper(), verdict_style), f"  {counts}")

@@ -18,6 +18,7 @@ from checker.paths import PACKAGE_DIR
 from checker.report.html_matrix import render_matrix
 from checker.report.model import Finding, Fix, Location, Report, RequirementResult
 from checker.report.outcome import (
+    allowed_on_every_side,
     decision_label,
     fix_document,
     fix_key,
@@ -155,7 +156,7 @@ def _banner(report: Report) -> str:
     )
     chips = (
         ("requirements", summary.requirements),
-        ("allowed", summary.allowed),
+        ("allowed", allowed_on_every_side(report)),
         ("denied", summary.denied),
         ("unknown", summary.unknown),
         ("unverified", summary.unverified),

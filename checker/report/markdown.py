@@ -18,6 +18,7 @@ from checker.report.model import Finding, Fix, Report, RequirementResult, Severi
 from checker.report.outcome import (
     CellState,
     active_findings,
+    allowed_on_every_side,
     fix_document,
     fix_key,
     location_path,
@@ -91,7 +92,7 @@ def _head(report: Report) -> str:
     else:
         title = "## ❌ xreg: the cross-account registration will fail"
     requirements = (
-        f"**Requirements** {summary.requirements}: {summary.allowed} allowed, "
+        f"**Requirements** {summary.requirements}: {allowed_on_every_side(report)} allowed, "
         f"{summary.denied} denied, {summary.unknown} unknown, {summary.unverified} unverified"
     )
     findings = (

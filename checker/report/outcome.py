@@ -199,3 +199,13 @@ def fix_key(fix: Fix) -> str:
         return fix.id
     shown = fix_document(fix)
     return json.dumps([fix.account, fix.target, fix.command, shown], sort_keys=True)
+
+
+def allowed_on_every_side(report: Report) -> int:
+    """The allowed rows with no unchecked side: ``summary.allowed`` counts the others too
+    (the contract's meaning), and ``summary.unverified`` counts them as well, so a view that
+    shows both counts shows this one for "allowed"."""
+    return sum(
+        row.decision is Decision.ALLOWED and not unverified_sides(row)
+        for row in report.requirements
+    )

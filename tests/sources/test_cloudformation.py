@@ -503,6 +503,10 @@ def test_a_bucket_key_the_template_cannot_name_makes_reading_its_objects_unknown
     del encryption["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"][
         "KMSMasterKeyID"
     ]
+    # Who owns the object is a fact of its own: with ownership enforced, the bucket owner.
+    bucket_properties = template["Resources"]["Bucket"]["Properties"]
+    assert isinstance(bucket_properties, dict)
+    bucket_properties["OwnershipControls"] = {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
     assert decisions(check(_plan(tmp_path, template)))["s3:GetObject"] == "allowed"
 
 
