@@ -37,10 +37,15 @@ from typing import Final, cast
 
 from checker.policy.decision import Tri
 from checker.policy.glob import Glob, compile_glob, glob_covers, globs_intersect, parse_glob
-from checker.policy.matching import glob_covers_arn, glob_matches_arn, globs_intersect_arn
+from checker.policy.matching import (
+    glob_covers_arn,
+    glob_matches_arn,
+    globs_intersect_arn,
+    split_arn_glob,
+)
 from checker.policy.model import Condition
 from checker.policy.request import RequestContext
-from checker.policy.trilogic import both, either
+from checker.policy.trilogic import any_of, both, either
 from checker.policy.variables import (
     ABSENT,
     Template,
@@ -210,6 +215,29 @@ def _matches_one(spec: OperatorSpec, request_value: str, policy_value: Prepared)
     return typed_matches(family, spec.test, request_value, policy_value)
 
 
+def _arn_match_tri(request_value: str, policy_value: Prepared) -> Tri:
+    """An ARN operator's comparison of one value, three-valued. IAM compares "each of the six
+    colon-delimited components of the ARN separately" (IAM User Guide, "Amazon Resource Name
+    (ARN) condition operators"); for a pattern with fewer components it does not say how the
+    parts line up. The whole-string reading, where ``*`` and ``?`` may match a ``:``, is the
+    widest: no match there is no match in any reading, a match is only possibly one."""
+    assert isinstance(policy_value, tuple)
+    matched = glob_matches_arn(policy_value, request_value)
+    if matched and len(policy_value) > 1 and split_arn_glob(policy_value) is None:
+        return Tri.UNKNOWN
+    return Tri.TRUE if matched else Tri.FALSE
+
+
+def _negated(tri: Tri) -> Tri:
+    return {Tri.TRUE: Tri.FALSE, Tri.FALSE: Tri.TRUE}.get(tri, Tri.UNKNOWN)
+
+
+def _arn_value_tri(spec: OperatorSpec, request_value: str, prepared: Sequence[Prepared]) -> Tri:
+    """One request value against all ARN policy values: OR, or NOR for a negated operator."""
+    matched = any_of(_arn_match_tri(request_value, value) for value in prepared)
+    return _negated(matched) if spec.negated else matched
+
+
 def _value_holds(spec: OperatorSpec, request_value: str, prepared: Sequence[Prepared]) -> bool:
     """One request value against all policy values: OR, or NOR for a negated operator."""
     matched = any(_matches_one(spec, request_value, value) for value in prepared)
@@ -268,14 +296,21 @@ def _substituted(condition: CompiledCondition, context: RequestContext) -> _Subs
 
 def _value_tri(spec: OperatorSpec, request_value: str, policy: _Substituted) -> Tri:
     """One request value against substituted policy values (see the module docstring)."""
-    matched = any(_matches_one(spec, request_value, value) for value in policy.values)
+    if spec.family == "arn":
+        matched = any_of(_arn_match_tri(request_value, value) for value in policy.values)
+    else:
+        matched = (
+            Tri.TRUE
+            if any(_matches_one(spec, request_value, value) for value in policy.values)
+            else Tri.FALSE
+        )
     if spec.negated:
-        if matched or policy.absent:
+        if matched is Tri.TRUE or policy.absent:
             return Tri.FALSE
-        return Tri.UNKNOWN if policy.unknown else Tri.TRUE
-    if matched:
+        return Tri.UNKNOWN if policy.unknown or matched is Tri.UNKNOWN else Tri.TRUE
+    if matched is Tri.TRUE:
         return Tri.TRUE
-    return Tri.UNKNOWN if policy.unknown else Tri.FALSE
+    return Tri.UNKNOWN if policy.unknown or matched is Tri.UNKNOWN else Tri.FALSE
 
 
 def _evaluate_substituted(
@@ -288,7 +323,8 @@ def _evaluate_substituted(
         tri = _value_tri(operator.spec, value, policy)
         combined = both(combined, tri) if operator.set_operator == "all" else either(combined, tri)
     if combined is Tri.UNKNOWN:
-        return ConditionResult(Tri.UNKNOWN, policy.unknown)
+        # No variable unknown: a pattern that matches only possibly (an ARN of few parts).
+        return ConditionResult(Tri.UNKNOWN, policy.unknown or (condition.key,))
     return TRUE_RESULT if combined is Tri.TRUE else FALSE_RESULT
 
 
@@ -366,6 +402,16 @@ def evaluate_condition(condition: CompiledCondition, context: RequestContext) ->
     prepared = condition.prepared
     if prepared is None:
         return FALSE_RESULT
+    if operator.spec.family == "arn":
+        tris = [_arn_value_tri(operator.spec, value, prepared) for value in found]
+        combined = Tri.TRUE if operator.set_operator == "all" else Tri.FALSE
+        for tri in tris:
+            combined = (
+                both(combined, tri) if operator.set_operator == "all" else either(combined, tri)
+            )
+        if combined is Tri.UNKNOWN:
+            return ConditionResult(Tri.UNKNOWN, (condition.key,))
+        return TRUE_RESULT if combined is Tri.TRUE else FALSE_RESULT
     try:
         if operator.set_operator == "all":
             holds = all(_value_holds(operator.spec, value, prepared) for value in found)

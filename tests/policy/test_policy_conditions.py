@@ -432,3 +432,43 @@ def test_several_keys_and_operators_are_anded() -> None:
     partial = context(aws_PrincipalAccount="2", aws_SecureTransport="true")
     evaluation = evaluate_policy(policy, request(ctx=partial))
     assert evaluation.allow is F and evaluation.unknown_keys == ()
+
+
+# An ARN operator compares the six colon-delimited parts one by one; a pattern with fewer
+# parts has no documented alignment. The whole-string reading (where ``?`` or ``*`` may match
+# a ``:``) is the widest: a value it matches is only possibly matched, one it misses is not.
+ROLE = "arn:aws:iam::111111111111:role/Deploy"
+
+
+@pytest.mark.parametrize(
+    ("operator", "pattern", "expected"),
+    [
+        ("ArnLike", "arn:aws:iam:?111111111111:role/Deploy", U),  # was T: `?` took the `:`
+        ("ArnEquals", "arn:aws:iam:*:role/Deploy", U),
+        ("ArnNotLike", "arn:aws:iam:?111111111111:role/Deploy", U),  # was F: a Deny's exception
+        ("ArnLike", "arn:aws:iam:?222222222222:role/Deploy", F),  # misses in every reading
+        ("ArnNotLike", "arn:aws:iam:?222222222222:role/Deploy", T),
+        ("ArnLike", "arn:aws:iam::111111111111:role/*", T),  # six parts: decided as before
+        ("ArnLike", "arn:aws:iam::*:role/Deploy", T),
+        ("ArnNotLike", "arn:aws:iam::*:role/Deploy", F),
+        ("ArnLike", "*", T),
+    ],
+)
+def test_an_arn_pattern_of_fewer_than_six_parts_is_never_a_sure_match(
+    operator: str, pattern: str, expected: Tri
+) -> None:
+    assert check(operator, pattern, ROLE, key="aws:PrincipalArn") == expected
+
+
+def test_a_short_arn_pattern_with_a_variable_is_never_a_sure_match() -> None:
+    extra = RequestContext({"aws:principalaccount": ("111111111111",)})
+    pattern = "arn:aws:iam:?${aws:PrincipalAccount}:role/Deploy"
+    assert check("ArnLike", pattern, ROLE, key="aws:PrincipalArn", extra=extra) == U
+    assert check("ArnLike", [pattern, ROLE], ROLE, key="aws:PrincipalArn", extra=extra) == T
+
+
+def test_an_allow_on_a_short_arn_condition_grants_nothing_for_sure() -> None:
+    condition = {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam:?111111111111:role/Deploy"}}
+    policy = identity(statement("Allow", "s3:GetObject", "*", Condition=condition))
+    ctx = context(aws_PrincipalArn=ROLE)
+    assert evaluate_policy(policy, request(ROLE, "s3:GetObject", ctx=ctx)).allow is U
