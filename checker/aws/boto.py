@@ -18,6 +18,7 @@ from botocore.exceptions import (  # type: ignore[import-untyped]
     BotoCoreError,
     ClientError,
     ConnectionError,
+    NoCredentialsError,
     ReadTimeoutError,
 )
 from botocore.parsers import ResponseParserError  # type: ignore[import-untyped]
@@ -31,6 +32,7 @@ __all__ = [
     "ConnectionError",
     "CredentialProvider",
     "DeferredRefreshableCredentials",
+    "NoCredentialsError",
     "ReadTimeoutError",
     "ResponseParserError",
     "boto3",

@@ -20,6 +20,7 @@ from checker.aws.boto import (
     Config,
     CredentialProvider,
     DeferredRefreshableCredentials,
+    NoCredentialsError,
     ResponseParserError,
     boto3,
     botocore,
@@ -157,9 +158,10 @@ class AwsAccount:
             identity = self.client("sts").get_caller_identity()
         except (BotoCoreError, ClientError, ResponseParserError) as error:
             # One line: an error page in the answer is cut to what it says.
-            raise InputError(
-                self.access.label, "$", f"cannot reach the account: {parser_message(str(error))}"
-            ) from error
+            reason = f"cannot reach the account: {parser_message(str(error))}"
+            if isinstance(error, NoCredentialsError):
+                reason += f"; {credentials_hint(self.access.label)}"
+            raise InputError(self.access.label, "$", reason) from error
         arn: str = identity["Arn"]
         return arn
 
@@ -170,3 +172,16 @@ class AwsAccount:
     @property
     def partition(self) -> str:
         return self.caller_arn.split(":")[1]
+
+
+def credentials_hint(label: str) -> str:
+    """How to give an account's credentials, for the side an option ``label`` names
+    (``--registry-profile``: the registry side)."""
+    side = label.removeprefix("--").split("-", 1)[0]
+    if side not in ("registry", "training"):
+        return "give credentials with AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+    return (
+        f"give them with --{side}-profile PROFILE (a profile of ~/.aws/config), "
+        f"--{side}-role-arn ARN (a role to assume with the environment's credentials), or "
+        "the environment (AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
+    )
