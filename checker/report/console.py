@@ -8,7 +8,8 @@ plain text, and rich is then never imported.
 from __future__ import annotations
 
 import json
-from typing import IO
+from collections.abc import Mapping, Sequence
+from typing import IO, Any
 
 from checker.policy.decision import Decision
 from checker.records import record
@@ -19,6 +20,8 @@ from checker.report.outcome import (
     allowed_on_every_side,
     row_fixes,
     row_label,
+    source_fix_label,
+    source_fixes_by_id,
     unverified_sides,
 )
 from checker.report.terminal import MAX_WIDTH, print_view
@@ -173,7 +176,7 @@ def _one_command(command: str, width: int) -> str:
     return " \\\n".join(lines)
 
 
-def _fix_lines(fix: Fix, width: int) -> list[Line]:
+def _fix_lines(fix: Fix, width: int, in_sources: Sequence[Mapping[str, Any]] = ()) -> list[Line]:
     """A fix as text to copy: the document and the command are never wrapped, so that what is
     selected in the terminal pastes back exactly."""
     title = line((f"fix {fix.id}", "bold"), f": {fix.target} in account ", (fix.account, "bold"))
@@ -185,6 +188,9 @@ def _fix_lines(fix: Fix, width: int) -> list[Line]:
         lines += [line(text) for text in json.dumps(fix.policy, indent=2).split("\n")]
     lines.append(line(("  apply with:", "bold")))
     lines += [line(text) for text in shell_lines(fix.command).split("\n")]
+    for entry in in_sources:
+        lines += wrap(source_fix_label(entry) + ":", width, 2, "bold", hang=2)
+        lines += [line(text) for text in str(entry["value"]).rstrip("\n").split("\n")]
     return lines
 
 
@@ -236,8 +242,9 @@ def _fix_section(report: Report, width: int) -> list[Line]:
     if not fixes:
         return []
     lines: list[Line] = [line(), line(("Fixes", "bold underline"))]
+    in_sources = source_fixes_by_id(report)
     for fix in fixes:
-        lines += _fix_lines(fix, width)
+        lines += _fix_lines(fix, width, in_sources.get(fix.id, ()))
     return lines
 
 

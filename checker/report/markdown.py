@@ -12,6 +12,8 @@ import html
 import json
 import re
 from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from checker.records import field, record
 from checker.report.model import Finding, Fix, Report, RequirementResult, Severity
@@ -28,6 +30,8 @@ from checker.report.outcome import (
     row_label,
     row_state,
     short_principal,
+    source_fix_label,
+    source_fixes_by_id,
 )
 
 GITHUB_COMMENT_LIMIT = 65_536
@@ -183,7 +187,7 @@ def _fix_groups(report: Report) -> list[_FixGroup]:
     return list(groups.values())
 
 
-def _fix_block(group: _FixGroup) -> str:
+def _fix_block(group: _FixGroup, in_sources: Sequence[Mapping[str, Any]] = ()) -> str:
     fix = group.fix
     name = f"{html.escape(fix.id)}: " if fix.id else ""
     summary = f"🔧 {name}<b>{html.escape(fix.target)}</b> — account {html.escape(fix.account)}"
@@ -201,6 +205,10 @@ def _fix_block(group: _FixGroup) -> str:
         label, document = shown
         parts.append(f"\n{_prose(label)}:\n\n")
         parts.append(_fenced(json.dumps(document, indent=2, ensure_ascii=False), "json"))
+    for entry in in_sources:
+        language = {"yaml": "yaml", "json": "json"}.get(str(entry["form"]), "hcl")
+        parts.append(f"\n{_prose(source_fix_label(entry))}:\n\n")
+        parts.append(_fenced(str(entry["value"]).rstrip("\n"), language))
     parts.append("\n</details>\n\n")
     return "".join(parts)
 
@@ -209,9 +217,10 @@ def _fix_blocks(report: Report) -> list[_Block]:
     groups = _fix_groups(report)
     if not groups:
         return []
+    in_sources = source_fixes_by_id(report)
     return [
         _Block(f"### Fixes ({len(groups)})\n\n"),
-        *(_Block(_fix_block(group), "fixes") for group in groups),
+        *(_Block(_fix_block(group, in_sources.get(group.fix.id, ())), "fixes") for group in groups),
     ]
 
 

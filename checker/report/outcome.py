@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import posixpath
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
@@ -209,3 +210,20 @@ def allowed_on_every_side(report: Report) -> int:
         row.decision is Decision.ALLOWED and not unverified_sides(row)
         for row in report.requirements
     )
+
+
+def source_fixes_by_id(report: Report) -> dict[str, list[dict[str, Any]]]:
+    """The fixes of policies that came from infrastructure code, in the source's own form
+    (``extra["source_fixes"]``), by the id of the fix they restate."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for entry in report.extra.get("source_fixes", []):
+        found.setdefault(str(entry["fix"]), []).append(entry)
+    return found
+
+
+def source_fix_label(entry: Mapping[str, Any]) -> str:
+    """Where a source-form fix goes: ``file:line``, then the property to replace."""
+    where = str(entry["file"])
+    if entry.get("line"):
+        where += f":{entry['line']}"
+    return f"or in the source, {where}, replace {entry['property']} with"

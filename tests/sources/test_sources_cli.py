@@ -168,3 +168,18 @@ def test_a_source_named_on_the_command_line(tmp_path: Path) -> None:
         "xreg: error: --source: 'cfn:x': expected KIND:FILE with KIND one of "
         "cloudformation, cdk, terraform_plan, sagemaker_pipeline"
     )
+
+
+def test_the_console_and_markdown_give_the_fix_in_the_templates_form(tmp_path: Path) -> None:
+    template = "fixtures/iac/cfn-training-yaml/infra/training.template.yaml"
+    plan = "fixtures/iac/cfn-training-yaml/plan.yaml"
+    console = run_xreg("check", plan, "--fix-documented")
+    assert f"or in the source, {template}:" in console.stdout
+    assert "Resources.ArtifactBucketPolicy.Properties.PolicyDocument with:" in console.stdout
+    pasted = console.stdout.split("PolicyDocument with:\n", 1)[1]
+    assert pasted.startswith("PolicyDocument:\n  Version: '2012-10-17'\n")
+    out = tmp_path / "report.md"
+    run_xreg("check", plan, "--fix-documented", "-f", "markdown", "-o", str(out))
+    markdown = out.read_text(encoding="utf-8")
+    assert f"or in the source, {template}:" in markdown
+    assert "```yaml\nPolicyDocument:\n" in markdown
