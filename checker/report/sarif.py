@@ -8,7 +8,7 @@ hash what a result is about, never its line, so alerts survive unrelated edits.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -23,6 +23,8 @@ from checker.report.outcome import (
     requirement_severity,
     row_fixes,
     row_label,
+    source_fix_label,
+    source_fixes_by_id,
 )
 from checker.report.rule_help import RuleHelp, rule_help
 
@@ -77,7 +79,10 @@ def _fix_text(fix: Fix) -> str:
     return "\n".join(lines)
 
 
-def _fix_markdown(fix: Fix) -> str:
+InSources = Mapping[str, Sequence[Mapping[str, Any]]]
+
+
+def _fix_markdown(fix: Fix, in_sources: InSources) -> str:
     name = f"Fix {fix.id}" if fix.id else "Fix"
     parts = [f"**{name}** — {fix.target}, in account `{fix.account}`:"]
     if fix.description:
@@ -87,10 +92,14 @@ def _fix_markdown(fix: Fix) -> str:
     if shown is not None:
         label, document = shown
         parts.append(f"{label}:\n```json\n{json.dumps(document, indent=2)}\n```")
+    for entry in in_sources.get(fix.id, ()):
+        language = {"yaml": "yaml", "json": "json"}.get(str(entry["form"]), "hcl")
+        value = str(entry["value"]).rstrip("\n")
+        parts.append(f"{source_fix_label(entry)}:\n```{language}\n{value}\n```")
     return "\n\n".join(parts)
 
 
-def _fix_properties(fix: Fix) -> dict[str, Any]:
+def _fix_properties(fix: Fix, in_sources: InSources) -> dict[str, Any]:
     properties: dict[str, Any] = {
         "account": fix.account,
         "target": fix.target,
@@ -107,15 +116,17 @@ def _fix_properties(fix: Fix) -> dict[str, Any]:
         properties["policyFile"] = fix.policy_file
     if fix.id:
         properties["id"] = fix.id
+    if in_sources.get(fix.id):
+        properties["inSource"] = [dict(entry) for entry in in_sources[fix.id]]
     return properties
 
 
-def _message(text: str, fixes: Sequence[Fix]) -> dict[str, str]:
+def _message(text: str, fixes: Sequence[Fix], in_sources: InSources) -> dict[str, str]:
     if not fixes:
         return {"text": text}
     return {
         "text": "\n".join([text, *(_fix_text(fix) for fix in fixes)]),
-        "markdown": "\n\n".join([text, *(_fix_markdown(fix) for fix in fixes)]),
+        "markdown": "\n\n".join([text, *(_fix_markdown(fix, in_sources) for fix in fixes)]),
     }
 
 
@@ -144,26 +155,27 @@ def _requirement_result(report: Report, requirement: RequirementResult) -> dict[
     if requirement.unknown_keys:
         properties["unknownKeys"] = list(requirement.unknown_keys)
     fixes = row_fixes(requirement)
+    in_sources = source_fixes_by_id(report)
     if fixes:
-        properties["fix"] = _fix_properties(fixes[0])
-        properties["fixes"] = [_fix_properties(fix) for fix in fixes]
+        properties["fix"] = _fix_properties(fixes[0], in_sources)
+        properties["fixes"] = [_fix_properties(fix, in_sources) for fix in fixes]
     return {
         "ruleId": requirement.id,
         "level": SARIF_LEVEL[severity],
         "kind": "fail",
-        "message": _message(_requirement_text(requirement), fixes),
+        "message": _message(_requirement_text(requirement), fixes, in_sources),
         "locations": [_location(requirement_location(report, requirement), report.plan)],
         "partialFingerprints": {FINGERPRINT_KEY: requirement_fingerprint(requirement)},
         "properties": properties,
     }
 
 
-def _finding_result(finding: Finding, plan: str) -> dict[str, Any]:
+def _finding_result(finding: Finding, plan: str, in_sources: InSources) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.rule,
         "level": SARIF_LEVEL[finding.severity],
         "kind": "fail",
-        "message": _message(finding.message, [finding.fix] if finding.fix else []),
+        "message": _message(finding.message, [finding.fix] if finding.fix else [], in_sources),
         "locations": [_location(finding.location, plan)],
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
     }
@@ -172,7 +184,7 @@ def _finding_result(finding: Finding, plan: str) -> dict[str, Any]:
             {"kind": "external", "status": "accepted", "justification": finding.suppressed}
         ]
     if finding.fix is not None:
-        result["properties"] = {"fix": _fix_properties(finding.fix)}
+        result["properties"] = {"fix": _fix_properties(finding.fix, in_sources)}
     return result
 
 
@@ -240,7 +252,8 @@ def sarif_log(report: Report) -> dict[str, Any]:
         for result in (_requirement_result(report, req) for req in report.requirements)
         if result is not None
     ]
-    results.extend(_finding_result(finding, report.plan) for finding in report.findings)
+    in_sources = source_fixes_by_id(report)
+    results.extend(_finding_result(finding, report.plan, in_sources) for finding in report.findings)
     for result in results:
         result["ruleIndex"] = index[result["ruleId"]]
     return {

@@ -183,3 +183,16 @@ def test_the_console_and_markdown_give_the_fix_in_the_templates_form(tmp_path: P
     markdown = out.read_text(encoding="utf-8")
     assert f"or in the source, {template}:" in markdown
     assert "```yaml\nPolicyDocument:\n" in markdown
+
+
+def test_sarif_gives_the_fix_in_the_templates_form(tmp_path: Path) -> None:
+    out = tmp_path / "report.sarif"
+    plan = "fixtures/iac/cfn-training-yaml/plan.yaml"
+    run_xreg("check", plan, "--fix-documented", "-f", "sarif", "-o", str(out))
+    results = json.loads(out.read_text(encoding="utf-8"))["runs"][0]["results"]
+    with_fix = [r for r in results if "inSource" in r.get("properties", {}).get("fix", {})]
+    assert with_fix
+    (entry,) = with_fix[0]["properties"]["fix"]["inSource"]
+    assert entry["property"] == "Resources.ArtifactBucketPolicy.Properties.PolicyDocument"
+    assert entry["value"].startswith("PolicyDocument:\n")
+    assert "```yaml\nPolicyDocument:\n" in with_fix[0]["message"]["markdown"]
