@@ -109,12 +109,14 @@ def add_fix_arguments(
 
 def write_fixes_for(args: argparse.Namespace, report: Any, plan: Any) -> None:
     """Write the fixes where ``--write-fixes`` (or ``fix -o``) says, and say what was written."""
-    import sys
-
-    from checker.fix.write import write_fixes
-
     if not getattr(args, "write_fixes", None):
         return
+    import sys
+
+    # Here: the writer brings shutil (and with it bz2, lzma, zlib), which a check that
+    # writes nothing should not load.
+    from checker.fix.write import write_fixes
+
     written = write_fixes(report, Path(args.write_fixes), plan, in_place=args.in_place)
     print(
         f"xreg: wrote {len(written.documents)} corrected "

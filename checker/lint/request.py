@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import suppress
+from functools import partial
 
 from checker.errors import field_path, parse_field_path
 from checker.lint.context import Hit, LintContext
@@ -270,13 +271,17 @@ def _revoke(grantee: str, grant_id: str | None) -> dict[str, str]:
 def identity_no_principal(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
     """An ``identities`` entry for nobody the plan names: most often a typo, which would
     leave the real principal's identity side unverified while the check passes."""
-    from difflib import get_close_matches
+    from checker.plan.identities import find_identity
 
     plan = context.plan
     principals = (plan.registrar_arn, *plan.consumer_arns)
+    # The entries the check reads: a principal's own, or for a role session its role's.
+    used = {id(found) for found in map(partial(find_identity, plan), principals) if found}
     for identity in plan.identities:
-        if identity.principal in principals:
+        if id(identity) in used:
             continue
+        from difflib import get_close_matches  # only when there is a typo to explain
+
         close = get_close_matches(identity.principal, principals, n=1, cutoff=0.0)
         closest = f"; did you mean {close[0]}?" if close else ""
         path = (*parse_field_path(identity.plan_field), "principal")
@@ -290,14 +295,14 @@ def identity_no_principal(context: LintContext, spec: RuleSpec) -> Iterator[Hit]
 
 @rule("REGION-UNKNOWN")
 def region_unknown(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
-    from difflib import get_close_matches
-
     from checker.catalog.images import aws_image_accounts_source, known_regions
 
     plan = context.plan
     regions = known_regions()
     if plan.region in regions:
         return
+    from difflib import get_close_matches  # only when there is a typo to explain
+
     close = get_close_matches(plan.region, sorted(regions), n=1)
     closest = f"; did you mean {close[0]}?" if close else ""
     yield context.plan_hit(

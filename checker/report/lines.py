@@ -8,7 +8,6 @@ pipe or file (written as plain text, without importing rich at all).
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import IO
 
@@ -26,6 +25,8 @@ def char_width(char: str) -> int:
     combining marks and zero-width characters, else 1."""
     if char.isascii():
         return 1 if char.isprintable() else 0
+    import unicodedata  # only for text that is not ASCII
+
     if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
         return 0
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1

@@ -32,6 +32,21 @@ def test_fixture_decisions_match_expected(plan_path: Path) -> None:
     assert report.verdict == expected["verdict"]
 
 
+@pytest.mark.parametrize("plan_path", fixture_plans(), ids=lambda path: path.parent.name)
+def test_the_whole_check_with_lint_gives_the_expected_verdict(plan_path: Path) -> None:
+    """Lint runs beside the decisions: a fixture that should pass must draw no error either
+    (a role session's identities, given for its role, are the ones the check reads)."""
+    from checker.lint.config import LintConfig
+    from checker.lint.hooks import check_options
+
+    expected = yaml.safe_load((plan_path.parent / "expected.yaml").read_text())
+    report = check_plan(load_plan(plan_path), check_options(LintConfig()))
+    errors = [f.rule for f in report.findings if f.severity.value == "error" and not f.suppressed]
+    assert report.verdict == expected["verdict"], errors
+    if expected["verdict"] == "pass":
+        assert not errors
+
+
 @pytest.mark.parametrize("fix_documented", [False, True], ids=["needed", "documented"])
 @pytest.mark.parametrize("plan_path", fixture_plans(), ids=lambda path: path.parent.name)
 def test_every_suggested_fix_makes_the_plan_pass(plan_path: Path, fix_documented: bool) -> None:
