@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from checker.policy.parse import DOCUMENT_KEYS, STATEMENT_KEYS
+
 
 def register(subparsers: Any) -> None:
     rules: argparse.ArgumentParser = subparsers.add_parser(
@@ -71,20 +73,6 @@ def run_rules(args: argparse.Namespace) -> int:
     return 0
 
 
-_STATEMENT_ORDER = (
-    "Sid",
-    "Effect",
-    "Principal",
-    "NotPrincipal",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Condition",
-)
-_DOCUMENT_ORDER = ("Version", "Id", "Statement")
-
-
 def in_policy_order(value: Any) -> Any:
     """``value`` with every policy document and statement in it keyed in the order people
     write them (Version, Id, Statement; Sid, Effect, Principal, Action, Resource, Condition)."""
@@ -93,9 +81,9 @@ def in_policy_order(value: Any) -> Any:
     if not isinstance(value, dict):
         return value
     if "Effect" in value:
-        order: tuple[str, ...] = _STATEMENT_ORDER
+        order: tuple[str, ...] = STATEMENT_KEYS
     elif "Statement" in value:
-        order = _DOCUMENT_ORDER
+        order = DOCUMENT_KEYS
     else:
         order = ()
     known = [key for key in order if key in value]

@@ -24,8 +24,8 @@ MAX_DEPTH: Final = 10
 MAX_STATEMENTS: Final = 1000
 VERSIONS: Final = ("2012-10-17", "2008-10-17")
 
-_TOP_KEYS: Final = ("Version", "Id", "Statement")
-_STATEMENT_KEYS: Final = (
+DOCUMENT_KEYS: Final = ("Version", "Id", "Statement")
+STATEMENT_KEYS: Final = (
     "Sid",
     "Effect",
     "Principal",
@@ -139,7 +139,7 @@ class _Parser:
         if not isinstance(value, Mapping):
             raise self.fail(path, f"a statement must be an object, not {_kind(value)}")
         for key in value:
-            if key not in _STATEMENT_KEYS:
+            if key not in STATEMENT_KEYS:
                 raise self.fail((*path, key), "unknown statement element")
         sid = self.string(value["Sid"], (*path, "Sid"), "Sid") if "Sid" in value else None
         if "Effect" not in value:
@@ -225,7 +225,7 @@ def parse_policy(
             deep, f"nested deeper than any policy can be (more than {MAX_DEPTH} levels)"
         )
     for key in document:
-        if key not in _TOP_KEYS:
+        if key not in DOCUMENT_KEYS:
             raise parser.fail(
                 (str(key),), "unknown policy element (expected Version, Id, Statement)"
             )
