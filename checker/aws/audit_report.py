@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from checker.aws.audit_merge import SUMMARY_FIELDS
 from checker.policy.decision import Decision, Evidence
 from checker.report.model import (
     Finding,
@@ -37,16 +38,6 @@ _BUILT = frozenset(
     }
 )
 _LOCATION_FIELDS = ("source", "statement", "line", "column", "field", "file")
-_SUMMARY_FIELDS = (
-    "requirements",
-    "allowed",
-    "denied",
-    "unknown",
-    "unverified",
-    "errors",
-    "warnings",
-    "infos",
-)
 
 
 def _location(data: Mapping[str, Any]) -> Location:
@@ -97,7 +88,7 @@ def report_from_dict(data: Mapping[str, Any]) -> Report:
         verdict=str(data.get("verdict", "fail")),
         requirements=tuple(_row(row) for row in data.get("requirements", [])),
         findings=tuple(_finding(finding) for finding in data.get("findings", [])),
-        summary=Summary(**{name: int(summary.get(name, 0)) for name in _SUMMARY_FIELDS}),
+        summary=Summary(**{name: int(summary.get(name, 0)) for name in SUMMARY_FIELDS}),
         command=str(data.get("command", "audit")),
         tool_version=str(data.get("tool", {}).get("version", "")),
         extra={key: value for key, value in data.items() if key not in _BUILT},
