@@ -7,7 +7,7 @@ gets one fix however many rows it closes.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from checker.engine.policies import PolicyIndex, resource_policy_target
@@ -245,20 +245,13 @@ class FixPlanner:
             if not labels or loaded is None:
                 continue
             edit = self._organization_edit(policy_type, policy, loaded, account)
-            document_statements = statements_of(policy.document)
-            for statement in policy.statements:
-                if statement.effect != "Deny" or statement.label not in labels:
-                    continue
-                replacement = edit.narrowed.get(statement.index)
-                if replacement is None:
-                    replacement = document_statements[statement.index]
+            for replacement in _denies_to_narrow(edit, policy, labels):
                 narrow_for_request(
                     replacement,
                     question.request.context,
                     requirement.principal,
                     self.plan.organization_id,
                 )
-                edit.narrowed[statement.index] = replacement
             self.note(requirement, edit.key)
 
     def _allow_in_level(
@@ -408,18 +401,11 @@ class FixPlanner:
         principal: str,
     ) -> None:
         labels = {item.statement for item in evidence if item.source == policy.source}
-        document_statements = statements_of(policy.document)
-        for statement in policy.statements:
-            if statement.effect != "Deny" or statement.label not in labels:
-                continue
-            replacement = edit.narrowed.get(statement.index)
-            if replacement is None:
-                replacement = document_statements[statement.index]
+        for replacement in _denies_to_narrow(edit, policy, labels):
             if principal.endswith(":root"):
                 exclude_principal(replacement, "aws:PrincipalAccount", account_of(principal))
             else:
                 exclude_principal(replacement, "aws:PrincipalArn", principal)
-            edit.narrowed[statement.index] = replacement
 
     def _grant(self, requirement: Requirement) -> None:
         key_arn = requirement.resource
@@ -537,6 +523,23 @@ def stable_ids(keys: Sequence[tuple[str, ...]]) -> dict[tuple[str, ...], str]:
         if len(set(ids.values())) == len(ids) or length >= 64:
             return ids
         length += 2
+
+
+def _denies_to_narrow(
+    edit: PolicyEdit, policy: Policy, labels: set[str]
+) -> Iterator[dict[str, Any]]:
+    """The Deny statements of ``policy`` that ``labels`` name, each as the edit's narrowed
+    copy (the document's own the first time), registered on the edit to be changed in place:
+    several gaps narrowing one statement add up."""
+    document_statements = statements_of(policy.document)
+    for statement in policy.statements:
+        if statement.effect != "Deny" or statement.label not in labels:
+            continue
+        replacement = edit.narrowed.get(statement.index)
+        if replacement is None:
+            replacement = document_statements[statement.index]
+        edit.narrowed[statement.index] = replacement
+        yield replacement
 
 
 def _with_id(fix: Fix, fix_id: str) -> Fix:
