@@ -277,21 +277,30 @@ class _Substituted:
     unknown: tuple[str, ...]
 
 
-def _substituted(condition: CompiledCondition, context: RequestContext) -> _Substituted:
-    values: list[Prepared] = []
+def _resolved(
+    condition: CompiledCondition, context: RequestContext
+) -> tuple[list[Glob], bool, list[str]]:
+    """The policy values with their variables resolved; whether some value's variable is
+    known absent; the keys of the variables whose values are unknown."""
+    values: list[Glob] = []
     absent = False
     unknown: list[str] = []
     for template in condition.templates:
         resolved = resolve(template, context)
         if resolved is ABSENT:
             absent = True
-            continue
-        if isinstance(resolved, UnknownKey):
+        elif isinstance(resolved, UnknownKey):
             unknown.append(resolved.key)
-            continue
-        assert isinstance(resolved, tuple)
-        values.append(_prepare_text(condition.operator.spec, resolved))
-    return _Substituted(tuple(values), absent, tuple(sorted(set(unknown))))
+        else:
+            assert isinstance(resolved, tuple)
+            values.append(resolved)
+    return values, absent, unknown
+
+
+def _substituted(condition: CompiledCondition, context: RequestContext) -> _Substituted:
+    globs, absent, unknown = _resolved(condition, context)
+    values = tuple(_prepare_text(condition.operator.spec, glob) for glob in globs)
+    return _Substituted(values, absent, tuple(sorted(set(unknown))))
 
 
 def _value_tri(spec: OperatorSpec, request_value: str, policy: _Substituted) -> Tri:
@@ -357,18 +366,7 @@ def _evaluate_shapes(
         return _null_result(condition, key_present=True)
     if spec.family not in ("string", "arn"):
         return unknown_result
-    values: list[Glob] = []
-    absent = False
-    unknown: list[str] = []
-    for template in condition.templates:
-        resolved = resolve(template, context)
-        if resolved is ABSENT:
-            absent = True
-        elif isinstance(resolved, UnknownKey):
-            unknown.append(resolved.key)
-        else:
-            assert isinstance(resolved, tuple)
-            values.append(resolved)
+    values, absent, unknown = _resolved(condition, context)
     matched = _shape_matched(spec, values, [parse_glob(shape) for shape in shapes])
     if spec.negated:
         if matched is Tri.TRUE or absent:
