@@ -134,7 +134,7 @@ def floor(endpoint: str) -> int:
 
 
 def audit_once(endpoint: str) -> int:
-    from checker.aws.audit import AuditSettings, audit
+    from checker.aws.audit.sweep import AuditSettings, audit
     from checker.aws.session import AccountAccess, AwsAccount
     from tests.live.live_scenarios import REGISTRY, TRAINING
 

@@ -101,7 +101,7 @@ def _progress(stack: ExitStack) -> Callable[[str, int], Callable[[], None]] | No
 
 
 def print_audit_console(report: Report, file: IO[str]) -> None:
-    from checker.aws.audit_console import print_audit
+    from checker.aws.audit.console import print_audit
     from checker.report.json_report import report_to_dict
 
     print_audit(report_to_dict(report), file)
@@ -125,8 +125,8 @@ def owner_accesses(args: argparse.Namespace, pool: int) -> list[AccountAccess]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from checker.aws.audit import AuditSettings, Shard, audit
-    from checker.aws.audit_diff import audit_changes
+    from checker.aws.audit.changes import audit_changes
+    from checker.aws.audit.sweep import AuditSettings, Shard, audit
     from checker.aws.session import AwsAccount
     from checker.report.json_report import report_to_dict
 

@@ -27,8 +27,8 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from checker.aws.audit_merge import merge_reports
-    from checker.aws.audit_report import report_from_dict
+    from checker.aws.audit.merge import merge_reports
+    from checker.aws.audit.report_reader import report_from_dict
     from checker.commands.audit import print_audit_console, read_report
     from checker.records import replace
     from checker.report.outcome import finding_fails

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import IO, Any
 
-from checker.dryrun.trace import PROBE_PASSES
-from checker.dryrun.tracing import CALL_NOTE, IDENTITY_NOTE
+from checker.dryrun.gate_steps import CALL_NOTE, IDENTITY_NOTE
+from checker.dryrun.trace_model import PROBE_PASSES
 from checker.report.console import short_arn
 from checker.report.lines import Line, line, wrap
 from checker.report.model import Fix, Report, RequirementResult

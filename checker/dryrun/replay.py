@@ -18,11 +18,7 @@ from checker.aws.arns import region_of
 from checker.aws.boto import ClientError
 from checker.aws.ecr import no_image_reason
 from checker.dryrun.gate import Gate, GateRecord, NotEmulated, UndecidedCall
-from checker.dryrun.sandbox.common import REFUSALS, refusal_text
-from checker.dryrun.sandbox.model import Sandbox, SandboxArtifact, SandboxImage
-from checker.dryrun.targets import UnplannedCall
-from checker.dryrun.trace import StepStatus, TraceStep
-from checker.dryrun.tracing import (
+from checker.dryrun.gate_steps import (
     PlannedStep,
     StepFailed,
     not_reached,
@@ -31,6 +27,10 @@ from checker.dryrun.tracing import (
     traced_error,
     undecidable,
 )
+from checker.dryrun.sandbox.common import REFUSALS, refusal_text
+from checker.dryrun.sandbox.model import Sandbox, SandboxArtifact, SandboxImage
+from checker.dryrun.targets import UnplannedCall
+from checker.dryrun.trace_model import StepStatus, TraceStep
 from checker.plan.model import Plan
 from checker.refs import group_versions_arn
 

@@ -11,7 +11,7 @@ from checker.dryrun.gate import Gate
 from checker.dryrun.replay import Replay
 from checker.dryrun.sandbox import build_sandbox
 from checker.dryrun.sandbox.sagemaker import next_version
-from checker.dryrun.trace import Trace
+from checker.dryrun.trace_model import Trace
 from checker.engine import CheckOptions, check_plan
 from checker.errors import InputError
 from checker.fix.apply import apply_fixes

@@ -7,12 +7,12 @@ from typing import Any
 
 from checker import __version__
 from checker.engine.locate import Locator
+from checker.engine.missing_facts import unknown_when_missing
 from checker.engine.objects import decide_object, object_owner
 from checker.engine.policies import PolicyIndex
 from checker.engine.questions import build_question
 from checker.engine.request_findings import enforce_request_findings
 from checker.engine.results import requirement_result
-from checker.engine.snapshot import unknown_when_missing
 from checker.engine.verdict import summarize, verdict
 from checker.matrix.expand import Requirement, expand
 from checker.matrix.references import References, collect_references

@@ -5,9 +5,9 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from checker.engine.missing_facts import missing_reasons, unreadable_notes
 from checker.engine.organization import organization_keys, rcp_exemption, scp_exemption
 from checker.engine.policies import PolicyIndex, aws_managed_key_policy, resource_policy_target
-from checker.engine.snapshot import missing_reasons, unreadable_notes
 from checker.matrix.expand import Requirement, account_of
 from checker.plan.identities import find_identity
 from checker.plan.model import KmsKey, OrganizationKind, Plan

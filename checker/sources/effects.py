@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from checker.engine.snapshot import is_about
+from checker.engine.missing_facts import is_about
 from checker.matrix.expand import Requirement
 from checker.plan.model import Plan
 from checker.plan.source_facts import SourceFacts, UnresolvedStatement

@@ -154,8 +154,8 @@ def test_merge_writes_the_check_s_formats_and_honours_fail_on(
 
 
 def test_progress_counts_the_groups_of_the_account_being_read(server: MotoServer) -> None:
-    from checker.aws.audit import AuditSettings
-    from checker.aws.audit import audit as run_audit
+    from checker.aws.audit.sweep import AuditSettings
+    from checker.aws.audit.sweep import audit as run_audit
     from checker.aws.session import AccountAccess, AwsAccount
 
     populate_audit(server.endpoint_url)

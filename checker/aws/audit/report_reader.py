@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from checker.aws.audit_merge import SUMMARY_FIELDS
+from checker.aws.audit.merge import SUMMARY_FIELDS
 from checker.policy.decision import Decision, Evidence
 from checker.report.model import (
     Finding,

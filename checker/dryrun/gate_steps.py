@@ -7,7 +7,7 @@ from collections.abc import Callable
 from checker.aws.boto import ClientError, error_details
 from checker.dryrun.gate import GateRecord
 from checker.dryrun.targets import NOT_EMULATED
-from checker.dryrun.trace import CheckedBy, StepStatus, TraceStep
+from checker.dryrun.trace_model import CheckedBy, StepStatus, TraceStep
 from checker.policy.decision import Decision
 from checker.records import record, replace
 
