@@ -34,7 +34,7 @@ EXAMPLE = FIXTURES / "aws-doc-sample" / "plan.yaml"
 
 
 def evaluator_throughput(seconds: float = 2.0) -> tuple[float, int]:
-    from checker.engine import CheckOptions, decide_requirements
+    from checker.engine.decide import CheckOptions, decide_requirements
     from checker.plan.loader import load_plan
     from checker.policy import decide_access
 

@@ -24,7 +24,7 @@ from checker.records import replace
 
 if TYPE_CHECKING:
     from checker.aws.session import AccountAccess
-    from checker.report.model import Report
+    from checker.results.model import Report
 
 SHARD = re.compile(r"([1-9][0-9]*)/([1-9][0-9]*)")
 

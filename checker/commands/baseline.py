@@ -63,14 +63,14 @@ def _expiry(text: str | None, today: dt.date) -> dt.date:
 def run(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from checker.engine import check_plan
+    from checker.engine.check import check_plan
     from checker.errors import InputError
     from checker.lint.baseline import write_baseline
     from checker.lint.config import load_config
     from checker.lint.hooks import check_options
     from checker.plan.loader import load_plan
     from checker.policy.decision import Decision
-    from checker.report.model import Level
+    from checker.results.model import Level
 
     today = dt.date.today()
     expires = _expiry(args.expires, today)

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from checker.aws.audit.report_reader import report_from_dict
     from checker.commands.audit import print_audit_console, read_report
     from checker.records import replace
-    from checker.report.outcome import finding_fails
+    from checker.results.outcome import finding_fails
 
     requested_formats(args)  # refuse an unknown format before doing any work
     if args.format is None and args.output:

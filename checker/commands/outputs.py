@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from checker.errors import InputError
-from checker.report import FAIL_ON_VALUES
+from checker.records import replace
+from checker.results.gate import FAIL_ON_VALUES
 
 if TYPE_CHECKING:
     # For the hints only: the report model loads the policy model, which building the
     # parser (--help, --version, merge) has no use for.
-    from checker.report.model import Report
+    from checker.results.model import Report
 
 CONSOLE = "console"
 ConsolePrinter = Callable[["Report", IO[str]], None]
@@ -102,6 +103,10 @@ def write_outputs(report: Report, args: argparse.Namespace, print_console: Conso
         raise InputError(
             "-o", "$", f"{len(outputs)} outputs for {count} file format{'s' if count != 1 else ''}"
         )
+    if "sarif" in file_formats and not report.rule_help:
+        from checker.lint.rule_catalogue import rule_catalogue
+
+        report = replace(report, rule_help=rule_catalogue())
     for position, name in enumerate(file_formats):
         text = FORMATS[name].renderer()(report)
         target = outputs[position] if position < len(outputs) else None

@@ -10,7 +10,7 @@ prefix covers every object under it: stricter than the one placeholder object re
 
 from __future__ import annotations
 
-from checker.engine import CheckOptions, Decided, decide, decide_requirements
+from checker.engine.decide import CheckOptions, Decided, decide, decide_requirements
 from checker.matrix.references import References
 from checker.plan.model import Plan
 from checker.policy.decision import AccessDecision, Decision, SideResult

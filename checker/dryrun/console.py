@@ -14,8 +14,8 @@ from checker.dryrun.gate_steps import CALL_NOTE, IDENTITY_NOTE
 from checker.dryrun.trace_model import PROBE_PASSES
 from checker.report.console import short_arn
 from checker.report.lines import Line, line, wrap
-from checker.report.model import Fix, Report, RequirementResult
 from checker.report.terminal import MAX_WIDTH, print_view
+from checker.results.model import Fix, Report, RequirementResult
 
 _MARKS: dict[str, tuple[str, str]] = {
     "succeeded": ("✔", "green"),

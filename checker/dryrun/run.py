@@ -12,13 +12,14 @@ from checker.dryrun.replay import Replay
 from checker.dryrun.sandbox import build_sandbox
 from checker.dryrun.sandbox.sagemaker import next_version
 from checker.dryrun.trace_model import Trace
-from checker.engine import CheckOptions, check_plan
+from checker.engine.check import check_plan
+from checker.engine.decide import CheckOptions
 from checker.errors import InputError
 from checker.fix.apply import apply_fixes
 from checker.matrix.references import References
 from checker.plan.model import Plan
 from checker.records import record, replace
-from checker.report.model import Fix, Report
+from checker.results.model import Fix, Report
 
 
 @record

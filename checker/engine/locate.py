@@ -10,7 +10,7 @@ from checker.paths import display_path
 from checker.plan.model import LoadedPolicy, Plan, nearest_position
 from checker.policy.model import Policy
 from checker.records import record
-from checker.report.model import Location
+from checker.results.model import Location
 
 
 @record

@@ -15,7 +15,7 @@ from checker.matrix.validity import REQUEST_RULES, InvalidField
 from checker.paths import display_path
 from checker.plan.model import Plan
 from checker.records import replace
-from checker.report.model import Finding, Location, Severity
+from checker.results.model import Finding, Location, Severity
 
 
 def _location(plan: Plan, field: str) -> Location:

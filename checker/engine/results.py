@@ -8,7 +8,7 @@ from checker.engine.locate import Locator
 from checker.engine.policies import PolicyIndex
 from checker.matrix.expand import Requirement
 from checker.policy.decision import AccessDecision, Decision
-from checker.report.model import Fix, Location, RequirementResult, Sides
+from checker.results.model import Fix, Location, RequirementResult, Sides
 
 
 def requirement_result(

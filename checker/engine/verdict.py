@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from checker.policy.decision import Decision
-from checker.report import outcome
-from checker.report.model import Finding, RequirementResult, Severity, Summary
-from checker.report.outcome import FAILING_DECISIONS as FAILING_DECISIONS
-from checker.report.outcome import finding_fails, unverified_sides
+from checker.results import outcome
+from checker.results.model import Finding, RequirementResult, Severity, Summary
+from checker.results.outcome import FAILING_DECISIONS as FAILING_DECISIONS
+from checker.results.outcome import finding_fails, unverified_sides
 
 
 def requirement_fails(row: RequirementResult) -> bool:

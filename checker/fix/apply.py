@@ -10,7 +10,7 @@ from typing import Any
 
 from checker.plan.model import Identity, KmsGrant, LoadedPolicy, Plan
 from checker.records import replace
-from checker.report.model import Fix
+from checker.results.model import Fix
 
 
 def _replace_policy(loaded: LoadedPolicy | None, fix: Fix) -> LoadedPolicy | None:

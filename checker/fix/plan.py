@@ -19,10 +19,10 @@ from checker.fix.suggest import FixPlanner, fix_order, stable_id
 from checker.plan.model import Plan
 from checker.policy.request import AccessQuestion
 from checker.records import field, record, replace
-from checker.report.model import Finding, Fix
+from checker.results.model import Finding, Fix
 
 if TYPE_CHECKING:
-    from checker.engine import Decided
+    from checker.engine.decide import Decided
 
 RowKey = tuple[str, str, str]
 Redecide = Callable[[Plan], tuple[PolicyIndex, Sequence["Decided"]]]

@@ -28,7 +28,7 @@ from checker.policy.decision import AccessDecision, Decision, Evidence, Tri
 from checker.policy.model import Policy, PolicyType
 from checker.policy.request import AccessQuestion
 from checker.records import field, record, replace
-from checker.report.model import Fix, Level
+from checker.results.model import Fix, Level
 
 IDENTITY_POLICY_NAME = "xreg-cross-account-access"
 

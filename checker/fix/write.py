@@ -15,7 +15,7 @@ from pathlib import Path
 from checker.errors import InputError
 from checker.plan.model import Plan
 from checker.records import record
-from checker.report.model import Fix, Report
+from checker.results.model import Fix, Report
 
 SCRIPT_NAME = "apply-fixes.sh"
 # Fixes whose command is a shell command; the others (a change of the request, a manual step

@@ -17,7 +17,7 @@ from checker.lint.registry import configured_rules
 from checker.lint.units import build_units
 from checker.plan.model import Plan
 from checker.policy.model import Policy
-from checker.report.model import Finding, Severity
+from checker.results.model import Finding, Severity
 
 __all__ = ["LintConfig", "fingerprint", "lint_plan", "load_config"]
 

@@ -26,8 +26,8 @@ from typing import Any
 
 from checker.errors import InputError
 from checker.records import record, replace
-from checker.report.model import Finding, RequirementResult
-from checker.report.outcome import requirement_fingerprint
+from checker.results.model import Finding, RequirementResult
+from checker.results.outcome import requirement_fingerprint
 
 BASELINE_VERSION = 1
 _FINGERPRINT = re.compile(r"^[0-9a-f]{8,64}$")

@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any
 from checker.errors import InputError
 from checker.lint.yaml_input import one_line, read_yaml_input
 from checker.records import field, record
-from checker.report import FAIL_ON_VALUES
-from checker.report.model import Finding, Severity
-from checker.report.outcome import finding_fails
+from checker.results.gate import FAIL_ON_VALUES
+from checker.results.model import Finding, Severity
+from checker.results.outcome import finding_fails
 
 if TYPE_CHECKING:
     from checker.lint.org_rules import OrgRule

@@ -20,7 +20,7 @@ from checker.plan.model import FieldPath, LoadedPolicy, Plan
 from checker.policy.model import Policy, PolicyType, Statement
 from checker.records import field, record
 from checker.refs import EcrImage, find_images, parse_ecr_image
-from checker.report.model import Fix, Location
+from checker.results.model import Fix, Location
 
 _FIX_KINDS = {
     PolicyType.IDENTITY: "identity_policy",

@@ -18,7 +18,7 @@ from checker.plan.model import FieldPath
 from checker.policy.model import PolicyType, Statement
 from checker.records import replace
 from checker.refs import group_versions_arn, is_account_id
-from checker.report.model import Fix
+from checker.results.model import Fix
 
 CURRENT_VERSION = "2012-10-17"
 

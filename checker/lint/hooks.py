@@ -8,13 +8,13 @@ are wired the same way everywhere.
 from __future__ import annotations
 
 from checker.catalog import is_aws_owned_image_account
-from checker.engine import CheckOptions
+from checker.engine.decide import CheckOptions
 from checker.engine.policies import PolicyIndex
 from checker.lint import lint_plan
 from checker.lint.config import LintConfig
 from checker.lint.registry import configured_rules
 from checker.plan.model import Plan
-from checker.report.model import Finding, RequirementResult
+from checker.results.model import Finding, RequirementResult
 
 
 def check_options(

@@ -28,7 +28,7 @@ from checker.policy.glob import glob_covers, globs_intersect, parse_glob
 from checker.policy.matching import arn_pattern_covers, arn_patterns_intersect
 from checker.policy.model import PolicyType, Statement
 from checker.records import record
-from checker.report.model import Severity
+from checker.results.model import Severity
 
 POLICY_TYPES = tuple(kind.value for kind in PolicyType)
 _ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")

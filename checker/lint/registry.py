@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from checker.lint.context import Hit, LintContext
 from checker.lint.spec import RuleSpec, load_rule_specs
 from checker.records import field, record
-from checker.report.model import Severity
+from checker.results.model import Severity
 
 if TYPE_CHECKING:
     from checker.lint.config import LintConfig

@@ -22,7 +22,7 @@ from checker.refs import (
     parse_artifact_uri,
     parse_s3_uri,
 )
-from checker.report.model import Fix
+from checker.results.model import Fix
 
 ROOT: FieldPath = ("registration",)
 

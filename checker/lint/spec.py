@@ -16,7 +16,7 @@ from checker.data_index import DataSet, load_documents
 from checker.errors import InputError
 from checker.paths import PACKAGE_DIR, rules_dir
 from checker.records import record
-from checker.report.model import Severity
+from checker.results.model import Severity
 
 
 @record

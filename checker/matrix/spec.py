@@ -7,7 +7,7 @@ from functools import cache
 from checker.data_index import DataSet, load_documents
 from checker.paths import PACKAGE_DIR
 from checker.records import record
-from checker.report.model import Level
+from checker.results.model import Level
 
 MATRIX_FILE = DataSet(
     folder="",

@@ -14,8 +14,9 @@ from typing import IO, Any
 from checker.policy.decision import Decision
 from checker.records import record
 from checker.report.lines import Line, display_width, line, wrap
-from checker.report.model import Fix, Level, Report, RequirementResult, Severity
-from checker.report.outcome import (
+from checker.report.terminal import MAX_WIDTH, print_view
+from checker.results.model import Fix, Level, Report, RequirementResult, Severity
+from checker.results.outcome import (
     FAILING_DECISIONS,
     allowed_on_every_side,
     row_fixes,
@@ -24,7 +25,6 @@ from checker.report.outcome import (
     source_fixes_by_id,
     unverified_sides,
 )
-from checker.report.terminal import MAX_WIDTH, print_view
 
 _MARKS: dict[Decision, tuple[str, str]] = {
     Decision.ALLOWED: ("✔", "green"),

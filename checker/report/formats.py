@@ -10,7 +10,7 @@ import importlib
 from collections.abc import Callable
 
 from checker.records import record
-from checker.report.model import Report
+from checker.results.model import Report
 
 
 @record

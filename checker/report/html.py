@@ -16,8 +16,8 @@ from html import escape
 
 from checker.paths import PACKAGE_DIR
 from checker.report.html_matrix import render_matrix
-from checker.report.model import Finding, Fix, Location, Report, RequirementResult
-from checker.report.outcome import (
+from checker.results.model import Finding, Fix, Location, Report, RequirementResult
+from checker.results.outcome import (
     allowed_on_every_side,
     decision_label,
     fix_document,

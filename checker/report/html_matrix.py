@@ -10,8 +10,8 @@ from __future__ import annotations
 from html import escape
 
 from checker.records import record
-from checker.report.model import Report, RequirementResult
-from checker.report.outcome import (
+from checker.results.model import Report, RequirementResult
+from checker.results.outcome import (
     CellState,
     decision_label,
     row_label,

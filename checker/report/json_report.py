@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from checker.records import asdict
-from checker.report.model import Finding, Fix, Location, Report, RequirementResult, Sides
+from checker.results.model import Finding, Fix, Location, Report, RequirementResult, Sides
 
 REPORT_FORMAT_VERSION = 1
 

@@ -14,8 +14,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 
 from checker.records import record
-from checker.report.model import Finding, Fix, Location, Report, RequirementResult
-from checker.report.outcome import (
+from checker.results.model import Finding, Fix, Location, Report, RequirementResult
+from checker.results.outcome import (
     active_findings,
     finding_fails,
     fix_document,

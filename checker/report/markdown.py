@@ -16,8 +16,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from checker.records import field, record
-from checker.report.model import Finding, Fix, Report, RequirementResult, Severity
-from checker.report.outcome import (
+from checker.results.model import Finding, Fix, Report, RequirementResult, Severity
+from checker.results.outcome import (
     CellState,
     active_findings,
     allowed_on_every_side,

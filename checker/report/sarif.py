@@ -14,8 +14,8 @@ from urllib.parse import quote
 
 from checker.records import asdict
 from checker.report.json_report import sides_to_dict
-from checker.report.model import Finding, Fix, Level, Location, Report, RequirementResult, Severity
-from checker.report.outcome import (
+from checker.results.model import Finding, Fix, Level, Location, Report, RequirementResult, Severity
+from checker.results.outcome import (
     fix_document,
     location_path,
     requirement_fingerprint,
@@ -26,7 +26,7 @@ from checker.report.outcome import (
     source_fix_label,
     source_fixes_by_id,
 )
-from checker.report.rule_help import RuleHelp, rule_help
+from checker.results.rule_help import RuleHelp, rule_help
 
 SARIF_SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -234,12 +234,12 @@ def _rules(report: Report) -> list[dict[str, Any]]:
         severity = requirement_severity(requirement)
         if severity is not None and requirement.id not in seen:
             seen[requirement.id] = _rule_descriptor(
-                rule_help(requirement.id, requirement.title), severity
+                rule_help(report.rule_help, requirement.id, requirement.title), severity
             )
     for finding in report.findings:
         if finding.rule not in seen:
             seen[finding.rule] = _rule_descriptor(
-                rule_help(finding.rule, finding.title or ""), finding.severity
+                rule_help(report.rule_help, finding.rule, finding.title or ""), finding.severity
             )
     return [seen[rule_id] for rule_id in sorted(seen)]
 

@@ -21,7 +21,7 @@ from checker.policy.decision import AccessDecision, Decision, SideResult
 from checker.policy.model import Policy
 from checker.policy.request import AccessQuestion
 from checker.records import replace
-from checker.report.model import Finding, Location, Severity
+from checker.results.model import Finding, Location, Severity
 
 
 def _policies(question: AccessQuestion) -> Iterator[tuple[str, Policy]]:

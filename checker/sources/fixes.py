@@ -11,7 +11,7 @@ from typing import Any
 
 from checker.paths import display_path
 from checker.plan.source_facts import PolicyOrigin, SourceFacts
-from checker.report.model import Fix
+from checker.results.model import Fix
 
 
 def source_fixes(facts: SourceFacts, fixes: Iterable[Fix]) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ import pytest
 
 from checker.dryrun.run import DryRunOptions, dry_run
 from checker.plan.loader import load_plan
-from checker.report.model import Report
+from checker.results.model import Report
 from tests.moto_server import MotoServer
 
 # The plan helpers are shared with the benchmarks; the dry-run tests take them from here.

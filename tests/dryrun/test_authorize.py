@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from checker.dryrun.authorize import Authorizer
-from checker.engine import CheckOptions
+from checker.engine.decide import CheckOptions
 from checker.plan.loader import load_plan
 from checker.policy.decision import Decision
 from tests.dryrun.conftest import copy_fixture

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from checker.engine import CheckOptions, check_plan
+from checker.engine.check import check_plan
+from checker.engine.decide import CheckOptions
 from checker.plan.loader import load_plan
 from checker.records import replace
 from checker.report.console import print_console, shell_lines, short_arn

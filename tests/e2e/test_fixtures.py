@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from checker.engine import CheckOptions, check_plan
+from checker.engine.check import check_plan
+from checker.engine.decide import CheckOptions
 from checker.fix.apply import apply_fixes
 from checker.plan.loader import load_plan
 from checker.plan.model import Plan
 from checker.policy.decision import Decision
 from checker.report.json_report import report_to_dict
-from checker.report.model import Level
+from checker.results.model import Level
 from tests.conftest import assert_valid_report, fixture_plans
 from tests.plans import copy_fixture
 

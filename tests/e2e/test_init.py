@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from checker.cli import main
-from checker.engine import CheckOptions, check_plan
+from checker.engine.check import check_plan
+from checker.engine.decide import CheckOptions
 from checker.plan.loader import load_plan
 
 

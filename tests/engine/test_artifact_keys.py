@@ -15,10 +15,11 @@ from typing import Any
 
 import pytest
 
-from checker.engine import CheckOptions, check_plan
+from checker.engine.check import check_plan
+from checker.engine.decide import CheckOptions
 from checker.plan.loader import load_plan
 from checker.plan.model import Plan
-from checker.report.model import Fix, Report
+from checker.results.model import Fix, Report
 from tests.conftest import FIXTURES, fixture_plans
 from tests.plans import copy_fixture, edit_plan
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from checker.engine import CheckOptions, check_plan
+from checker.engine.check import check_plan
+from checker.engine.decide import CheckOptions
 from checker.fix.apply import apply_fixes
 from checker.plan.loader import load_plan
-from checker.report.model import Report, RequirementResult
+from checker.results.model import Report, RequirementResult
 from tests.plans import copy_fixture, edit_plan
 
 TRAINING = "222222222222"

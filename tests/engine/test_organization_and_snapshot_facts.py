@@ -13,12 +13,13 @@ from typing import Any
 
 import pytest
 
-from checker.engine import CheckOptions, check_plan
+from checker.engine.check import check_plan
+from checker.engine.decide import CheckOptions
 from checker.fix.apply import apply_fixes
 from checker.lint import lint_plan
 from checker.plan.loader import load_plan
 from checker.plan.model import Plan
-from checker.report.model import Report, RequirementResult
+from checker.results.model import Report, RequirementResult
 from tests.conftest import FIXTURES
 from tests.plans import copy_fixture, edit_plan
 

@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 
-from checker.engine import CheckOptions, check_plan
+from checker.engine.check import check_plan
+from checker.engine.decide import CheckOptions
 from checker.engine.organization import is_service_linked_role, rcp_services
 from checker.errors import InputError
 from checker.plan.loader import load_plan
-from checker.report.model import Report, RequirementResult
+from checker.results.model import Report, RequirementResult
 from tests.plans import copy_fixture, edit_plan
 
 TRAINING = "222222222222"
@@ -123,7 +124,7 @@ def test_a_service_linked_role_is_spared(tmp_path: Path) -> None:
 
 def test_aws_managed_keys_are_spared_by_rcps(tmp_path: Path) -> None:
     """RCPs do not restrict AWS managed KMS keys (Organizations User Guide, RCPs)."""
-    from checker.engine import decide_requirements
+    from checker.engine.decide import decide_requirements
     from checker.engine.policies import PolicyIndex
     from checker.engine.questions import build_question
     from checker.records import replace

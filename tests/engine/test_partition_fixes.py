@@ -9,11 +9,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from checker.engine import CheckOptions, check_plan
+from checker.engine.check import check_plan
+from checker.engine.decide import CheckOptions
 from checker.fix.apply import apply_fixes
 from checker.plan.loader import load_plan
 from checker.plan.model import Plan
-from checker.report.model import Report
+from checker.results.model import Report
 from tests.conftest import FIXTURES
 
 _TO_AWS_CN = (

@@ -10,12 +10,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from checker.engine import CheckOptions, check_plan
+from checker.engine.check import check_plan
+from checker.engine.decide import CheckOptions
 from checker.fix.apply import apply_fixes
 from checker.plan.identities import find_identity, identity_principal
 from checker.plan.loader import load_plan
 from checker.policy.decision import Decision
-from checker.report.model import RequirementResult
+from checker.results.model import RequirementResult
 from tests.plans import copy_fixture, edit_plan
 
 REGISTRAR_ROLE = "arn:aws:iam::222222222222:role/service-role/TrainingPipelineRole"

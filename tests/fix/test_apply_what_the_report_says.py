@@ -17,14 +17,14 @@ from typing import Any
 
 import pytest
 
-from checker.engine import check_plan
+from checker.engine.check import check_plan
 from checker.lint.config import load_config
 from checker.lint.hooks import check_options
 from checker.plan.loader import load_plan
 from checker.report.console import console_lines
 from checker.report.formats import FORMATS
 from checker.report.lines import plain_text
-from checker.report.model import Level, Report, Severity
+from checker.results.model import Level, Report, Severity
 from tests.fix import report_fixes
 from tests.fix.aws_cli import PlanAccounts
 from tests.plans import copy_fixture, edit_plan

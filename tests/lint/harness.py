@@ -19,7 +19,7 @@ from typing import Any
 
 from checker.lint import LintConfig, lint_plan
 from checker.plan.loader import load_plan
-from checker.report.model import Finding
+from checker.results.model import Finding
 from tests.conftest import ROOT
 from tests.plan.plan_files import write_plan
 

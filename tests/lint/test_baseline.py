@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from checker.engine import check_plan
+from checker.engine.check import check_plan
 from checker.errors import InputError
 from checker.lint import lint_plan
 from checker.lint.baseline import (
@@ -23,7 +23,7 @@ from checker.lint.baseline import (
 from checker.lint.config import LintConfig, load_config
 from checker.lint.hooks import check_options
 from checker.plan.loader import load_plan
-from checker.report.model import Finding
+from checker.results.model import Finding
 from tests.lint.harness import SEED
 
 TODAY = dt.date(2026, 6, 1)
@@ -151,7 +151,7 @@ def test_unreadable_baseline_is_an_input_error(tmp_path: Path) -> None:
 
 
 def test_baseline_from_configuration_is_applied_by_the_check(tmp_path: Path) -> None:
-    from checker.engine import check_plan
+    from checker.engine.check import check_plan
     from checker.lint.config import load_config
     from checker.lint.hooks import check_options
 

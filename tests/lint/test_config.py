@@ -11,7 +11,7 @@ from checker.errors import InputError
 from checker.lint import lint_plan
 from checker.lint.config import LintConfig, load_config
 from checker.plan.loader import load_plan
-from checker.report.model import Finding, Location, Severity
+from checker.results.model import Finding, Location, Severity
 from tests.lint.harness import SEED
 
 

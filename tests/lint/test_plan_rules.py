@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from checker.engine import check_plan
+from checker.engine.check import check_plan
 from checker.lint.config import load_config
 from checker.lint.hooks import check_options
 from checker.plan.loader import load_plan
-from checker.report.model import Report
+from checker.results.model import Report
 from tests.plans import copy_fixture, edit_plan
 
 

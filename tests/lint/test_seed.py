@@ -10,7 +10,7 @@ import pytest
 
 from checker.lint import LintConfig, lint_plan
 from checker.plan.loader import load_plan
-from checker.report.model import Finding, Severity
+from checker.results.model import Finding, Severity
 from tests.lint.harness import SEED
 from tests.plans import copy_fixture, edit_plan
 

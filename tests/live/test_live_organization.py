@@ -22,9 +22,10 @@ from checker.aws.memory_plan import build_plan
 from checker.aws.plan_writer import plan_document
 from checker.aws.session import AwsAccount
 from checker.aws.snapshot import SnapshotOptions, build_subject
-from checker.engine import CheckOptions, check_plan
+from checker.engine.check import check_plan
+from checker.engine.decide import CheckOptions
 from checker.plan.loader import load_plan
-from checker.report.model import Report
+from checker.results.model import Report
 from tests.moto_server import MotoServer, session_as
 
 FULL_ACCESS_ID = "p-FullAWSAccess"

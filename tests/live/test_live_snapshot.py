@@ -155,7 +155,8 @@ def test_principals_policies_are_collected_as_documents(
 def test_an_offline_check_of_the_snapshot_gives_the_fixtures_verdict(
     server: MotoServer, tmp_path: Path
 ) -> None:
-    from checker.engine import CheckOptions, check_plan
+    from checker.engine.check import check_plan
+    from checker.engine.decide import CheckOptions
     from checker.plan.loader import load_plan
 
     seed = populate_seed(server.endpoint_url)

@@ -11,9 +11,10 @@ from html.parser import HTMLParser
 from typing import Any
 
 from checker.engine.verdict import summarize
+from checker.lint.rule_catalogue import rule_catalogue
 from checker.policy.decision import Decision, Evidence
 from checker.records import replace
-from checker.report.model import (
+from checker.results.model import (
     Finding,
     Fix,
     Level,
@@ -241,6 +242,7 @@ def make_report(
         requirements=requirements,
         findings=findings,
         summary=summarize(requirements, findings),
+        rule_help=rule_catalogue(),  # as the command that writes SARIF attaches it
     )
     return replace(report, **changes)
 

@@ -6,7 +6,7 @@ import re
 
 from checker.records import replace
 from checker.report.html import render_html
-from checker.report.model import Report
+from checker.results.model import Report
 from report.factories import (
     CONSUMER,
     HOSTILE,

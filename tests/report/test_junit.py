@@ -6,7 +6,7 @@ import pytest
 
 from checker.records import replace
 from checker.report.junit import render_junit
-from checker.report.model import Finding, Location, Report, Severity
+from checker.results.model import Finding, Location, Report, Severity
 from report.factories import (
     make_report,
     passing_report,

@@ -11,7 +11,7 @@ from checker.report.markdown import (
     render_markdown,
     render_markdown_within,
 )
-from checker.report.model import Fix, Report
+from checker.results.model import Fix, Report
 from report.factories import CONSUMER, make_report, passing_report, requirement
 
 

@@ -7,9 +7,9 @@ from urllib.parse import unquote, urlsplit
 
 from checker.policy.decision import Decision
 from checker.records import replace
-from checker.report.model import Level, Location
-from checker.report.outcome import requirement_fingerprint
 from checker.report.sarif import FINGERPRINT_KEY, render_sarif, sarif_log
+from checker.results.model import Level, Location
+from checker.results.outcome import requirement_fingerprint
 from report.factories import (
     CONSUMER,
     make_report,

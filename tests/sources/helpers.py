@@ -8,9 +8,10 @@ from typing import Any
 
 import yaml
 
-from checker.engine import CheckOptions, check_plan
+from checker.engine.check import check_plan
+from checker.engine.decide import CheckOptions
 from checker.plan.loader import load_plan
-from checker.report.model import Report
+from checker.results.model import Report
 
 TRAINING = "222222222222"
 REGISTRY = "111111111111"

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from checker.engine import CheckOptions, check_plan
+from checker.engine.check import check_plan
+from checker.engine.decide import CheckOptions
 from checker.fix.apply import apply_fixes
 from checker.plan.loader import load_plan
 from checker.report.json_report import report_to_dict

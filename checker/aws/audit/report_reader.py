@@ -12,7 +12,7 @@ from typing import Any
 
 from checker.aws.audit.merge import SUMMARY_FIELDS
 from checker.policy.decision import Decision, Evidence
-from checker.report.model import (
+from checker.results.model import (
     Finding,
     Level,
     Location,

@@ -33,13 +33,14 @@ from checker.aws.s3 import BucketOwners
 from checker.aws.sagemaker import describe_version, group_policy, list_groups, list_versions
 from checker.aws.session import AwsAccount
 from checker.aws.state import Collection, GroupState, PolicyDocument
-from checker.engine import CheckOptions, check_plan
+from checker.engine.check import check_plan
+from checker.engine.decide import CheckOptions
 from checker.engine.verdict import FAILING_DECISIONS, requirement_fails, summarize, verdict
 from checker.policy import AccessQuestion, Request, decide_access, parse_policy
 from checker.policy.model import PolicyType
 from checker.records import asdict, field, record, replace
 from checker.refs import EcrImage, S3Location
-from checker.report.model import Finding, Report, RequirementResult, Summary
+from checker.results.model import Finding, Report, RequirementResult, Summary
 
 # The create_model_package fields a version carries that name what a deployment reads.
 REGISTRATION_FIELDS = (

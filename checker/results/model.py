@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
 from checker.policy.decision import Decision, Evidence
 from checker.records import field, record
+from checker.results.rule_help import RuleHelp
 
 
 class Severity(StrEnum):
@@ -130,3 +132,6 @@ class Report:
     command: str = "check"
     tool_version: str = "0.1.0"
     extra: dict[str, Any] = field(default_factory=dict)  # e.g. the dry-run trace, audit groups
+    # Help for the rule ids the report names, attached by whoever renders a format that
+    # shows it (``checker.lint.rule_catalogue``); never part of the JSON report.
+    rule_help: Mapping[str, RuleHelp] = field(default_factory=dict)

@@ -14,8 +14,8 @@ from enum import StrEnum
 from typing import Any
 
 from checker.policy.decision import Decision
-from checker.report import FAIL_ON_VALUES as FAIL_ON_VALUES
-from checker.report.model import Finding, Fix, Level, Location, Report, RequirementResult, Severity
+from checker.results.gate import FAIL_ON_VALUES
+from checker.results.model import Finding, Fix, Level, Location, Report, RequirementResult, Severity
 
 
 class CellState(StrEnum):
