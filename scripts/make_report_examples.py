@@ -100,7 +100,7 @@ def make_examples(out: Path) -> int:
 
 def _after_fixes() -> str:
     """The console view of the plan as it is once every fix of the report is applied."""
-    from checker.engine.check import check_plan
+    from checker.check import check_plan
     from checker.fix.apply import apply_fixes
     from checker.fix.write import report_fixes
     from checker.lint.config import load_config

@@ -63,7 +63,7 @@ def _expiry(text: str | None, today: dt.date) -> dt.date:
 def run(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from checker.engine.check import check_plan
+    from checker.check import check_plan
     from checker.errors import InputError
     from checker.lint.baseline import write_baseline
     from checker.lint.config import load_config

@@ -139,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _check_file(args: argparse.Namespace, plan_path: Path) -> int:
-    from checker.engine.check import check_plan
+    from checker.check import check_plan
     from checker.lint.config import load_config
     from checker.lint.hooks import check_options
     from checker.plan.loader import load_plan

@@ -33,8 +33,8 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from checker.check import check_plan
     from checker.commands.check import write_fixes_for
-    from checker.engine.check import check_plan
     from checker.lint.config import load_config
     from checker.lint.hooks import check_options
     from checker.plan.loader import load_plan

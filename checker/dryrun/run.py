@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from checker.check import check_plan
 from checker.dryrun.authorize import Authorizer
 from checker.dryrun.emulator import Emulator
 from checker.dryrun.gate import Gate
@@ -12,7 +13,6 @@ from checker.dryrun.replay import Replay
 from checker.dryrun.sandbox import build_sandbox
 from checker.dryrun.sandbox.sagemaker import next_version
 from checker.dryrun.trace_model import Trace
-from checker.engine.check import check_plan
 from checker.engine.decide import CheckOptions
 from checker.errors import InputError
 from checker.fix.apply import apply_fixes

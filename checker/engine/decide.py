@@ -1,6 +1,6 @@
 """Every requirement of a plan with its decision: the matrix expanded, each access put to the
 evaluator. What the fix planner needs of the engine (``Decided``, ``decide_requirements``)
-lives here, below both the planner and ``checker.engine.check``."""
+lives here, below both the planner and ``checker.check``."""
 
 from __future__ import annotations
 
@@ -127,7 +127,7 @@ def _decide_requirement(
         )
     notes = question.notes + missing_notes
     if plan.source_facts is not None:
-        from checker.sources.effects import with_source_facts
+        from checker.engine.source_effects import with_source_facts
 
         decision, source_notes = with_source_facts(
             plan, plan.source_facts, requirement, access, decision

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.engine.check import check_plan
+from checker.check import check_plan
 from checker.engine.decide import CheckOptions
 from checker.plan.loader import load_plan
 from checker.records import replace

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from checker.check import check_plan
 from checker.cli import main
-from checker.engine.check import check_plan
 from checker.engine.decide import CheckOptions
 from checker.plan.loader import load_plan
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from checker.engine.check import check_plan
+from checker.check import check_plan
 from checker.engine.decide import CheckOptions
 from checker.plan.loader import load_plan
 from checker.plan.model import Plan

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 from checker.catalog import is_aws_owned_image_account
-from checker.engine.check import check_plan
+from checker.check import check_plan
 from checker.engine.decide import CheckOptions
 from checker.lint.config import LintConfig
 from checker.lint.hooks import check_options

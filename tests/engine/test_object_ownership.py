@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from checker.engine.check import check_plan
+from checker.check import check_plan
 from checker.engine.decide import CheckOptions
 from checker.fix.apply import apply_fixes
 from checker.plan.loader import load_plan

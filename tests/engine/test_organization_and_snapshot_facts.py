@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from checker.engine.check import check_plan
+from checker.check import check_plan
 from checker.engine.decide import CheckOptions
 from checker.fix.apply import apply_fixes
 from checker.lint import lint_plan

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from checker.engine.check import check_plan
+from checker.check import check_plan
 from checker.engine.decide import CheckOptions
 from checker.engine.organization import is_service_linked_role, rcp_services
 from checker.errors import InputError

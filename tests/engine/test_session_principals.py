@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from checker.engine.check import check_plan
+from checker.check import check_plan
 from checker.engine.decide import CheckOptions
 from checker.fix.apply import apply_fixes
 from checker.plan.identities import find_identity, identity_principal

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from checker.engine.check import check_plan
+from checker.check import check_plan
 from checker.lint.config import load_config
 from checker.lint.hooks import check_options
 from checker.plan.loader import load_plan

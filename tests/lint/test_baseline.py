@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from checker.engine.check import check_plan
+from checker.check import check_plan
 from checker.errors import InputError
 from checker.lint import lint_plan
 from checker.lint.baseline import (
@@ -151,7 +151,7 @@ def test_unreadable_baseline_is_an_input_error(tmp_path: Path) -> None:
 
 
 def test_baseline_from_configuration_is_applied_by_the_check(tmp_path: Path) -> None:
-    from checker.engine.check import check_plan
+    from checker.check import check_plan
     from checker.lint.config import load_config
     from checker.lint.hooks import check_options
 

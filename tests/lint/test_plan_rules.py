@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from checker.engine.check import check_plan
+from checker.check import check_plan
 from checker.lint.config import load_config
 from checker.lint.hooks import check_options
 from checker.plan.loader import load_plan

@@ -57,7 +57,7 @@ def test_a_denied_group_policy_is_reported_and_the_rest_collected(
 def test_an_offline_check_calls_an_unreadable_resource_unknown(
     server: MotoServer, tmp_path: Path
 ) -> None:
-    from checker.engine.check import check_plan
+    from checker.check import check_plan
     from checker.engine.decide import CheckOptions
     from checker.plan.loader import load_plan
 

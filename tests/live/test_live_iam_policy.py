@@ -81,7 +81,7 @@ def test_no_write_is_allowed(action: str) -> None:
 
 
 def test_lint_finds_no_error_or_warning_in_the_documented_policy(tmp_path: Path) -> None:
-    from checker.engine.check import check_plan
+    from checker.check import check_plan
     from checker.lint.config import LintConfig
     from checker.lint.hooks import check_options
     from checker.plan.loader import load_plan

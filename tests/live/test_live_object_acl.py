@@ -8,7 +8,7 @@ from pathlib import Path
 from live_helpers import read_plan, snapshot
 from live_scenarios import BUCKET, TRAINING, Admin, populate_seed
 
-from checker.engine.check import check_plan
+from checker.check import check_plan
 from checker.engine.decide import CheckOptions
 from checker.plan.loader import load_plan
 from tests.moto_server import MotoServer

@@ -22,7 +22,7 @@ from checker.aws.memory_plan import build_plan
 from checker.aws.plan_writer import plan_document
 from checker.aws.session import AwsAccount
 from checker.aws.snapshot import SnapshotOptions, build_subject
-from checker.engine.check import check_plan
+from checker.check import check_plan
 from checker.engine.decide import CheckOptions
 from checker.plan.loader import load_plan
 from checker.results.model import Report

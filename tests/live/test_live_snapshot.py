@@ -155,7 +155,7 @@ def test_principals_policies_are_collected_as_documents(
 def test_an_offline_check_of_the_snapshot_gives_the_fixtures_verdict(
     server: MotoServer, tmp_path: Path
 ) -> None:
-    from checker.engine.check import check_plan
+    from checker.check import check_plan
     from checker.engine.decide import CheckOptions
     from checker.plan.loader import load_plan
 

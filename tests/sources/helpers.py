@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from checker.engine.check import check_plan
+from checker.check import check_plan
 from checker.engine.decide import CheckOptions
 from checker.plan.loader import load_plan
 from checker.results.model import Report

@@ -321,7 +321,7 @@ def test_malformed_plans_are_one_line(tmp_path: Path, document: Any, message: st
 
 
 def test_a_fix_of_a_terraform_policy_is_jsonencode_ready(tmp_path: Path) -> None:
-    from checker.engine.check import check_plan
+    from checker.check import check_plan
     from checker.engine.decide import CheckOptions
 
     resources = _group("")

@@ -33,7 +33,7 @@ from checker.aws.s3 import BucketOwners
 from checker.aws.sagemaker import describe_version, group_policy, list_groups, list_versions
 from checker.aws.session import AwsAccount
 from checker.aws.state import Collection, GroupState, PolicyDocument
-from checker.engine.check import check_plan
+from checker.check import check_plan
 from checker.engine.decide import CheckOptions
 from checker.engine.verdict import FAILING_DECISIONS, requirement_fails, summarize, verdict
 from checker.policy import AccessQuestion, Request, decide_access, parse_policy

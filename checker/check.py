@@ -71,7 +71,7 @@ def _lint(plan: Plan, index: PolicyIndex, options: CheckOptions) -> list[Finding
     if options.lint and options.extra_findings is not None:
         findings.extend(options.extra_findings(plan, index))
     if plan.source_facts is not None:
-        from checker.sources.effects import source_findings
+        from checker.engine.source_effects import source_findings
 
         findings.extend(source_findings(plan, plan.source_facts))
     if options.postprocess_findings is not None:
