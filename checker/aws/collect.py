@@ -20,14 +20,13 @@ from checker.aws.s3 import BucketOwners, collect_bucket, collect_object, collect
 from checker.aws.sagemaker import collect_group
 from checker.aws.session import AwsAccount
 from checker.aws.state import Collection
+from checker.matrix.references import find_images, find_s3_uris
 from checker.records import field, record, replace
 from checker.refs import (
     Arn,
     EcrImage,
     NotInEcr,
     S3Location,
-    find_images,
-    find_s3_uris,
     parse_arn,
     parse_ecr_image,
     parse_s3_uri,

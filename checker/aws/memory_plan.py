@@ -13,6 +13,7 @@ from typing import Any
 
 from checker.aws.acls import canonical_map, object_entries
 from checker.aws.state import Collection, OrganizationLevels, PolicyDocument
+from checker.matrix.references import find_s3_uris
 from checker.plan.model import (
     AclGrant,
     BucketEncryption,
@@ -29,7 +30,6 @@ from checker.plan.model import (
 )
 from checker.plan.snapshot_facts import MissingFact, ObjectFact, SnapshotFacts, UnreadableFact
 from checker.records import replace
-from checker.refs import find_s3_uris
 
 
 def loaded(policy: PolicyDocument | None, plan_field: str) -> LoadedPolicy | None:

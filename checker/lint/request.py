@@ -13,11 +13,11 @@ from checker.lint.context import Hit, LintContext
 from checker.lint.registry import rule
 from checker.lint.spec import RuleSpec
 from checker.lint.statements import arn_account
+from checker.matrix.references import find_s3_uris
 from checker.plan.model import FieldPath, KmsKey, Plan
 from checker.plan.request_model import validate_request
 from checker.refs import (
     NotInEcr,
-    find_s3_uris,
     is_account_id,
     parse_artifact_uri,
     parse_s3_uri,
