@@ -110,6 +110,15 @@ def parse_arn(text: str) -> Arn:
     return Arn(partition, service, region, account, resource)
 
 
+def arn_or_none(text: str) -> Arn | None:
+    """``parse_arn(text)``, or ``None`` when ``text`` is not an ARN: for names that do not come
+    from the plan (an API's answer, a call's parameters), which may be a key id or an alias."""
+    try:
+        return parse_arn(text)
+    except ValueError:
+        return None
+
+
 def _parse_typed_arn(text: str, service: str, what: str) -> Arn:
     arn = parse_arn(text)
     if arn.service != service:

@@ -14,7 +14,6 @@ from checker.refs import (
     parse_arn,
     parse_artifact_uri,
     parse_ecr_image,
-    principal_account,
 )
 
 
@@ -25,6 +24,7 @@ class GroupRef:
     name: str
     field: str
     given_as_name: bool  # a bare name resolves to the registrar's own account
+    region: str  # "" when the ARN gives none
 
 
 @record
@@ -93,19 +93,20 @@ def _group_ref(plan: Plan, registrar_account: str) -> GroupRef | ReferenceProble
             return ReferenceProblem(
                 "REF-GROUP-INVALID", GROUP_FIELD, value, "not a model package group ARN"
             )
-        return GroupRef(value, arn.account, arn.resource[len(prefix) :], GROUP_FIELD, False)
+        name = arn.resource[len(prefix) :]
+        return GroupRef(value, arn.account, name, GROUP_FIELD, False, arn.region)
     group_arn = (
         f"arn:{plan.partition}:sagemaker:{plan.region}:{registrar_account}"
         f":model-package-group/{value}"
     )
-    return GroupRef(group_arn, registrar_account, value, GROUP_FIELD, True)
+    return GroupRef(group_arn, registrar_account, value, GROUP_FIELD, True, plan.region)
 
 
 def collect_references(plan: Plan, registrar_account: str | None = None) -> References:
     """What ``plan.registration`` references. A bare group name resolves to
     ``registrar_account``, by default the account of the plan's registrar."""
     if registrar_account is None:
-        registrar_account = principal_account(plan.registrar_arn)
+        registrar_account = plan.registrar_principal.account
     problems: list[ReferenceProblem] = []
     group: GroupRef | None = None
     resolved = _group_ref(plan, registrar_account)
