@@ -278,10 +278,8 @@ def build_plan(
         training_account=training_account,
         registry_account=registry_account,
         registration=registration,
-        consumers=tuple(
-            _parsed(parse_principal_arn, arn, source, f"principals.consumers[{index}]")
-            for index, arn in enumerate(consumers)
-        ),
+        # The audit's consumers are its --consumer options.
+        consumers=tuple(_parsed(parse_principal_arn, arn, "--consumer", "$") for arn in consumers),
         canonical_ids=canonical_map(collection),
         training_job_output_kms_key=training_output_key,
         key_arns=key_arns,

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from checker.aws.memory_plan import build_plan
+from checker.aws.snapshot import _named_accounts
 from checker.aws.state import Collection, GroupState, KeyState, ObjectState, RepositoryState
 from checker.errors import InputError
 from checker.plan.loader import load_plan
@@ -154,4 +155,13 @@ def test_the_audit_plan_refuses_a_name_that_does_not_parse_in_one_line() -> None
     assert "\n" not in message
     with pytest.raises(InputError) as raised:
         _memory_plan(_collection(REPOSITORY), ("arn:aws:iam::111111111111:group/Ops",))
-    assert "principals.consumers[0]" in str(raised.value)
+    assert str(raised.value).startswith("--consumer: 'arn:aws:iam::111111111111:group/Ops'")
+
+
+def test_the_snapshot_reads_the_registry_account_from_a_strictly_parsed_group_arn() -> None:
+    base = {"registration": {"ModelPackageGroupName": GROUP}}
+    assert _named_accounts(base)[0] == "111111111111"
+    assert _named_accounts({"registration": {"ModelPackageGroupName": "iris"}})[0] is None
+    with pytest.raises(InputError) as raised:
+        _named_accounts({"registration": {"ModelPackageGroupName": "arn:aws:sagemaker"}})
+    assert str(raised.value).startswith("request: ModelPackageGroupName: ")
