@@ -20,15 +20,13 @@ from checker.aws.s3 import BucketOwners, collect_bucket, collect_object, collect
 from checker.aws.sagemaker import collect_group
 from checker.aws.session import AwsAccount
 from checker.aws.state import Collection
+from checker.matrix.references import find_images, find_s3_uris
 from checker.records import field, record, replace
 from checker.refs import (
-    Arn,
     EcrImage,
     NotInEcr,
     S3Location,
-    find_images,
-    find_s3_uris,
-    parse_arn,
+    arn_or_none,
     parse_ecr_image,
     parse_s3_uri,
 )
@@ -96,23 +94,13 @@ def artifacts_of(registration: Mapping[str, Any]) -> list[tuple[S3Location, bool
     return list(found.values())
 
 
-def _parsed_arn(name: str) -> Arn | None:
-    """``name`` as an ARN; ``None`` for a key id, an alias name or a malformed ARN."""
-    if not name.startswith("arn:"):
-        return None
-    try:
-        return parse_arn(name)
-    except ValueError:
-        return None
-
-
 def _account_of_key(key: str, default: str) -> str:
-    arn = _parsed_arn(key)
+    arn = arn_or_none(key)
     return arn.account if arn else default
 
 
 def _region_of_key(key: str, default: str) -> str:
-    arn = _parsed_arn(key)
+    arn = arn_or_none(key)
     return (arn.region if arn else "") or default
 
 

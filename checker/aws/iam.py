@@ -12,7 +12,7 @@ from checker.aws.boto import xform_name
 from checker.aws.reads import ABSENT, Failure, attempt, paginate
 from checker.aws.session import AwsAccount
 from checker.aws.state import Collection, IdentityState, PolicyDocument, file_stem
-from checker.refs import IamPrincipal, parse_principal_arn
+from checker.refs import IamPrincipal, arn_or_none, parse_principal_arn
 
 
 class IdentityUnreadable(Exception):
@@ -48,7 +48,10 @@ class ManagedPolicies:
             "iam:GetPolicyVersion",
             lambda: iam.get_policy_version(PolicyArn=arn, VersionId=version),
         )["PolicyVersion"]["Document"]
-        owner, name = arn.split(":", 5)[4:6]
+        parsed = arn_or_none(arn)
+        if parsed is None:
+            raise IdentityUnreadable(f"{arn!r} is not a managed policy ARN")
+        owner, name = parsed.account, parsed.resource
         stem = file_stem("iam", "aws-managed" if owner == "aws" else owner, name)
         found = PolicyDocument(stem, document)
         with self._lock:

@@ -9,6 +9,7 @@ from checker.aws.policy_text import policy_document
 from checker.aws.reads import Failure, attempt, existing, paginate
 from checker.aws.session import AwsAccount
 from checker.aws.state import Collection, GrantState, KeyState, file_stem
+from checker.refs import arn_or_none
 
 
 def _grant(entry: Mapping[str, Any]) -> GrantState:
@@ -68,7 +69,11 @@ def collect_key(account: AwsAccount, key_id: str, region: str, into: Collection)
             return arn
     if isinstance(aliases, Failure):
         into.cannot_read(arn, "aliases", aliases.reason)
-    stem = file_stem("kms", arn.split(":")[4], region, key_uuid)
+    parsed = arn_or_none(arn)
+    if parsed is None:
+        into.cannot_read(arn, "key", f"kms:DescribeKey answered {arn!r}, which is not a key ARN")
+        return arn
+    stem = file_stem("kms", parsed.account, region, key_uuid)
     document = policy_document("kms:GetKeyPolicy", policy, stem)
     if isinstance(document, Failure):
         into.cannot_read(arn, "policy", document.message)

@@ -7,12 +7,14 @@ Only the resources the version references are included.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from checker.aws.acls import canonical_map, object_entries
 from checker.aws.state import Collection, OrganizationLevels, PolicyDocument
+from checker.errors import InputError
+from checker.matrix.references import find_s3_uris
 from checker.plan.model import (
     AclGrant,
     BucketEncryption,
@@ -29,7 +31,34 @@ from checker.plan.model import (
 )
 from checker.plan.snapshot_facts import MissingFact, ObjectFact, SnapshotFacts, UnreadableFact
 from checker.records import replace
-from checker.refs import find_s3_uris
+from checker.refs import (
+    Arn,
+    arn_or_none,
+    parse_ecr_repository_arn,
+    parse_kms_key_arn,
+    parse_model_package_group_arn,
+    parse_principal_arn,
+)
+
+T = TypeVar("T")
+
+
+def _parsed(parse: Callable[[str], T], text: str, source: str, field: str) -> T:
+    """A name of the collection, parsed as ``load_plan`` parses it in the written plan, and
+    refused in one line as it would be there."""
+    try:
+        return parse(text)
+    except ValueError as error:
+        raise InputError(source, field, str(error)) from None
+
+
+def _key_arns(texts: Iterable[str | None]) -> dict[str, Arn]:
+    """The key ARNs among ``texts``: what AWS answered may also name a key by id or alias."""
+    found = {}
+    for text in texts:
+        if text and (arn := arn_or_none(text)) is not None:
+            found[text] = arn
+    return found
 
 
 def loaded(policy: PolicyDocument | None, plan_field: str) -> LoadedPolicy | None:
@@ -149,6 +178,9 @@ def build_plan(
             arn=arn,
             policy=loaded(collection.repositories[arn].policy, f"repositories[{index}].policy"),
             plan_field=f"resources.ecr_repositories[{index}]",
+            parsed=_parsed(
+                parse_ecr_repository_arn, arn, source, f"resources.ecr_repositories[{index}].arn"
+            ),
         )
         for index, arn in enumerate(_ids(collection, "repositories", repositories))
     )
@@ -180,6 +212,7 @@ def build_plan(
                 arn=arn,
                 policy=loaded(key.policy, f"{field}.policy"),
                 plan_field=field,
+                parsed=_parsed(parse_kms_key_arn, arn, source, f"{field}.arn"),
                 manager=key.manager,
                 aliases=key.aliases,
                 grants=tuple(
@@ -199,6 +232,9 @@ def build_plan(
             arn=arn,
             policy=loaded(collection.groups[arn].policy, f"resources.model_package_groups[{i}]"),
             plan_field=f"resources.model_package_groups[{i}]",
+            parsed=_parsed(
+                parse_model_package_group_arn, arn, source, f"resources.model_package_groups[{i}]"
+            ),
         )
         for i, arn in enumerate(_ids(collection, "groups", groups))
     )
@@ -216,11 +252,23 @@ def build_plan(
                 principal=principal,
                 policies=policies,
                 plan_field=field,
+                parsed=_parsed(parse_principal_arn, principal, source, f"{field}.principal"),
                 permissions_boundary=loaded(identity.permissions_boundary, f"{field}.boundary"),
             )
         )
     scps, scp_levels = _organization(collection.scps, "service_control_policies")
     rcps, rcp_levels = _organization(collection.rcps, "resource_control_policies")
+    snapshot = snapshot_facts(
+        collection, (uri for uri, _, _ in find_s3_uris(registration)), shared_facts
+    )
+    key_arns = _key_arns(
+        [
+            training_output_key,
+            *(b.encryption.kms_key for b in bucket_entries if b.encryption),
+            *(alias for key in key_entries for alias in key.aliases),
+            *(fact.kms_key for fact in snapshot.objects),
+        ]
+    )
     return Plan(
         path=Path(source),
         source=source,
@@ -230,9 +278,11 @@ def build_plan(
         training_account=training_account,
         registry_account=registry_account,
         registration=registration,
-        consumers=consumers,
+        # The audit's consumers are its --consumer options.
+        consumers=tuple(_parsed(parse_principal_arn, arn, "--consumer", "$") for arn in consumers),
         canonical_ids=canonical_map(collection),
         training_job_output_kms_key=training_output_key,
+        key_arns=key_arns,
         has_training_job=training_output_key is not None,
         ecr_repositories=repository_entries,
         s3_buckets=tuple(bucket_entries),
@@ -243,8 +293,6 @@ def build_plan(
         resource_control_policies=rcps or None,
         scp_levels=scp_levels,
         rcp_levels=rcp_levels,
-        snapshot=snapshot_facts(
-            collection, (uri for uri, _, _ in find_s3_uris(registration)), shared_facts
-        ),
+        snapshot=snapshot,
         raw={"registration": registration},
     )

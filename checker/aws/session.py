@@ -29,6 +29,7 @@ from checker.aws.error_text import parser_message
 from checker.aws.readonly import READ_OPERATIONS, guard_client
 from checker.errors import InputError
 from checker.records import record
+from checker.refs import Arn, arn_or_none
 
 DEFAULT_SESSION_NAME = "xreg-readonly"
 
@@ -165,13 +166,22 @@ class AwsAccount:
         arn: str = identity["Arn"]
         return arn
 
+    @cached_property
+    def caller(self) -> Arn:
+        """The caller's ARN, parsed: an answer that is not one is refused in one line."""
+        parsed = arn_or_none(self.caller_arn)
+        if parsed is None or not parsed.account:
+            reason = f"the caller identity {self.caller_arn!r} is not an ARN with an account"
+            raise InputError(self.access.label, "$", reason)
+        return parsed
+
     @property
     def account_id(self) -> str:
-        return self.caller_arn.split(":")[4]
+        return self.caller.account
 
     @property
     def partition(self) -> str:
-        return self.caller_arn.split(":")[1]
+        return self.caller.partition
 
 
 def credentials_hint(label: str) -> str:

@@ -18,7 +18,7 @@ from checker.aws.plan_writer import plan_document, write_plan
 from checker.aws.session import AccountAccess, AwsAccount
 from checker.errors import InputError
 from checker.records import record
-from checker.refs import parse_model_package_group_arn, parse_principal_arn
+from checker.refs import Arn, parse_model_package_group_arn, parse_principal_arn
 
 
 @record
@@ -74,14 +74,20 @@ def _base_plan(options: SnapshotOptions) -> dict[str, Any]:
     return {"registration": read_request(options.request)}
 
 
-def _region(registration: Mapping[str, Any], options: SnapshotOptions, default: str) -> str:
+def _group_arn(registration: Mapping[str, Any]) -> Arn | None:
+    """The group ARN the request names; ``None`` for a bare name. A malformed ARN is refused."""
     name = str(registration.get("ModelPackageGroupName", ""))
-    if name.startswith("arn:"):
-        try:
-            return parse_model_package_group_arn(name).region
-        except ValueError as error:
-            raise InputError("request", "ModelPackageGroupName", str(error)) from error
-    return options.region or default
+    if not name.startswith("arn:"):
+        return None
+    try:
+        return parse_model_package_group_arn(name)
+    except ValueError as error:
+        raise InputError("request", "ModelPackageGroupName", str(error)) from error
+
+
+def _region(registration: Mapping[str, Any], options: SnapshotOptions, default: str) -> str:
+    group = _group_arn(registration)
+    return group.region if group is not None else options.region or default
 
 
 def build_subject(
@@ -120,10 +126,11 @@ def _named_accounts(base: Mapping[str, Any]) -> tuple[str | None, set[str], str]
     raw_accounts = base.get("accounts")
     accounts: Mapping[str, Any] = raw_accounts if isinstance(raw_accounts, Mapping) else {}
     registration = base["registration"]
-    group = str(registration.get("ModelPackageGroupName", ""))
-    registry = accounts.get("registry") or (
-        group.split(":")[4] if group.startswith("arn:") else None
-    )
+    if accounts.get("registry"):
+        registry = accounts["registry"]
+    else:
+        group = _group_arn(registration)
+        registry = group.account if group is not None else None
     registry = str(registry) if registry else None
     if accounts.get("training"):
         return registry, {str(accounts["training"])}, "the plan's training account is"

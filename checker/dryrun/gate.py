@@ -26,7 +26,6 @@ from checker.dryrun.emulator import Emulator
 from checker.dryrun.sandbox.model import Sandbox
 from checker.dryrun.targets import CallSite, Target, resolve_target
 from checker.dryrun.validation import validation_message
-from checker.matrix.expand import account_of
 from checker.plan.model import Plan
 from checker.plan.request_model import validate_request
 from checker.policy.decision import Decision
@@ -86,7 +85,10 @@ class Gate:
         self, client: Any, principal: str, operation: str, params: Mapping[str, Any]
     ) -> tuple[Any, dict[str, Any]] | None:
         service = client.meta.service_model.service_name
-        site = CallSite(service, operation, params, account_of(principal), client.meta.region_name)
+        # Calls are made only as the plan's own principals.
+        known = self.plan.principal(principal)
+        account = known.account if known else ""
+        site = CallSite(service, operation, params, account, client.meta.region_name)
         target = resolve_target(self.plan, site, self.sandbox, self.next_version)
         record = GateRecord(principal, target)
         self.records.append(record)

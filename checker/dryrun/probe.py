@@ -12,13 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from checker.aws.arns import region_of
 from checker.aws.boto import BotoCoreError, ClientError, ResponseParserError, error_details
 from checker.aws.ecr import image_id, no_image_reason
 from checker.aws.error_text import parser_message
 from checker.aws.readonly import READ_OPERATIONS, guard_client
 from checker.aws.session import AccountAccess, AwsAccount
-from checker.matrix.expand import account_of
 from checker.matrix.references import References, collect_references
 from checker.plan.model import Plan
 
@@ -94,7 +92,7 @@ def _probe(call: str, principal: str, target: str, action: Any) -> dict[str, Any
 def run_probes(
     plan: Plan, registrar: AccountAccess, consumer: AccountAccess
 ) -> tuple[dict[str, Any], ...]:
-    references = collect_references(plan, account_of(plan.registrar_arn))
+    references = collect_references(plan, plan.registrar_principal.account)
     consumer_account = ProbeAccount(consumer)
     registrar_account = ProbeAccount(registrar)
     results = [*_consumer_probes(plan, references, consumer_account)]
@@ -153,8 +151,8 @@ def _registrar_probes(references: References, account: ProbeAccount) -> list[dic
     def describe() -> str:
         # Another account's group is named by its ARN; in its own account the name is the
         # plainer call (and the one every SDK and emulator accepts).
-        same_account = account_of(account.caller) == group.account
-        answer = account.client("sagemaker", region_of(group.arn)).describe_model_package_group(
+        same_account = account.account.account_id == group.account
+        answer = account.client("sagemaker", group.region).describe_model_package_group(
             ModelPackageGroupName=group.name if same_account else group.arn
         )
         return f"group {answer.get('ModelPackageGroupStatus', 'found')}"

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from checker.aws.arns import region_of
 from checker.aws.boto import ClientError
 from checker.aws.ecr import no_image_reason
 from checker.dryrun.gate import Gate, GateRecord, NotEmulated, UndecidedCall
@@ -32,7 +31,7 @@ from checker.dryrun.sandbox.model import Sandbox, SandboxArtifact, SandboxImage
 from checker.dryrun.targets import UnplannedCall
 from checker.dryrun.trace_model import StepStatus, TraceStep
 from checker.plan.model import Plan
-from checker.refs import group_versions_arn
+from checker.refs import arn_or_none, group_versions_arn
 
 
 class Replay:
@@ -63,7 +62,7 @@ class Replay:
         target = group_versions_arn(group.arn) if group else "(no group)"
 
         def run() -> str:
-            sagemaker = self.client("sagemaker", registrar, region_of(group.arn) if group else None)
+            sagemaker = self.client("sagemaker", registrar, group.region if group else None)
             answer = sagemaker.create_model_package(**self.plan.registration)
             self.model_package_arn = str(answer["ModelPackageArn"])
             return self.model_package_arn
@@ -161,7 +160,9 @@ class Replay:
 
     def _decrypt(self, consumer: str, artifact: SandboxArtifact) -> PlannedStep:
         key_id = artifact.sandbox_key or artifact.key_row
-        region = region_of(key_id, self.plan.region)
+        # The sandbox key is moto's ARN; a key row that names no key is no ARN.
+        parsed = arn_or_none(key_id)
+        region = parsed.region if parsed and parsed.region else self.plan.region
 
         def run() -> str:
             # With no data key in the sandbox the gate stops the call before moto sees it.

@@ -11,10 +11,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from checker.dryrun.sandbox.model import Sandbox
-from checker.matrix.expand import account_of
 from checker.plan.model import Plan
 from checker.records import field, record
-from checker.refs import group_versions_arn
+from checker.refs import arn_or_none, group_versions_arn
 
 # Operations moto 5.2 does not implement: xreg decides them and does not send them.
 NOT_EMULATED: frozenset[tuple[str, str]] = frozenset({("ecr", "GetDownloadUrlForLayer")})
@@ -84,7 +83,9 @@ def _kms_decrypt(plan: Plan, site: CallSite, sandbox: Sandbox) -> Target:
     key_id = str(site.params.get("KeyId", ""))
     artifact = sandbox.artifact_for_key(key_id)
     plan_key = sandbox.plan_keys.get(key_id, key_id)
-    owner = account_of(key_id) or None
+    # A call names a key by ARN, key id or alias: only an ARN tells its account.
+    parsed = arn_or_none(key_id)
+    owner = parsed.account if parsed and parsed.account else None
     return Target(
         action="kms:Decrypt",
         resource=plan_key,

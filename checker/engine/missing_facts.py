@@ -15,8 +15,8 @@ from checker.plan.model import Plan
 from checker.policy.decision import AccessDecision, Decision, SideResult
 from checker.records import replace
 from checker.refs import (
+    arn_or_none,
     group_versions_arn,
-    parse_arn,
     parse_ecr_image,
     parse_principal_arn,
     parse_s3_uri,
@@ -40,10 +40,10 @@ def _named_resources(resource: str, partition: str) -> set[str]:
 def _key_name(text: str) -> str:
     """A KMS key by what tells it apart: ``key/ID`` → ``ID``, alias ARN → ``alias/NAME``."""
     if text.startswith("arn:"):
-        try:
-            text = parse_arn(text).resource
-        except ValueError:
+        arn = arn_or_none(text)
+        if arn is None:
             return text
+        text = arn.resource
     return text.removeprefix("key/")
 
 

@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from checker.matrix.expand import Requirement, account_of
+from checker.matrix.expand import Requirement
 from checker.plan.model import AclGrant, Plan, S3Bucket, S3Object
 from checker.policy import evaluate_policy, parse_policy
 from checker.policy.decision import AccessDecision, Decision, SideResult, Tri
@@ -303,7 +303,7 @@ def decide_object(
         return ObjectDecision(_unknown(decision, because), object_context, question, bucket_context)
     resource_refused = decision.resource_policy.decision is Decision.IMPLICIT_DENY
     if decision.decision is Decision.IMPLICIT_DENY and resource_refused:
-        reader = account_of(requirement.principal)
+        reader = requirement.principal_account
         permissions = " or ".join(ACL_PERMISSIONS.get(requirement.action.lower(), ()))
         because = (
             f"{owner.uri} is owned by account {owner.account} ({owner.how}), not by the bucket "

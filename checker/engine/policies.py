@@ -22,6 +22,9 @@ class ResourcePolicyTarget:
     policy_type: PolicyType
     arn: str  # what the policy is attached to: the bucket, not the object the access is on
     name: str  # how fixes name the resource: a bucket by its name, the others by their ARN
+    # From the resource's ARN: a bucket's ARN has neither.
+    account: str = ""
+    region: str = ""
 
 
 def resource_policy_target(requirement: Requirement, partition: str) -> ResourcePolicyTarget | None:
@@ -31,12 +34,22 @@ def resource_policy_target(requirement: Requirement, partition: str) -> Resource
     if kind == "group_versions" and requirement.group is not None:
         group = requirement.group
         return ResourcePolicyTarget(
-            group.policy, PolicyType.MODEL_PACKAGE_GROUP, group.arn, group.arn
+            group.policy,
+            PolicyType.MODEL_PACKAGE_GROUP,
+            group.arn,
+            group.arn,
+            group.account,
+            group.region,
         )
     if kind == "repository" and requirement.repository is not None:
         repository = requirement.repository
         return ResourcePolicyTarget(
-            repository.policy, PolicyType.REPOSITORY, repository.arn, repository.arn
+            repository.policy,
+            PolicyType.REPOSITORY,
+            repository.arn,
+            repository.arn,
+            repository.account,
+            repository.region,
         )
     if kind in ("object", "bucket") and requirement.bucket is not None:
         bucket = requirement.bucket
@@ -45,7 +58,9 @@ def resource_policy_target(requirement: Requirement, partition: str) -> Resource
         )
     if kind == "artifact_key" and requirement.key is not None and requirement.key.key is not None:
         key = requirement.key.key
-        return ResourcePolicyTarget(key.policy, PolicyType.KEY, key.arn, key.arn)
+        return ResourcePolicyTarget(
+            key.policy, PolicyType.KEY, key.arn, key.arn, key.account, key.region
+        )
     return None
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from checker.engine.missing_facts import missing_reasons, unreadable_notes
 from checker.engine.organization import organization_keys, rcp_exemption, scp_exemption
 from checker.engine.policies import PolicyIndex, aws_managed_key_policy, resource_policy_target
-from checker.matrix.expand import Requirement, account_of
+from checker.matrix.expand import Requirement
 from checker.plan.identities import find_identity
 from checker.plan.model import KmsKey, OrganizationKind, Plan
 from checker.policy import parse_policy
@@ -123,7 +123,7 @@ def _resource_side(
             managed = aws_managed_key_policy(
                 choice.arn,
                 service=service,
-                account=account_of(choice.arn),
+                account=choice.account,
                 region=plan.region,
                 partition=plan.partition,
             )
@@ -153,7 +153,7 @@ def _grants(key: KmsKey) -> tuple[Grant, ...]:
 
 def build_question(plan: Plan, index: PolicyIndex, requirement: Requirement) -> Question:
     principal = requirement.principal
-    principal_account = account_of(principal)
+    principal_account = requirement.principal_account
     resource_account = requirement.resource_owner or ""
     notes: list[str] = []
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from checker.plan.model import Identity, KmsGrant, LoadedPolicy, Plan
 from checker.records import replace
+from checker.refs import parse_principal_arn
 from checker.results.model import Fix
 
 
@@ -97,8 +98,10 @@ def _attach_new_policy(plan: Plan, fix: Fix) -> Plan:
                 )
                 return replace(plan, identities=tuple(identities))
         field = f"identities[{len(identities)}]"
+        # A plan's principal, or the role of one of its sessions (an ARN built from its parts).
+        parsed = plan.principal(fix.principal) or parse_principal_arn(fix.principal)
         identities.append(
-            Identity(fix.principal, (_new_policy(fix, f"{field}.policies[0]"),), field)
+            Identity(fix.principal, (_new_policy(fix, f"{field}.policies[0]"),), field, parsed)
         )
         return replace(plan, identities=tuple(identities))
     resource = fix.resource or ""

@@ -48,11 +48,14 @@ def narrow_for_request(
     context: RequestContext,
     principal: str,
     organization_id: str | None = None,
+    *,
+    principal_account: str,
 ) -> None:
     """Narrow the Deny ``statement`` (a copy, edited in place) so that it spares the request
-    of ``context`` by ``principal``. When the request is inside ``organization_id`` (the
-    plan's) and the statement lists organizations, the organization joins that list: the
-    guardrail was meant to let it through. Otherwise the narrowest known value does."""
+    of ``context`` by ``principal`` (of ``principal_account``). When the request is inside
+    ``organization_id`` (the plan's) and the statement lists organizations, the organization
+    joins that list: the guardrail was meant to let it through. Otherwise the narrowest known
+    value does."""
     blocks = _negated_blocks(statement)
     lowered = {key.lower(): (block, key) for block in blocks for key in block}
     resource_side = any(key.lower() in lowered for key in _RESOURCE_KEYS)
@@ -80,7 +83,7 @@ def narrow_for_request(
         block["aws:ResourceAccount"] = account
         return
     if principal.endswith(":root"):
-        exclude_principal(statement, "aws:PrincipalAccount", principal.split(":")[4])
+        exclude_principal(statement, "aws:PrincipalAccount", principal_account)
     else:
         exclude_principal(statement, "aws:PrincipalArn", principal)
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from checker.policy.model import PolicyType
+from checker.policy.principals import parse_principal
 
 # Negated operators whose value lists mean "none of these": adding a value narrows a Deny.
 _EXCLUDING_OPERATORS = ("ArnNotEquals", "ArnNotLike", "StringNotEquals", "StringNotLike")
@@ -16,7 +17,11 @@ _EXCLUDING_OPERATORS = ("ArnNotEquals", "ArnNotLike", "StringNotEquals", "String
 def sid_for(principal: str) -> str:
     """A readable, valid Sid naming whom the statement is for (``XregAllowDeployRole``)."""
     name = principal.rsplit(":", 1)[-1]
-    name = "Account" + principal.split(":")[4] if name == "root" else name.rsplit("/", 1)[-1]
+    name = (
+        "Account" + parse_principal(principal).account
+        if name == "root"
+        else name.rsplit("/", 1)[-1]
+    )
     return "XregAllow" + re.sub(r"[^A-Za-z0-9]", "", name)
 
 

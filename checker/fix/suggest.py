@@ -20,7 +20,7 @@ from checker.fix.statements import (
     statements_of,
     unique_sid,
 )
-from checker.matrix.expand import Requirement, account_of
+from checker.matrix.expand import Requirement
 from checker.plan.identities import identity_principal
 from checker.plan.model import LoadedPolicy, Plan
 from checker.policy import evaluate_policy
@@ -56,6 +56,7 @@ class PolicyEdit:
     narrowed: dict[int, dict[str, Any]] = field(default_factory=dict)
     principal: str | None = None
     corrected: list[str] = field(default_factory=list)  # the lint rules whose fixes it holds
+    region: str = ""  # the resource's region, for the command that puts the policy back
 
     def allow(self, principal: str, action: str, resource: str) -> None:
         actions, resources = self.allows.setdefault(principal, (set(), set()))
@@ -124,12 +125,16 @@ class FixPlanner:
         if target is None:
             return
         loaded, policy_type = target.loaded, target.policy_type
-        edit = self._resource_edit(target.name, policy_type, target.arn, loaded)
+        edit = self._resource_edit(
+            target.name, policy_type, target.arn, loaded, target.account, target.region
+        )
         if not edit.account:
             edit.account = requirement.resource_owner or ""
         policy = question.resource_policy
         if side.decision is Decision.EXPLICIT_DENY and policy is not None:
-            self._narrow(edit, policy, side.evidence, requirement.principal)
+            self._narrow(
+                edit, policy, side.evidence, requirement.principal, requirement.principal_account
+            )
         elif policy_type is PolicyType.KEY and loaded is None:
             self._grant(requirement)
             return
@@ -157,8 +162,9 @@ class FixPlanner:
                     f"{_policy_noun(policy.type)} {evidence.source} of {principal}",
                     loaded,
                     principal,
+                    requirement.principal_account,
                 )
-                self._narrow(edit, policy, (evidence,), principal)
+                self._narrow(edit, policy, (evidence,), principal, requirement.principal_account)
                 self.note(requirement, edit.key)
             return
         identity_allows = question.identity_policies is not None and any(
@@ -174,6 +180,7 @@ class FixPlanner:
                 f"permissions boundary {boundary.source} of {principal}",
                 loaded,
                 principal,
+                requirement.principal_account,
             )
         else:
             edit = self._identity_edit(
@@ -182,6 +189,7 @@ class FixPlanner:
                 f"identity policy {IDENTITY_POLICY_NAME} of {principal}",
                 None,
                 principal,
+                requirement.principal_account,
             )
         edit.allow("", requirement.action, requirement.resource)
         self.note(requirement, edit.key)
@@ -193,13 +201,14 @@ class FixPlanner:
         target: str,
         loaded: LoadedPolicy | None,
         principal: str,
+        account: str,
     ) -> PolicyEdit:
         """The edit of a policy on the principal's side: an identity policy or its boundary."""
         return self.edit(
             key,
             kind="boundary" if policy_type is PolicyType.BOUNDARY else "identity_policy",
             policy_type=policy_type,
-            account=account_of(principal),
+            account=account,
             resource=principal,
             target=target,
             loaded=loaded,
@@ -251,6 +260,7 @@ class FixPlanner:
                     question.request.context,
                     requirement.principal,
                     self.plan.organization_id,
+                    principal_account=requirement.principal_account,
                 )
             self.note(requirement, edit.key)
 
@@ -319,22 +329,39 @@ class FixPlanner:
         for repository in plan.ecr_repositories:
             if repository.policy and repository.policy.plan_field == plan_field:
                 return self._resource_edit(
-                    repository.arn, PolicyType.REPOSITORY, repository.arn, repository.policy
+                    repository.arn,
+                    PolicyType.REPOSITORY,
+                    repository.arn,
+                    repository.policy,
+                    repository.account,
+                    repository.region,
                 )
         for bucket in plan.s3_buckets:
             if bucket.policy and bucket.policy.plan_field == plan_field:
                 edit = self._resource_edit(
-                    bucket.name, PolicyType.BUCKET, bucket.arn(plan.partition), bucket.policy
+                    bucket.name,
+                    PolicyType.BUCKET,
+                    bucket.arn(plan.partition),
+                    bucket.policy,
+                    "",
+                    "",
                 )
                 edit.account = edit.account or bucket.account or ""
                 return edit
         for key in plan.kms_keys:
             if key.policy and key.policy.plan_field == plan_field:
-                return self._resource_edit(key.arn, PolicyType.KEY, key.arn, key.policy)
+                return self._resource_edit(
+                    key.arn, PolicyType.KEY, key.arn, key.policy, key.account, key.region
+                )
         for group in plan.model_package_groups:
             if group.policy and group.policy.plan_field == plan_field:
                 return self._resource_edit(
-                    group.arn, PolicyType.MODEL_PACKAGE_GROUP, group.arn, group.policy
+                    group.arn,
+                    PolicyType.MODEL_PACKAGE_GROUP,
+                    group.arn,
+                    group.policy,
+                    group.account,
+                    group.region,
                 )
         for identity in plan.identities:
             principal = identity.principal
@@ -346,6 +373,7 @@ class FixPlanner:
                         f"identity policy {item.source} of {principal}",
                         item,
                         principal,
+                        identity.account,
                     )
             boundary = identity.permissions_boundary
             if boundary is not None and boundary.plan_field == plan_field:
@@ -355,6 +383,7 @@ class FixPlanner:
                     f"permissions boundary {boundary.source} of {principal}",
                     boundary,
                     principal,
+                    identity.account,
                 )
         for policy_type, mapping in (
             (PolicyType.SCP, plan.service_control_policies),
@@ -369,16 +398,24 @@ class FixPlanner:
         return None
 
     def _resource_edit(
-        self, name: str, policy_type: PolicyType, arn: str, loaded: LoadedPolicy | None
+        self,
+        name: str,
+        policy_type: PolicyType,
+        arn: str,
+        loaded: LoadedPolicy | None,
+        account: str,
+        region: str,
     ) -> PolicyEdit:
+        """``account`` and ``region``: the resource's, from its ARN ("" for a bucket)."""
         return self.edit(
             ("resource", name),
             kind="resource_policy",
             policy_type=policy_type,
-            account=account_of(arn) if policy_type is not PolicyType.BUCKET else "",
+            account=account,
             resource=arn,
             target=f"{_RESOURCE_POLICY_NOUNS[policy_type]} of {name}",
             loaded=loaded,
+            region=region,
         )
 
     def lint_grant(self, fix: Fix) -> tuple[str, str]:
@@ -399,11 +436,12 @@ class FixPlanner:
         policy: Policy,
         evidence: Sequence[Evidence],
         principal: str,
+        principal_account: str,
     ) -> None:
         labels = {item.statement for item in evidence if item.source == policy.source}
         for replacement in _denies_to_narrow(edit, policy, labels):
             if principal.endswith(":root"):
-                exclude_principal(replacement, "aws:PrincipalAccount", account_of(principal))
+                exclude_principal(replacement, "aws:PrincipalAccount", principal_account)
             else:
                 exclude_principal(replacement, "aws:PrincipalArn", principal)
 
@@ -615,8 +653,7 @@ def _command(plan: Plan, edit: PolicyEdit) -> tuple[str, str]:
         if edit.policy_type is PolicyType.REPOSITORY:
             repository = edit.resource.split(":repository/", 1)[1]
             file_name = f"fixed-repository-policy-{_slug(repository)}.json"
-            account = account_of(edit.resource)
-            region = edit.resource.split(":")[3]
+            account, region = edit.account, edit.region
             return file_name, (
                 f"aws ecr set-repository-policy --registry-id {account} --repository-name "
                 f"{repository} --region {region} --policy-text file://{file_name}"
@@ -629,7 +666,7 @@ def _command(plan: Plan, edit: PolicyEdit) -> tuple[str, str]:
             )
         group = edit.resource.split(":model-package-group/", 1)[1]
         file_name = f"fixed-model-package-group-policy-{_slug(group)}.json"
-        region = edit.resource.split(":")[3]
+        region = edit.region
         return file_name, (
             f"aws sagemaker put-model-package-group-policy --model-package-group-name {group} "
             f"--region {region} --resource-policy file://{file_name}"
@@ -668,7 +705,9 @@ def _grant_fix(
     revoke: dict[str, Any] | None = None,
 ) -> Fix:
     ordered = sorted(operations)
-    region = key_arn.split(":")[3] if key_arn.count(":") >= 5 else plan.region
+    # A grant is made on a key the plan gives (resources.kms_keys), whose ARN it parsed.
+    parsed = plan.key_arn(key_arn)
+    region = parsed.region if parsed else plan.region
     command = (
         f"aws kms create-grant --key-id {key_arn} --grantee-principal {principal} "
         f"--operations {' '.join(ordered)} --region {region}"
@@ -683,7 +722,7 @@ def _grant_fix(
             f"{revoke['GranteePrincipal']!r}"
         )
     return Fix(
-        account=account_of(key_arn),
+        account=parsed.account if parsed else "",
         target=f"grants of {key_arn}",
         kind="kms_grant",
         command=command,

@@ -15,11 +15,12 @@ from typing import Any
 
 from checker import catalog
 from checker.errors import InputError, field_path
+from checker.matrix.references import find_images
 from checker.paths import display_path
 from checker.plan.model import FieldPath, LoadedPolicy, Plan
 from checker.policy.model import Policy, PolicyType, Statement
 from checker.records import field, record
-from checker.refs import EcrImage, find_images, parse_ecr_image
+from checker.refs import EcrImage, parse_ecr_image
 from checker.results.model import Fix, Location
 
 _FIX_KINDS = {

@@ -13,9 +13,10 @@ from checker.errors import parse_field_path
 from checker.lint.context import Hit, LintContext, PolicyUnit
 from checker.lint.registry import rule
 from checker.lint.spec import RuleSpec
-from checker.lint.statements import arn_account, with_condition
+from checker.lint.statements import with_condition
 from checker.plan.model import FieldPath
 from checker.policy.model import PolicyType, Statement
+from checker.policy.principals import parse_principal
 from checker.records import replace
 from checker.refs import group_versions_arn, is_account_id
 from checker.results.model import Fix
@@ -168,11 +169,10 @@ def principal_wildcard_arn(context: LintContext, spec: RuleSpec) -> Iterator[Hit
 def _wildcard_principal_fix(
     unit: PolicyUnit, statement: Statement, element: str, entry: str
 ) -> Fix | None:
-    account = arn_account(entry)
-    if element != "Principal" or account is None or not is_account_id(account):
+    principal = parse_principal(entry)
+    if element != "Principal" or not is_account_id(principal.account):
         return None
-    partition = entry.split(":", 2)[1]
-    root = f"arn:{partition}:iam::{account}:root"
+    root = f"arn:{principal.partition}:iam::{principal.account}:root"
     named = {**unit.raw_statement(statement), "Principal": {"AWS": root}}
     fixed = with_condition(named, "ArnLike", "aws:PrincipalArn", entry)
     return unit.statement_fix(

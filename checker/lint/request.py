@@ -12,12 +12,11 @@ from checker.errors import field_path, parse_field_path
 from checker.lint.context import Hit, LintContext
 from checker.lint.registry import rule
 from checker.lint.spec import RuleSpec
-from checker.lint.statements import arn_account
+from checker.matrix.references import find_s3_uris
 from checker.plan.model import FieldPath, KmsKey, Plan
 from checker.plan.request_model import validate_request
 from checker.refs import (
     NotInEcr,
-    find_s3_uris,
     is_account_id,
     parse_artifact_uri,
     parse_s3_uri,
@@ -50,7 +49,7 @@ def group_name_cross_account(context: LintContext, spec: RuleSpec) -> Iterator[H
     name = plan.registration.get("ModelPackageGroupName")
     if not isinstance(name, str) or name.startswith("arn:"):
         return
-    registrar_account = arn_account(plan.registrar_arn) or ""
+    registrar_account = plan.registrar_principal.account
     if registrar_account == plan.registry_account:
         return
     arn = (
@@ -197,7 +196,7 @@ def kms_grant_grantee(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
                 arn = f"arn:{plan.partition}:iam::{grantee}:root"
                 operations = " ".join(grant.operations)
                 fix = Fix(
-                    account=arn_account(key.arn) or plan.training_account,
+                    account=key.account,
                     target=f"grants of key {key.arn}",
                     command=(
                         f"aws kms create-grant --key-id {key.arn} --grantee-principal {arn} "
@@ -316,9 +315,9 @@ def region_unknown(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
 @rule("CONSUMER-OUTSIDE-REGISTRY")
 def consumer_outside_registry(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
     plan = context.plan
-    for index, consumer in enumerate(plan.consumer_arns):
-        account = arn_account(consumer)
-        if account is None or account == plan.registry_account:
+    for index, principal in enumerate(plan.consumer_principals):
+        consumer, account = principal.arn, principal.account
+        if account == plan.registry_account:
             continue
         path = ("principals", "consumers", index)
         yield context.plan_hit(

@@ -7,6 +7,7 @@ from typing import Any
 
 from checker.policy.conditions import parse_operator
 from checker.policy.model import Statement
+from checker.policy.principals import parse_principal
 
 # Keys that pin a request to known callers, as IAM Access Analyzer counts them: a statement
 # open to "*" with a positive test on one of these is not public.
@@ -36,11 +37,6 @@ RESTRICTING_KEYS = frozenset(
 ORGANIZATION_KEYS = frozenset({"aws:principalorgid", "aws:principalorgpaths"})
 
 
-def arn_account(arn: str) -> str | None:
-    parts = arn.split(":")
-    return parts[4] if len(parts) >= 6 and parts[0] == "arn" else None
-
-
 def with_condition(
     statement: Mapping[str, Any], operator: str, key: str, value: Any
 ) -> dict[str, Any]:
@@ -63,7 +59,7 @@ def is_public(statement: Statement) -> bool:
 
 def other_accounts(statement: Statement, owner: str) -> list[str]:
     """Accounts other than ``owner`` whose principals the statement names (sorted)."""
-    accounts = {arn_account(arn) for arn in principal_arns(statement)}
+    accounts = {parse_principal(arn).account for arn in principal_arns(statement)}
     return sorted(account for account in accounts if account and account != owner)
 
 

@@ -11,28 +11,12 @@ from checker.lint.context import PolicyUnit
 from checker.plan.model import LoadedPolicy, ManagedPolicyRef, OrganizationKind, Plan
 from checker.policy import parse_policy
 from checker.policy.model import Policy, PolicyType
-from checker.refs import IamPrincipal, parse_arn, parse_principal_arn
+from checker.refs import IamPrincipal
 
 
-def _region_and_account(arn: str) -> tuple[str, str]:
-    """The ARN's region and account; empty when it is not an ARN."""
-    try:
-        parsed = parse_arn(arn)
-    except ValueError:
-        return "", ""
-    return parsed.region, parsed.account
-
-
-def _principal(arn: str) -> IamPrincipal | None:
-    try:
-        return parse_principal_arn(arn)
-    except ValueError:
-        return None
-
-
-def _identity_command(parsed: IamPrincipal | None, policy_name: str) -> str:
-    name = shlex.quote(parsed.name) if parsed and parsed.name else "NAME"
-    kind = "user" if parsed and parsed.kind == "user" else "role"
+def _identity_command(parsed: IamPrincipal, policy_name: str) -> str:
+    name = shlex.quote(parsed.name) if parsed.name else "NAME"
+    kind = "user" if parsed.kind == "user" else "role"
     return (
         f"aws iam put-{kind}-policy --{kind}-name {name} --policy-name {policy_name} "
         "--policy-document file://{file}"
@@ -88,8 +72,7 @@ class _Builder:
     def build(self) -> list[PolicyUnit]:
         plan = self.plan
         for repository in plan.ecr_repositories:
-            region, account = _region_and_account(repository.arn)
-            name = repository.arn.split(":repository/", 1)[-1]
+            region, account, name = repository.region, repository.account, repository.name
             self.add(
                 repository.policy,
                 PolicyType.REPOSITORY,
@@ -111,7 +94,7 @@ class _Builder:
                 command=f"aws s3api put-bucket-policy --bucket {bucket.name} --policy file://{{file}}",
             )
         for key in plan.kms_keys:
-            region, account = _region_and_account(key.arn)
+            region, account = key.region, key.account
             self.add(
                 key.policy,
                 PolicyType.KEY,
@@ -124,8 +107,7 @@ class _Builder:
                 ),
             )
         for group in plan.model_package_groups:
-            name = group.arn.split(":model-package-group/", 1)[-1]
-            region, account = _region_and_account(group.arn)
+            region, account, name = group.region, group.account, group.name
             self.add(
                 group.policy,
                 PolicyType.MODEL_PACKAGE_GROUP,
@@ -138,8 +120,8 @@ class _Builder:
                 ),
             )
         for identity in plan.identities:
-            principal = _principal(identity.principal)
-            owner = principal.account if principal else ""
+            principal = identity.parsed
+            owner = principal.account
             for index, loaded in enumerate(identity.policies):
                 self.add(
                     loaded,

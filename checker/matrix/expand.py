@@ -9,7 +9,7 @@ from checker.matrix.spec import RequirementSpec
 from checker.matrix.validity import InvalidField
 from checker.plan.model import EcrRepository, KmsKey, ModelPackageGroup, Plan, S3Bucket
 from checker.records import field, record
-from checker.refs import group_versions_arn
+from checker.refs import IamPrincipal, group_versions_arn
 
 
 @record
@@ -20,6 +20,9 @@ class KeyChoice:
     reason: str
     key: KmsKey | None = None
     aws_managed: bool = False
+    # The key's account and region, from its ARN ("" when ``arn`` is None).
+    account: str = ""
+    region: str = ""
 
 
 @record(frozen=False)
@@ -29,6 +32,7 @@ class Requirement:
     action: str
     resource: str
     resource_owner: str | None  # None: the plan does not say who owns the resource
+    principal_account: str  # the account of ``principal``
     referenced_by: list[str] = field(default_factory=list)
     group: ModelPackageGroup | None = None
     repository: EcrRepository | None = None
@@ -42,11 +46,6 @@ class Requirement:
     @property
     def row_key(self) -> tuple[str, str, str]:
         return (self.principal, self.action.lower(), self.resource)
-
-
-def account_of(arn: str) -> str:
-    parts = arn.split(":", 5)
-    return parts[4] if len(parts) == 6 else ""
 
 
 def find_bucket(plan: Plan, name: str) -> S3Bucket | None:
@@ -123,13 +122,19 @@ def choose_artifact_key(plan: Plan, artifact: ArtifactRef, owner: str | None) ->
 def _key_choice(plan: Plan, arn: str, reason: str) -> KeyChoice:
     key = find_key(plan, arn)
     managed = _is_aws_managed_alias(arn) or (key is not None and key.manager == "AWS")
-    return KeyChoice(key.arn if key else arn, reason, key, managed)
+    if key is not None:
+        return KeyChoice(key.arn, reason, key, managed, key.account, key.region)
+    # Every key ARN a loaded plan names was parsed at load; a name that is not an ARN has
+    # neither account nor region.
+    parsed = plan.key_arn(arn)
+    account, region = (parsed.account, parsed.region) if parsed else ("", "")
+    return KeyChoice(arn, reason, None, managed, account, region)
 
 
 def _aws_managed_s3_key(plan: Plan, owner: str | None, reason: str) -> KeyChoice:
     account = owner or plan.training_account
     arn = f"arn:{plan.partition}:kms:{plan.region}:{account}:alias/aws/s3"
-    return KeyChoice(arn, reason, find_key(plan, arn), aws_managed=True)
+    return KeyChoice(arn, reason, find_key(plan, arn), True, account, plan.region)
 
 
 def expand(
@@ -151,7 +156,7 @@ def expand(
             existing.referenced_by.append(referenced_by)
 
     for spec in specs:
-        principals = (plan.registrar_arn,) if spec.who == "registrar" else plan.consumer_arns
+        principals = _principals(plan, spec)
         for principal in principals:
             for action in spec.actions:
                 for requirement, referenced_by in _targets(
@@ -202,7 +207,7 @@ def _mark_invalid(
         depends, naming = _DEPENDS_ON.get(spec.resource, (None, ""))
         if depends is None:
             continue
-        principals = (plan.registrar_arn,) if spec.who == "registrar" else plan.consumer_arns
+        principals = _principals(plan, spec)
         for name, item in unfollowed.items():
             if item.depends != depends:
                 continue
@@ -210,24 +215,38 @@ def _mark_invalid(
             resource = "*" if spec.resource == "any" else f"({naming} {name})"
             for principal in principals:
                 for action in spec.actions:
-                    owner = account_of(principal) if spec.resource == "any" else None
+                    owner = principal.account if spec.resource == "any" else None
                     if spec.resource == "any" and references.images:
                         continue  # a valid image already needs it: decided as usual
-                    row = Requirement(spec, principal, action, resource, owner)
+                    row = Requirement(
+                        spec, principal.arn, action, resource, owner, principal.account
+                    )
                     row.invalid = "; ".join(reasons[name])
                     add(row, name)
+
+
+def _principals(plan: Plan, spec: RequirementSpec) -> tuple[IamPrincipal, ...]:
+    return (plan.registrar_principal,) if spec.who == "registrar" else plan.consumer_principals
 
 
 def _targets(
     plan: Plan,
     references: References,
     spec: RequirementSpec,
-    principal: str,
+    principal: IamPrincipal,
     action: str,
     is_aws_owned_image: Callable[[str, str], bool],
 ) -> list[tuple[Requirement, str]]:
     def row(resource: str, owner: str | None, **kwargs: object) -> Requirement:
-        return Requirement(spec, principal, action, resource, owner, **kwargs)  # type: ignore[arg-type]
+        return Requirement(
+            spec,
+            principal.arn,
+            action,
+            resource,
+            owner,
+            principal.account,
+            **kwargs,  # type: ignore[arg-type]
+        )
 
     out: list[tuple[Requirement, str]] = []
     if spec.resource == "group_versions" and references.group is not None:
@@ -250,8 +269,7 @@ def _targets(
             out.append((requirement, image.field))
     elif spec.resource == "any":
         if references.images:
-            owner = account_of(principal)
-            out.append((row("*", owner), references.images[0].field))
+            out.append((row("*", principal.account), references.images[0].field))
     elif spec.resource in ("object", "bucket"):
         for artifact in references.artifacts:
             bucket = find_bucket(plan, artifact.bucket)
@@ -273,7 +291,7 @@ def _targets(
                 )
                 out.append((requirement, artifact.field))
             else:
-                key_owner = account_of(choice.arn) or bucket_owner
+                key_owner = choice.account or bucket_owner
                 requirement = row(
                     choice.arn, key_owner, bucket=bucket, key=choice, artifact=artifact
                 )

@@ -9,11 +9,10 @@ artifact an invalid ``ModelDataUrl`` names, the repository of a malformed image 
 from __future__ import annotations
 
 from checker.errors import field_path
-from checker.matrix.references import References
+from checker.matrix.references import References, is_uri_key
 from checker.plan.model import Plan
 from checker.plan.request_model import validate_request
 from checker.records import record
-from checker.refs import is_uri_key
 
 REQUEST_ROOT = "registration"
 # Free-form maps: a key named like a URI there is the user's, no reference.

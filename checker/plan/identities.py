@@ -14,16 +14,15 @@ def find_identity(plan: Plan, principal: str) -> Identity | None:
     for identity in plan.identities:
         if identity.principal == principal:
             return identity
-    session = _session_of(principal)
+    session = _session_of(plan, principal)
     if session is None:
         return None
     for identity in plan.identities:
-        role = _parsed(identity.principal)
-        if (
-            role is not None
-            and role.kind == "role"
-            and (role.partition, role.account, role.name)
-            == (session.partition, session.account, session.name)
+        role = identity.parsed
+        if role.kind == "role" and (role.partition, role.account, role.name) == (
+            session.partition,
+            session.account,
+            session.name,
         ):
             return identity
     return None
@@ -35,7 +34,7 @@ def identity_principal(plan: Plan, principal: str) -> str:
     identity = find_identity(plan, principal)
     if identity is not None:
         return identity.principal
-    session = _session_of(principal)
+    session = _session_of(plan, principal)
     if session is None:
         return principal
     return f"arn:{session.partition}:iam::{session.account}:role/{session.name}"
@@ -48,6 +47,7 @@ def _parsed(principal: str) -> IamPrincipal | None:
         return None
 
 
-def _session_of(principal: str) -> IamPrincipal | None:
-    parsed = _parsed(principal)
+def _session_of(plan: Plan, principal: str) -> IamPrincipal | None:
+    # The plan's own principals were parsed at load; any other name is parsed here, strictly.
+    parsed = plan.principal(principal) or _parsed(principal)
     return parsed if parsed is not None and parsed.kind == "assumed-role" else None

@@ -108,6 +108,13 @@ class _PlanBuilder:
         self.policies = PolicyReader(
             plan_path, source, positions, derived=merged.policies if merged else None
         )
+        self.key_arns: dict[str, refs.Arn] = {}
+
+    def key_arn(self, value: str, field: FieldPath) -> refs.Arn:
+        """A KMS key ARN named outside ``resources.kms_keys[].arn``, parsed and kept."""
+        arn = self.arn_in_partition(refs.parse_kms_key_arn, value, field)
+        self.key_arns[value] = arn
+        return arn
 
     def refuse(self, field: FieldPath, reason: str) -> InputError:
         origin = self.merged.origin(field) if self.merged is not None else None
@@ -156,19 +163,22 @@ class _PlanBuilder:
         )
         organization_id, management_account, outside = self.organization()
         principals = data.get("principals", {})
-        registrar = principals.get("registrar")
-        if registrar is not None:
-            self.principal(registrar, ("principals", "registrar"))
-        consumers = tuple(principals.get("consumers", ()))
-        for index, consumer in enumerate(consumers):
+        registrar_arn = principals.get("registrar")
+        registrar = (
+            self.principal(registrar_arn, ("principals", "registrar"))
+            if registrar_arn is not None
+            else None
+        )
+        consumer_arns = tuple(principals.get("consumers", ()))
+        consumers = tuple(
             self.principal(consumer, ("principals", "consumers", index))
-        self.no_duplicates(consumers, ("principals", "consumers"))
+            for index, consumer in enumerate(consumer_arns)
+        )
+        self.no_duplicates(consumer_arns, ("principals", "consumers"))
         training_job = data.get("training_job")
         output_key = (training_job or {}).get("output_kms_key")
         if output_key is not None:
-            self.arn_in_partition(
-                refs.parse_kms_key_arn, output_key, ("training_job", "output_kms_key")
-            )
+            self.key_arn(output_key, ("training_job", "output_kms_key"))
         canonical_ids = self.canonical_ids()
         resources = data.get("resources", {})
         scps, scp_levels = self.by_account("service_control_policies", "scp")
@@ -184,6 +194,13 @@ class _PlanBuilder:
                         f"account {account} is in no organization (organization.outside), "
                         "so no organization policy applies to it",
                     )
+        # In the order of the fields of the plan, so that the first error is reported first.
+        repositories = self.each(resources, "ecr_repositories", self.ecr_repository)
+        buckets = self.each(resources, "s3_buckets", self.s3_bucket)
+        keys = self.each(resources, "kms_keys", self.kms_key)
+        groups = self.each(resources, "model_package_groups", self.model_package_group)
+        identities = self.identities()
+        snapshot = parse_snapshot_facts(data, self.source, self.snapshot_key)
         return Plan(
             path=self.plan_path,
             source=self.source,
@@ -201,19 +218,18 @@ class _PlanBuilder:
             consumers=consumers,
             context=data.get("context", {}),
             training_job_output_kms_key=output_key,
+            key_arns=self.key_arns,
             has_training_job=training_job is not None,
-            ecr_repositories=self.each(resources, "ecr_repositories", self.ecr_repository),
-            s3_buckets=self.each(resources, "s3_buckets", self.s3_bucket),
-            kms_keys=self.each(resources, "kms_keys", self.kms_key),
-            model_package_groups=self.each(
-                resources, "model_package_groups", self.model_package_group
-            ),
-            identities=self.identities(),
+            ecr_repositories=repositories,
+            s3_buckets=buckets,
+            kms_keys=keys,
+            model_package_groups=groups,
+            identities=identities,
             service_control_policies=scps,
             resource_control_policies=rcps,
             scp_levels=scp_levels,
             rcp_levels=rcp_levels,
-            snapshot=parse_snapshot_facts(data, self.source, self.snapshot_key),
+            snapshot=snapshot,
             source_facts=self.merged.facts if self.merged is not None else None,
             raw=data,
             positions=self.positions,
@@ -277,9 +293,11 @@ class _PlanBuilder:
     # --- resources --------------------------------------------------------------------------
 
     def ecr_repository(self, item: dict[str, Any], field: FieldPath) -> EcrRepository:
-        self.arn_in_partition(refs.parse_ecr_repository_arn, item["arn"], (*field, "arn"))
+        arn = self.arn_in_partition(refs.parse_ecr_repository_arn, item["arn"], (*field, "arn"))
         policy = self.policies.resource_policy(item.get("policy"), (*field, "policy"))
-        return EcrRepository(arn=item["arn"], policy=policy, plan_field=field_path(field))
+        return EcrRepository(
+            arn=item["arn"], policy=policy, plan_field=field_path(field), parsed=arn
+        )
 
     def s3_bucket(self, item: dict[str, Any], field: FieldPath) -> S3Bucket:
         name = self.parsed(refs.check_bucket_name, item["name"], (*field, "name"))
@@ -294,7 +312,7 @@ class _PlanBuilder:
                     raise self.refuse(
                         key_field, "a KMS key makes no sense with sse AES256 (S3 managed keys)"
                     )
-                self.arn_in_partition(refs.parse_kms_key_arn, kms_key, key_field)
+                self.key_arn(kms_key, key_field)
             encryption = BucketEncryption(sse=sse, kms_key=kms_key)
         return S3Bucket(
             name=name,
@@ -314,7 +332,7 @@ class _PlanBuilder:
                 raise self.refuse(at, "give exactly one of key (one object) or prefix")
             kms_key = item.get("kms_key")
             if kms_key is not None:
-                self.arn_in_partition(refs.parse_kms_key_arn, kms_key, (*at, "kms_key"))
+                self.key_arn(kms_key, (*at, "kms_key"))
             grants = item.get("grants")
             built.append(
                 S3Object(
@@ -367,11 +385,11 @@ class _PlanBuilder:
         return given
 
     def kms_key(self, item: dict[str, Any], field: FieldPath) -> KmsKey:
-        self.arn_in_partition(refs.parse_kms_key_arn, item["arn"], (*field, "arn"))
+        arn = self.arn_in_partition(refs.parse_kms_key_arn, item["arn"], (*field, "arn"))
         aliases = tuple(item.get("aliases", ()))
         for index, alias in enumerate(aliases):
             if alias.startswith("arn:"):
-                self.arn_in_partition(refs.parse_kms_key_arn, alias, (*field, "aliases", index))
+                self.key_arn(alias, (*field, "aliases", index))
         grants = tuple(
             self.kms_grant(grant, (*field, "grants", index))
             for index, grant in enumerate(item.get("grants", ()))
@@ -380,6 +398,7 @@ class _PlanBuilder:
             arn=item["arn"],
             policy=self.policies.resource_policy(item.get("policy"), (*field, "policy")),
             plan_field=field_path(field),
+            parsed=arn,
             manager=item.get("manager"),
             aliases=aliases,
             grants=grants,
@@ -404,9 +423,13 @@ class _PlanBuilder:
         )
 
     def model_package_group(self, item: dict[str, Any], field: FieldPath) -> ModelPackageGroup:
-        self.arn_in_partition(refs.parse_model_package_group_arn, item["arn"], (*field, "arn"))
+        arn = self.arn_in_partition(
+            refs.parse_model_package_group_arn, item["arn"], (*field, "arn")
+        )
         policy = self.policies.resource_policy(item.get("policy"), (*field, "policy"))
-        return ModelPackageGroup(arn=item["arn"], policy=policy, plan_field=field_path(field))
+        return ModelPackageGroup(
+            arn=item["arn"], policy=policy, plan_field=field_path(field), parsed=arn
+        )
 
     # --- identities and organization policies -----------------------------------------------
 
@@ -431,7 +454,9 @@ class _PlanBuilder:
                 if boundary_value is not None
                 else None
             )
-            built.append(Identity(item["principal"], policies, field_path(field), boundary))
+            built.append(
+                Identity(item["principal"], policies, field_path(field), principal, boundary)
+            )
         self.no_duplicates(tuple(identity.principal for identity in built), ("identities",))
         return tuple(built)
 
@@ -472,4 +497,4 @@ class _PlanBuilder:
         return policies, levels
 
     def snapshot_key(self, arn: str, field: FieldPath) -> None:
-        self.arn_in_partition(refs.parse_kms_key_arn, arn, field)
+        self.key_arn(arn, field)

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from checker.plan.snapshot_facts import NO_FACTS, SnapshotFacts
 from checker.plan.source_facts import SourceFacts
 from checker.records import field, record
+from checker.refs import Arn, IamPrincipal
 
 # A field path inside a document, e.g. ("Statement", 0, "Effect").
 FieldPath = tuple[str | int, ...]
@@ -61,6 +62,19 @@ class EcrRepository:
     arn: str
     policy: LoadedPolicy | None
     plan_field: str
+    parsed: Arn = field(compare=False, repr=False)
+
+    @property
+    def account(self) -> str:
+        return self.parsed.account
+
+    @property
+    def region(self) -> str:
+        return self.parsed.region
+
+    @property
+    def name(self) -> str:
+        return self.parsed.resource.removeprefix("repository/")
 
 
 @record
@@ -139,9 +153,18 @@ class KmsKey:
     arn: str
     policy: LoadedPolicy | None
     plan_field: str
+    parsed: Arn = field(compare=False, repr=False)
     manager: str | None = None  # CUSTOMER | AWS
     aliases: tuple[str, ...] = ()
     grants: tuple[KmsGrant, ...] = ()
+
+    @property
+    def account(self) -> str:
+        return self.parsed.account
+
+    @property
+    def region(self) -> str:
+        return self.parsed.region
 
 
 @record
@@ -149,6 +172,19 @@ class ModelPackageGroup:
     arn: str
     policy: LoadedPolicy | None
     plan_field: str
+    parsed: Arn = field(compare=False, repr=False)
+
+    @property
+    def account(self) -> str:
+        return self.parsed.account
+
+    @property
+    def region(self) -> str:
+        return self.parsed.region
+
+    @property
+    def name(self) -> str:
+        return self.parsed.resource.removeprefix("model-package-group/")
 
 
 @record
@@ -156,7 +192,12 @@ class Identity:
     principal: str
     policies: tuple[LoadedPolicy | ManagedPolicyRef, ...]
     plan_field: str
+    parsed: IamPrincipal = field(compare=False, repr=False)
     permissions_boundary: LoadedPolicy | None = None
+
+    @property
+    def account(self) -> str:
+        return self.parsed.account
 
 
 OrganizationPolicy = LoadedPolicy | ManagedPolicyRef
@@ -198,10 +239,13 @@ class Plan:
     outside_organization: Mapping[str, str] = field(default_factory=dict)
     # By account id: the canonical user id S3 ACLs name the account by.
     canonical_ids: Mapping[str, str] = field(default_factory=dict)
-    registrar: str | None = None  # None: the training account's root
-    consumers: tuple[str, ...] = ()  # empty: the registry account's root
+    registrar: IamPrincipal | None = None  # None: the training account's root
+    consumers: tuple[IamPrincipal, ...] = ()  # empty: the registry account's root
     context: Mapping[str, Any] = field(default_factory=dict)
     training_job_output_kms_key: str | None = None
+    # Every KMS key ARN the plan names outside ``resources.kms_keys[].arn`` (object and bucket
+    # keys, the training job's output key, aliases, keys a snapshot read), parsed, by text.
+    key_arns: Mapping[str, Arn] = field(default_factory=dict, compare=False, hash=False)
     has_training_job: bool = False
     ecr_repositories: tuple[EcrRepository, ...] = ()
     s3_buckets: tuple[S3Bucket, ...] = ()
@@ -270,9 +314,36 @@ class Plan:
         return next((a for a, c in self.canonical_ids.items() if c == canonical_id), None)
 
     @property
+    def registrar_principal(self) -> IamPrincipal:
+        return self.registrar or _root(self.partition, self.training_account)
+
+    @property
+    def consumer_principals(self) -> tuple[IamPrincipal, ...]:
+        return self.consumers or (_root(self.partition, self.registry_account),)
+
+    @property
     def registrar_arn(self) -> str:
-        return self.registrar or f"arn:{self.partition}:iam::{self.training_account}:root"
+        return self.registrar_principal.arn
 
     @property
     def consumer_arns(self) -> tuple[str, ...]:
-        return self.consumers or (f"arn:{self.partition}:iam::{self.registry_account}:root",)
+        return tuple(consumer.arn for consumer in self.consumer_principals)
+
+    def principal(self, arn: str) -> IamPrincipal | None:
+        """The parsed principal the plan names as ``arn`` (registrar, consumer or identity)."""
+        for principal in (self.registrar_principal, *self.consumer_principals):
+            if principal.arn == arn:
+                return principal
+        return next((i.parsed for i in self.identities if i.principal == arn), None)
+
+    def key_arn(self, text: str) -> Arn | None:
+        """The parsed KMS key ARN the plan names as ``text``; ``None`` for a key id, an alias
+        name, or a name the plan does not give."""
+        known = self.key_arns.get(text)
+        if known is not None:
+            return known
+        return next((key.parsed for key in self.kms_keys if key.arn == text), None)
+
+
+def _root(partition: str, account: str) -> IamPrincipal:
+    return IamPrincipal(f"arn:{partition}:iam::{account}:root", partition, account, "root")

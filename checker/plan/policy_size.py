@@ -135,7 +135,7 @@ def check_policy_sizes(plan: Plan) -> None:
             if item.policy is not None:
                 _check(plan, item.policy, kind)
     for identity in plan.identities:
-        principal_kind = identity.principal.split(":", 5)[-1].split("/", 1)[0]
+        principal_kind = identity.parsed.kind
         if principal_kind in ("role", "user"):
             _identity_sizes(plan, identity, principal_kind)
     for kind, accounts in (

@@ -407,7 +407,8 @@ class _PlanReader:
         entry = self.data.resource("kms_keys", arn, self.located(resource))
         entry.update(arn=arn, manager="CUSTOMER")
         entry.setdefault("grants", [])
-        if arn.split(":")[5].startswith("alias/"):
+        parsed = refs.arn_or_none(arn)
+        if parsed is not None and parsed.resource.startswith("alias/"):
             entry["aliases"] = [arn]
         if "policy" in resource.values or "policy" in resource.unknown:
             entry["policy"] = self.policy(resource, "policy")
@@ -589,10 +590,3 @@ def _unknown_in_block(resource: _Resource, block: str, attribute: str) -> bool:
         elif isinstance(item, list):
             stack.extend(item)
     return False
-
-
-def account_of_arn(arn: str) -> str | None:
-    try:
-        return refs.parse_arn(arn).account or None
-    except ValueError:
-        return None

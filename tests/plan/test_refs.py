@@ -1,16 +1,16 @@
-"""checker.refs: ARNs, principals, ECR images, S3 URIs, and what a request references."""
+"""checker.refs: ARNs, principals, ECR images, S3 URIs; checker.matrix.references: what a
+request references."""
 
 from __future__ import annotations
 
 import pytest
 
+from checker.matrix.references import find_images, find_s3_uris
 from checker.refs import (
     Arn,
     EcrImage,
     NotInEcr,
     S3Location,
-    find_images,
-    find_s3_uris,
     parse_account_id,
     parse_arn,
     parse_ecr_image,

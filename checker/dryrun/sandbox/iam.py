@@ -16,7 +16,7 @@ from checker.dryrun.sandbox.common import attempt, create_or_reuse, iam_name, po
 from checker.dryrun.sandbox.model import Sandbox
 from checker.plan.identities import find_identity
 from checker.plan.model import Identity, LoadedPolicy, Plan
-from checker.refs import IamPrincipal, parse_principal_arn
+from checker.refs import IamPrincipal
 
 
 def _trust_policy(account: str, partition: str) -> str:
@@ -29,11 +29,10 @@ def _trust_policy(account: str, partition: str) -> str:
 
 
 def build_principals(plan: Plan, emulator: Emulator, sandbox: Sandbox) -> None:
-    for principal in dict.fromkeys((plan.registrar_arn, *plan.consumer_arns)):
-        parsed = parse_principal_arn(principal)
+    for parsed in dict.fromkeys((plan.registrar_principal, *plan.consumer_principals)):
         if parsed.kind == "root":
             continue  # the account itself: no IAM entity stands for it
-        _build_principal(plan, emulator, sandbox, parsed, find_identity(plan, principal))
+        _build_principal(plan, emulator, sandbox, parsed, find_identity(plan, parsed.arn))
 
 
 def _build_principal(

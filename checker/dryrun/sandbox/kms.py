@@ -6,11 +6,9 @@ sandbox keeps the mapping; the trace always shows the plan's ARN.
 
 from __future__ import annotations
 
-from checker.aws.arns import region_of
 from checker.dryrun.emulator import Emulator
 from checker.dryrun.sandbox.common import attempt, policy_text
 from checker.dryrun.sandbox.model import Sandbox
-from checker.matrix.expand import account_of
 from checker.plan.model import KmsKey, Plan
 from checker.refs import is_account_id
 
@@ -23,8 +21,8 @@ def build_keys(plan: Plan, emulator: Emulator, sandbox: Sandbox) -> None:
 
 
 def _build_key(plan: Plan, emulator: Emulator, sandbox: Sandbox, key: KmsKey) -> None:
-    account = account_of(key.arn)
-    kms = emulator.account_client("kms", account, region_of(key.arn, plan.region))
+    account = key.account
+    kms = emulator.account_client("kms", account, key.region)
     arguments: dict[str, object] = {
         "Description": f"sandbox of {key.arn}",
         "Tags": [{"TagKey": PLAN_ARN_TAG, "TagValue": key.arn}],
@@ -43,7 +41,8 @@ def _build_key(plan: Plan, emulator: Emulator, sandbox: Sandbox, key: KmsKey) ->
             "with the policy AWS gives such keys"
         )
     for alias in key.aliases:
-        name = alias.split(":", 5)[-1]
+        parsed = plan.key_arn(alias)
+        name = parsed.resource if parsed else alias
         attempt(
             sandbox,
             f"the alias {alias}",
@@ -67,9 +66,11 @@ def _build_key(plan: Plan, emulator: Emulator, sandbox: Sandbox, key: KmsKey) ->
         attempt(sandbox, f"grant {grant.plan_field}", kms.create_grant, **parameters)
 
 
-def data_key(emulator: Emulator, sandbox: Sandbox, sandbox_key: str, region: str) -> bytes | None:
-    """A data key encrypted under ``sandbox_key``, as the training job's write left it."""
-    account = account_of(sandbox_key)
+def data_key(
+    emulator: Emulator, sandbox: Sandbox, sandbox_key: str, account: str, region: str
+) -> bytes | None:
+    """A data key encrypted under ``sandbox_key`` (in ``account``, as the plan's key it stands
+    for), as the training job's write left it."""
     kms = emulator.account_client("kms", account, region)
     answer = attempt(
         sandbox,
@@ -85,11 +86,10 @@ def data_key(emulator: Emulator, sandbox: Sandbox, sandbox_key: str, region: str
 
 
 def aws_managed_key(
-    emulator: Emulator, sandbox: Sandbox, plan_arn: str, region: str
+    emulator: Emulator, sandbox: Sandbox, plan_arn: str, account: str, region: str
 ) -> tuple[str, bytes] | None:
-    """moto's own ``alias/aws/s3`` (created on first use) for an artifact that uses it,
-    with a data key under it."""
-    account = account_of(plan_arn)
+    """moto's own ``alias/aws/s3`` (created on first use) in ``account`` for an artifact that
+    uses it, with a data key under it."""
     alias = "alias/" + plan_arn.split(":alias/", 1)[-1] if ":alias/" in plan_arn else plan_arn
     kms = emulator.account_client("kms", account, region)
     answer = attempt(

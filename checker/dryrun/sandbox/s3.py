@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from checker.aws.arns import region_of
 from checker.dryrun.emulator import Emulator
 from checker.dryrun.sandbox.common import attempt, create_or_reuse, policy_text
 from checker.dryrun.sandbox.kms import aws_managed_key, data_key
@@ -159,12 +158,12 @@ def _encryption(
     """The sandbox key that stands for the artifact's key, and a data key under it."""
     if choice is None or choice.arn is None:
         return None, None
-    region = region_of(choice.arn, plan.region)
+    region = choice.region or plan.region
     if choice.key is not None and choice.key.arn in sandbox.sandbox_keys:
         sandbox_key = sandbox.sandbox_keys[choice.key.arn]
-        return sandbox_key, data_key(emulator, sandbox, sandbox_key, region)
+        return sandbox_key, data_key(emulator, sandbox, sandbox_key, choice.key.account, region)
     if choice.aws_managed and choice.key is None:
-        made = aws_managed_key(emulator, sandbox, choice.arn, region)
+        made = aws_managed_key(emulator, sandbox, choice.arn, choice.account, region)
         return made if made is not None else (None, None)
     return None, None
 

@@ -7,7 +7,6 @@ plugin does; otherwise xreg holds the policy itself. Either way xreg's evaluator
 
 from __future__ import annotations
 
-from checker.aws.arns import region_of
 from checker.dryrun.emulator import Emulator
 from checker.dryrun.sandbox.common import REFUSALS, attempt, create_or_reuse, policy_text
 from checker.dryrun.sandbox.model import Sandbox
@@ -25,7 +24,7 @@ def build_group(plan: Plan, emulator: Emulator, sandbox: Sandbox, group: GroupRe
             f"the plan does not describe the group {group.arn}: the sandbox does not create it"
         )
         return
-    sagemaker = emulator.account_client("sagemaker", group.account, region_of(group.arn))
+    sagemaker = emulator.account_client("sagemaker", group.account, group.region)
     attempt(
         sandbox,
         f"the group {group.arn}",
@@ -54,7 +53,7 @@ def next_version(emulator: Emulator, sandbox: Sandbox) -> int:
     group = sandbox.group
     if group is None or not sandbox.group_created:
         return 1
-    sagemaker = emulator.account_client("sagemaker", group.account, region_of(group.arn))
+    sagemaker = emulator.account_client("sagemaker", group.account, group.region)
     count, token = 0, None
     while True:
         paging: dict[str, str] = {"NextToken": token} if token else {}
