@@ -169,15 +169,26 @@ def not_principal_applies(
 ) -> Tri:
     """Does a statement with ``NotPrincipal`` apply to ``requester``?
 
-    A Deny applies to every principal not listed (NotPrincipal page of the IAM User Guide):
-    listing an account root exempts the root user, not the account's other principals (the
-    page's example denies everyone but Bob although Bob's account is listed). IAM may check
-    the account, then the role or user, then the session, so the requester is surely exempt
-    only when both its own user / role ARN and its account root are listed (the page's
-    recommendation; the session need not be). When its identity is listed only in part (the
-    role without the account, the session without its role) the Deny "might" still apply:
-    UNKNOWN. A Deny with NotPrincipal always denies a principal that has a permissions
-    boundary (IAM User Guide, permissions boundaries).
+    A Deny applies to every principal not listed (NotPrincipal page of the IAM User Guide).
+    IAM may check each level of the requester against the list: the account, then the user,
+    or the account, then the role, then the session. The requester is exempt only when every
+    level is listed:
+
+    * listing an account root exempts the root user, not the account's other principals (the
+      page's example denies everyone but Bob although Bob's account is listed);
+    * a user is exempt when the user and its account are listed;
+    * a role session is exempt when the session, its role and the account are listed: the
+      page's role example lists all three and denies "all principals except the assumed-role
+      user" it names, so the role's other sessions are denied although the role is listed,
+      and a session cannot be named with a wildcard. A requester that stands for any session
+      of a role (a role ARN) is exempt only if its session happens to be listed: UNKNOWN when
+      a session of that role is listed, else the Deny applies.
+
+    When every level that is listed is listed but one is missing (the role without the
+    account, the session without its role) the Deny "might" apply: UNKNOWN. A level surely
+    not listed (no entry for the session) makes it apply. A Deny with NotPrincipal always
+    denies a principal that has a permissions boundary (IAM User Guide, permissions
+    boundaries).
 
     An Allow with NotPrincipal (IAM does not support it) applies only when no level of the
     requester is listed at all. A requester that is some principal of an account (given as
@@ -189,6 +200,7 @@ def not_principal_applies(
         return Tri.TRUE
     account_listed = False
     identity_listed = False  # the user / role ARN itself (a root requester: its root ARN)
+    session_listed = Tri.FALSE  # an entry names the requester's session
     identity_partly: Tri = Tri.FALSE  # some entry names the requester below the account
     for entry in element.aws:
         named = parse_principal(entry, requester.partition)
@@ -199,11 +211,12 @@ def not_principal_applies(
         if match.tri is Tri.FALSE or match.scope is PrincipalScope.ACCOUNT:
             continue
         identity_partly = identity_partly | match.tri
-        names_a_session = named.kind is PrincipalKind.SESSION and requester.kind in (
+        if named.kind is PrincipalKind.SESSION and requester.kind in (
             PrincipalKind.ROLE,
             PrincipalKind.SESSION,
-        )
-        if match.tri is Tri.TRUE and not names_a_session:
+        ):
+            session_listed = session_listed | match.tri
+        elif match.tri is Tri.TRUE:
             identity_listed = True
     if requester.kind is PrincipalKind.ROOT:
         # Some principal of the account: exempt only if it happens to be the root user or
@@ -214,6 +227,14 @@ def not_principal_applies(
         return Tri.TRUE if listed is Tri.FALSE else Tri.UNKNOWN
     if effect == "Allow":
         return ~(identity_partly | Tri.of(account_listed))
+    if identity_partly is Tri.FALSE:
+        return Tri.TRUE
+    if requester.kind in (PrincipalKind.ROLE, PrincipalKind.SESSION):
+        if session_listed is Tri.FALSE:
+            return Tri.TRUE  # the session level is surely not listed
+        if identity_listed and account_listed and session_listed is Tri.TRUE:
+            return Tri.FALSE
+        return Tri.UNKNOWN
     if identity_listed and account_listed:
         return Tri.FALSE
-    return Tri.TRUE if identity_partly is Tri.FALSE else Tri.UNKNOWN
+    return Tri.UNKNOWN

@@ -619,7 +619,9 @@ def test_every_result_carries_one_line() -> None:
 def test_deny_with_not_principal_denies_a_principal_with_a_boundary() -> None:
     doc = bucket(
         statement("Allow", "s3:*", "*", Principal={"AWS": R}),
-        statement("Deny", "s3:*", "*", Sid="OnlyDeployer", NotPrincipal={"AWS": [ROLE_R, R]}),
+        statement(
+            "Deny", "s3:*", "*", Sid="OnlyDeployer", NotPrincipal={"AWS": [SESSION_R, ROLE_R, R]}
+        ),
     )
     open_boundary = policy(PolicyType.BOUNDARY, statement("Allow", "*", "*"))
     plain = question(

@@ -130,21 +130,36 @@ def deny_not_principal(listed: Sequence[str], requester: str, *, boundary: bool 
 
 class TestNotPrincipalDeny:
     role_and_account = (ROLE_R, f"arn:aws:iam::{R}:root")
+    session_role_and_account = (SESSION_R, *role_and_account)
 
-    def test_listing_the_role_and_its_account_exempts_its_sessions(self) -> None:
-        assert deny_not_principal(self.role_and_account, SESSION_R) is F_
-        assert deny_not_principal(self.role_and_account, ROLE_R) is F_
+    def test_listing_the_session_its_role_and_its_account_exempts_that_session(self) -> None:
+        # The NotPrincipal page's role example: all three listed, that session exempt.
+        assert deny_not_principal(self.session_role_and_account, SESSION_R) is F_
+
+    def test_listing_the_role_and_its_account_does_not_exempt_its_sessions(self) -> None:
+        # The same example denies "all principals except the assumed-role user" it names:
+        # IAM checks the session level too, and a session cannot be named with a wildcard.
+        assert deny_not_principal(self.role_and_account, SESSION_R) is T_
+        other_session = f"arn:aws:sts::{R}:assumed-role/Deployer/run-2"
+        assert deny_not_principal(self.session_role_and_account, other_session) is T_
+
+    def test_a_role_requester_is_exempt_only_if_its_session_is_the_one_listed(self) -> None:
+        # A role ARN as requester stands for any of its sessions.
+        assert deny_not_principal(self.role_and_account, ROLE_R) is T_
+        assert deny_not_principal(self.session_role_and_account, ROLE_R) is U_
 
     def test_bare_account_id_counts_as_the_account(self) -> None:
-        assert deny_not_principal([ROLE_R, R], SESSION_R) is F_
+        assert deny_not_principal([SESSION_R, ROLE_R, R], SESSION_R) is F_
 
     def test_everyone_else_is_denied_even_in_the_listed_account(self) -> None:
         assert deny_not_principal(self.role_and_account, f"arn:aws:iam::{R}:role/Other") is T_
         assert deny_not_principal(self.role_and_account, f"arn:aws:iam::{T}:role/Trainer") is T_
 
-    def test_only_the_role_listed_might_deny_through_the_account(self) -> None:
+    def test_only_the_session_and_role_listed_might_deny_through_the_account(self) -> None:
         # The NotPrincipal page: without the account ARN the account "might" be denied.
-        assert deny_not_principal([ROLE_R], SESSION_R) is U_
+        assert deny_not_principal([SESSION_R, ROLE_R], SESSION_R) is U_
+        # Without the session, the session level surely is not listed.
+        assert deny_not_principal([ROLE_R], SESSION_R) is T_
 
     def test_only_the_session_listed_might_deny_through_the_role(self) -> None:
         assert deny_not_principal([SESSION_R, f"arn:aws:iam::{R}:root"], SESSION_R) is U_
@@ -165,7 +180,7 @@ class TestNotPrincipalDeny:
         assert deny_not_principal([alice], alice) is U_
 
     def test_a_permissions_boundary_makes_it_deny_regardless(self) -> None:
-        assert deny_not_principal(self.role_and_account, SESSION_R, boundary=True) is T_
+        assert deny_not_principal(self.session_role_and_account, SESSION_R, boundary=True) is T_
 
     def test_wildcard_exempts_everyone(self) -> None:
         doc = bucket_allowing("*", key="NotPrincipal", effect="Deny")
