@@ -4,6 +4,7 @@ statement already uses; the evaluator confirms it spares that request and no oth
 from __future__ import annotations
 
 import copy
+import inspect
 from typing import Any
 
 from checker.fix.org_exceptions import narrow_for_request
@@ -22,6 +23,20 @@ def _ctx(principal: str = ROLE, **keys: str) -> RequestContext:
     values = {"aws:principalarn": principal, "aws:principalaccount": principal.split(":")[4]}
     values.update({key.replace("_", ":", 1).lower(): value for key, value in keys.items()})
     return RequestContext({key: (value,) for key, value in values.items()})
+
+
+def _narrow(
+    statement: dict[str, Any],
+    context: RequestContext,
+    principal: str,
+    organization_id: str | None = None,
+) -> None:
+    """``narrow_for_request``, given the principal's account where it takes it (the account as
+    the plan model parses it)."""
+    extra: dict[str, str] = {}
+    if "principal_account" in inspect.signature(narrow_for_request).parameters:
+        extra["principal_account"] = principal.split(":")[4]
+    narrow_for_request(statement, context, principal, organization_id, **extra)
 
 
 def _denies(statement: dict[str, Any], context: RequestContext, principal: str = ROLE) -> Tri:
@@ -47,7 +62,7 @@ def test_the_plans_organization_joins_an_organization_list() -> None:
     context = _ctx(aws_ResourceOrgID=ORG, aws_ResourceAccount=T)
     assert _denies(statement, context) is Tri.TRUE
     narrowed = copy.deepcopy(statement)
-    narrow_for_request(narrowed, context, ROLE, ORG)
+    _narrow(narrowed, context, ROLE, ORG)
     assert narrowed["Condition"] == {
         "StringNotEqualsIfExists": {"aws:ResourceOrgID": [OTHER_ORG, ORG]}
     }
@@ -66,7 +81,7 @@ def test_without_the_plans_organization_the_narrowest_known_value_joins() -> Non
         }
     )
     context = _ctx(aws_PrincipalOrgID=ORG)
-    narrow_for_request(statement, context, ROLE)
+    _narrow(statement, context, ROLE)
     block = statement["Condition"]["StringNotEqualsIfExists"]
     assert block["aws:PrincipalAccount"] == [T, R]  # the account, narrower than the org
     assert block["aws:PrincipalOrgID"] == OTHER_ORG
@@ -80,7 +95,7 @@ def test_the_principal_arn_is_narrower_than_its_account() -> None:
             "StringNotEqualsIfExists": {"aws:PrincipalAccount": T},
         }
     )
-    narrow_for_request(statement, _ctx(), ROLE)
+    _narrow(statement, _ctx(), ROLE)
     assert statement["Condition"]["ArnNotLikeIfExists"]["aws:PrincipalArn"] == [
         f"arn:aws:iam::{T}:role/*",
         ROLE,
@@ -96,7 +111,7 @@ def test_a_resource_perimeter_gets_the_resource_account_in_its_own_block() -> No
     statement = _deny({"StringNotEqualsIfExists": {"aws:ResourceOrgID": ORG}})
     context = _ctx(aws_ResourceAccount=T)
     assert _denies(statement, context) is Tri.UNKNOWN
-    narrow_for_request(statement, context, ROLE)
+    _narrow(statement, context, ROLE)
     assert statement["Condition"] == {
         "StringNotEqualsIfExists": {"aws:ResourceOrgID": ORG, "aws:ResourceAccount": T}
     }
@@ -106,7 +121,7 @@ def test_a_resource_perimeter_gets_the_resource_account_in_its_own_block() -> No
 def test_a_deny_in_no_negated_form_gets_a_principal_exception() -> None:
     statement = _deny({"Bool": {"aws:SecureTransport": "false"}}, Principal="*")
     context = _ctx(aws_SecureTransport="false")
-    narrow_for_request(statement, context, ROLE)
+    _narrow(statement, context, ROLE)
     assert statement["Condition"]["ArnNotEquals"] == {"aws:PrincipalArn": ROLE}
     assert _denies(statement, context) is Tri.FALSE
 
@@ -114,11 +129,11 @@ def test_a_deny_in_no_negated_form_gets_a_principal_exception() -> None:
 def test_an_account_root_gets_an_account_exception() -> None:
     root = f"arn:aws:iam::{R}:root"
     statement = _deny({"Bool": {"aws:SecureTransport": "false"}})
-    narrow_for_request(statement, _ctx(root, aws_SecureTransport="false"), root)
+    _narrow(statement, _ctx(root, aws_SecureTransport="false"), root)
     assert statement["Condition"]["StringNotEquals"] == {"aws:PrincipalAccount": R}
 
 
 def test_a_value_already_listed_is_not_repeated() -> None:
     statement = _deny({"StringNotEquals": {"aws:PrincipalAccount": [R]}})
-    narrow_for_request(statement, _ctx(), ROLE)
+    _narrow(statement, _ctx(), ROLE)
     assert statement["Condition"]["StringNotEquals"]["aws:PrincipalAccount"] == [R]
