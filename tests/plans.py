@@ -5,6 +5,7 @@ A plain module rather than a conftest, so that the benchmarks build the same pla
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -57,3 +58,19 @@ def pipeline_plan(folder: Path, containers: int = 15) -> Path:
         ]
 
     return edit_plan(copy_fixture("pipeline-three-containers", folder), widen)
+
+
+def write_plan(
+    folder: Path, plan: str | dict[str, Any], files: dict[str, Any] | None = None
+) -> Path:
+    """Write a plan (YAML text, or data dumped as YAML) and the policy files it names
+    (``files``: path under the plan's folder → document) into ``folder``; the plan's path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, document in (files or {}).items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    text = plan if isinstance(plan, str) else yaml.safe_dump(plan, sort_keys=False)
+    plan_path = folder / "plan.yaml"
+    plan_path.write_text(text, encoding="utf-8")
+    return plan_path
