@@ -150,12 +150,7 @@ def _params() -> Iterator[Any]:
             yield pytest.param(path.stem, None, "\n".join(found), id=f"{path.stem}::INVALID")
             continue
         for case in data["cases"]:
-            # A known gap of the engine keeps AWS's answer and fails strictly until fixed.
-            gap = case.get("engine_gap")
-            marks = [pytest.mark.xfail(strict=True, reason=gap)] if gap else []
-            yield pytest.param(
-                path.stem, case, None, id=f"{path.stem}::{case['name']}", marks=marks
-            )
+            yield pytest.param(path.stem, case, None, id=f"{path.stem}::{case['name']}")
 
 
 @pytest.mark.parametrize(("topic", "case", "invalid"), list(_params()))
