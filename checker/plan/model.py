@@ -221,7 +221,9 @@ def group_levels(
 
 @record
 class Plan:
-    """A validated plan. Account ids are 12-digit strings; ARNs were checked for shape."""
+    """A validated plan. Account ids are 12-digit strings; every ARN and principal was parsed
+    strictly at load, and its parts are kept beside it (``parsed``, ``registrar``,
+    ``consumers``, ``key_arns``): nothing downstream parses a plan's ARN again."""
 
     path: Path
     source: str  # how reports name the plan file (as given on the command line)
