@@ -53,11 +53,25 @@ def find_bucket(plan: Plan, name: str) -> S3Bucket | None:
 
 
 def find_key(plan: Plan, arn_or_alias: str) -> KmsKey | None:
+    """The plan's key that ``arn_or_alias`` names: its ARN, a key id or key ARN with its id,
+    or one of its aliases, by name (``alias/models``) or as an alias ARN in the key's own
+    account and region (a snapshot keeps the names ``ListAliases`` gives)."""
+    named = plan.key_arn(arn_or_alias)
+    alias_name = (
+        named.resource if named is not None and named.resource.startswith("alias/") else None
+    )
     for key in plan.kms_keys:
         if key.arn == arn_or_alias or arn_or_alias in key.aliases:
             return key
         # alias ARNs and bare key ids name the same key
         if key.arn.rsplit("/", 1)[-1] == arn_or_alias.rsplit("/", 1)[-1] and "key/" in arn_or_alias:
+            return key
+        if (
+            alias_name is not None
+            and named is not None
+            and (named.account, named.region) == (key.account, key.region)
+            and alias_name in key.aliases
+        ):
             return key
     return None
 

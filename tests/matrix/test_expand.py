@@ -244,3 +244,30 @@ def test_a_request_field_aws_refuses_marks_the_rows_that_depend_on_it(tmp_path: 
     assert read.invalid is not None and "the access cannot be decided" in read.invalid
     [pull] = _by_action(rows, "ecr:BatchGetImage")
     assert pull.invalid is None
+
+
+def test_an_alias_arn_names_the_key_whose_alias_names_it_as_a_snapshot_writes(
+    tmp_path: Path,
+) -> None:
+    # A snapshot keeps the alias names ListAliases gives (alias/models); the bucket's default
+    # encryption names the alias by its ARN. Both are the same key, in its account and region.
+    alias = f"arn:aws:kms:us-east-2:{T}:alias/models"
+    resources = {
+        **_bucket(encryption={"sse": "aws:kms", "kms_key": alias}),
+        "kms_keys": [{"arn": KEY, "aliases": ["alias/models"]}],
+    }
+    [row] = _decrypt(load(tmp_path, plan_data(resources=resources)))
+    assert row.key is not None and row.key.key is not None
+    assert row.resource == KEY
+
+
+def test_an_alias_arn_of_another_account_is_not_the_key_of_the_same_alias_name(
+    tmp_path: Path,
+) -> None:
+    alias = f"arn:aws:kms:us-east-2:{R}:alias/models"
+    resources = {
+        **_bucket(encryption={"sse": "aws:kms", "kms_key": alias}),
+        "kms_keys": [{"arn": KEY, "aliases": ["alias/models"]}],
+    }
+    [row] = _decrypt(load(tmp_path, plan_data(resources=resources)))
+    assert row.resource != KEY
