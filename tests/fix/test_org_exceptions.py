@@ -4,11 +4,11 @@ statement already uses; the evaluator confirms it spares that request and no oth
 from __future__ import annotations
 
 import copy
-import inspect
 from typing import Any
 
 from checker.fix.org_exceptions import narrow_for_request
 from checker.policy import PolicyType, Request, RequestContext, Tri, evaluate_policy, parse_policy
+from checker.refs import parse_principal_arn
 
 ORG = "o-a1b2c3d4e5"
 OTHER_ORG = "o-zzzzzzzzzz"
@@ -31,12 +31,9 @@ def _narrow(
     principal: str,
     organization_id: str | None = None,
 ) -> None:
-    """``narrow_for_request``, given the principal's account where it takes it (the account as
-    the plan model parses it)."""
-    extra: dict[str, str] = {}
-    if "principal_account" in inspect.signature(narrow_for_request).parameters:
-        extra["principal_account"] = principal.split(":")[4]
-    narrow_for_request(statement, context, principal, organization_id, **extra)
+    """``narrow_for_request``, given the principal's account as the plan model parses it."""
+    account = parse_principal_arn(principal).account
+    narrow_for_request(statement, context, principal, organization_id, principal_account=account)
 
 
 def _denies(statement: dict[str, Any], context: RequestContext, principal: str = ROLE) -> Tri:
