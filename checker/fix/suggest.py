@@ -11,7 +11,9 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from checker.engine.policies import PolicyIndex, resource_policy_target
+from checker.fix import put_back
 from checker.fix.org_exceptions import narrow_for_request
+from checker.fix.put_back import NEW_IDENTITY_POLICY_NAME, inline_policy_name, slug
 from checker.fix.statements import (
     allow_statement,
     exclude_principal,
@@ -29,8 +31,6 @@ from checker.policy.model import Policy, PolicyType
 from checker.policy.request import AccessQuestion
 from checker.records import field, record, replace
 from checker.results.model import Fix, Level
-
-IDENTITY_POLICY_NAME = "xreg-cross-account-access"
 
 # How a fix names the policy it changes, before the resource's name.
 _RESOURCE_POLICY_NOUNS = {
@@ -179,7 +179,7 @@ class FixPlanner:
             edit = self._identity_edit(
                 ("identity-new", principal),
                 PolicyType.IDENTITY,
-                f"identity policy {IDENTITY_POLICY_NAME} of {principal}",
+                f"identity policy {NEW_IDENTITY_POLICY_NAME} of {principal}",
                 None,
                 principal,
             )
@@ -566,7 +566,7 @@ def _build_fix(plan: Plan, edit: PolicyEdit) -> Fix:
         first_added = first_added or statement
     narrowed_first = next(iter(edit.narrowed.values()), None)
     policy = merged_document(document, added, edit.narrowed)
-    file_name, command = _command(plan, edit)
+    file_name, command = _command(edit)
     change = []
     if edit.kind in ("scp", "rcp"):
         where = plan.management_account or "of the organization"
@@ -598,66 +598,39 @@ def _build_fix(plan: Plan, edit: PolicyEdit) -> Fix:
     )
 
 
-def _slug(text: str) -> str:
-    out = "".join(ch if ch.isalnum() else "-" for ch in text.rsplit("/", 1)[-1].rsplit(":", 1)[-1])
-    return out.strip("-").lower() or "policy"
-
-
-def _command(plan: Plan, edit: PolicyEdit) -> tuple[str, str]:
-    region = plan.region
+def _command(edit: PolicyEdit) -> tuple[str, str]:
+    """The corrected document's file name, and the command that puts it back."""
     if edit.kind == "resource_policy":
         if edit.policy_type is PolicyType.BUCKET:
             name = edit.resource.rsplit(":", 1)[-1]
-            file_name = f"fixed-bucket-policy-{_slug(name)}.json"
-            return file_name, (
-                f"aws s3api put-bucket-policy --bucket {name} --policy file://{file_name}"
-            )
+            file_name = f"fixed-bucket-policy-{slug(name)}.json"
+            return file_name, put_back.bucket_policy(name, file_name)
         if edit.policy_type is PolicyType.REPOSITORY:
             repository = edit.resource.split(":repository/", 1)[1]
-            file_name = f"fixed-repository-policy-{_slug(repository)}.json"
-            account = account_of(edit.resource)
+            file_name = f"fixed-repository-policy-{slug(repository)}.json"
             region = edit.resource.split(":")[3]
-            return file_name, (
-                f"aws ecr set-repository-policy --registry-id {account} --repository-name "
-                f"{repository} --region {region} --policy-text file://{file_name}"
+            return file_name, put_back.repository_policy(
+                account_of(edit.resource), region, repository, file_name
             )
         if edit.policy_type is PolicyType.KEY:
-            file_name = f"fixed-key-policy-{_slug(edit.resource)}.json"
-            return file_name, (
-                f"aws kms put-key-policy --key-id {edit.resource} --policy-name default "
-                f"--policy file://{file_name}"
-            )
+            file_name = f"fixed-key-policy-{slug(edit.resource)}.json"
+            return file_name, put_back.key_policy(edit.resource, file_name)
         group = edit.resource.split(":model-package-group/", 1)[1]
-        file_name = f"fixed-model-package-group-policy-{_slug(group)}.json"
+        file_name = f"fixed-model-package-group-policy-{slug(group)}.json"
         region = edit.resource.split(":")[3]
-        return file_name, (
-            f"aws sagemaker put-model-package-group-policy --model-package-group-name {group} "
-            f"--region {region} --resource-policy file://{file_name}"
-        )
+        return file_name, put_back.model_package_group_policy(group, region, file_name)
     if edit.kind in ("scp", "rcp"):
-        stem = _slug(edit.resource.rsplit(".", 1)[0])
-        file_name = f"fixed-{stem}.json"
-        return file_name, (
-            f"aws organizations update-policy --policy-id POLICY_ID_OF_{stem.upper()}"
-            f" --content file://{file_name}"
-        )
+        file_name = f"fixed-{slug(edit.resource.rsplit('.', 1)[0])}.json"
+        return file_name, put_back.organization_policy(edit.resource, file_name)
     principal = edit.principal or edit.resource
     kind, _, name = principal.split(":", 5)[5].partition("/")
     name = name.rsplit("/", 1)[-1]
     if edit.kind == "boundary":
-        file_name = f"fixed-boundary-{_slug(name)}.json"
-        return file_name, (
-            "aws iam create-policy-version --policy-arn BOUNDARY_POLICY_ARN "
-            f"--policy-document file://{file_name} --set-as-default"
-        )
-    policy_name = (
-        IDENTITY_POLICY_NAME if edit.loaded is None else _slug(edit.loaded.source.rsplit(".", 1)[0])
-    )
-    file_name = f"{policy_name}-{_slug(name)}.json"
-    verb = "put-user-policy --user-name" if kind == "user" else "put-role-policy --role-name"
-    return file_name, (
-        f"aws iam {verb} {name} --policy-name {policy_name} --policy-document file://{file_name}"
-    )
+        file_name = f"fixed-boundary-{slug(name)}.json"
+        return file_name, put_back.permissions_boundary(file_name)
+    policy_name = inline_policy_name(edit.loaded.source if edit.loaded is not None else None)
+    file_name = f"{policy_name}-{slug(name)}.json"
+    return file_name, put_back.identity_policy(kind, name, policy_name, file_name)
 
 
 def _grant_fix(
