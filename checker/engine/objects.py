@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from checker.fix.put_back import bucket_owner_enforced
 from checker.matrix.expand import Requirement, account_of
 from checker.plan.model import AclGrant, Plan, S3Bucket, S3Object
 from checker.policy import evaluate_policy, parse_policy
@@ -64,10 +65,7 @@ class ObjectOwner:
         return self.facts.grants if self.facts is not None else None
 
     def fix_command(self) -> str:
-        return (
-            f"aws s3api put-bucket-ownership-controls --bucket {self.bucket.name} "
-            "--ownership-controls 'Rules=[{ObjectOwnership=BucketOwnerEnforced}]'"
-        )
+        return bucket_owner_enforced(self.bucket.name)
 
     def fix_hint(self) -> str:
         """What makes the bucket owner the object's owner, so that the bucket policy decides."""

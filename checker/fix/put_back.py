@@ -1,14 +1,18 @@
-"""The AWS CLI commands that put a corrected policy back in its account.
+"""The AWS CLI commands that put a corrected policy back in its account, and the other
+changes fixes make: a KMS grant created (and the one it replaces revoked), a bucket's Object
+Ownership set.
 
 A lint rule's fix and the fix planner's merged fix of one policy name the same command, so
-each kind of policy has its command here once. Names are shell-quoted: a name AWS accepts
-never needs it, and a plan that holds another one still gets a command the shell reads as
-written. Each command reads the corrected document from ``file_name``.
+each kind of policy (and change) has its command here once. Names are shell-quoted: a name
+AWS accepts never needs it, and a plan that holds another one still gets a command the shell
+reads as written. A policy's command reads the corrected document from ``file_name``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from shlex import quote
+from typing import Any
 
 # The inline policy an access fix adds to an identity that has none of its own in the plan.
 NEW_IDENTITY_POLICY_NAME = "xreg-cross-account-access"
@@ -73,4 +77,47 @@ def organization_policy(source: str, file_name: str) -> str:
     return (
         f"aws organizations update-policy --policy-id POLICY_ID_OF_{stem.upper()}"
         f" --content file://{file_name}"
+    )
+
+
+def create_grant(
+    key_arn: str,
+    principal: str,
+    operations: Sequence[str],
+    region: str,
+    revoke: Mapping[str, Any] | None = None,
+) -> str:
+    """The grant of ``operations`` on the key to ``principal``; then, when it replaces one,
+    the revocation of that one."""
+    command = (
+        f"aws kms create-grant --key-id {key_arn} --grantee-principal {principal} "
+        f"--operations {' '.join(operations)} --region {region}"
+    )
+    if revoke is not None:
+        command += "\n" + revoke_grant(key_arn, region, revoke)
+    return command
+
+
+def revoke_grant(key_arn: str, region: str, revoke: Mapping[str, Any]) -> str:
+    """The commands that revoke a grant: by its id when the plan gives it, else the id
+    looked up by the grantee the grant names."""
+    grant_id = revoke.get("GrantId")
+    lookup = ""
+    if not grant_id:
+        grantee = revoke["GranteePrincipal"]
+        lookup = (
+            f"GRANT_ID=$(aws kms list-grants --key-id {key_arn} --region {region} --query "
+            f"\"Grants[?GranteePrincipal=='{grantee}'] | [0].GrantId\" --output text)\n"
+        )
+        grant_id = '"$GRANT_ID"'
+    return (
+        f"{lookup}aws kms revoke-grant --key-id {key_arn} --region {region} --grant-id {grant_id}"
+    )
+
+
+def bucket_owner_enforced(bucket: str) -> str:
+    """Object Ownership ``BucketOwnerEnforced``: the bucket owner owns every object."""
+    return (
+        f"aws s3api put-bucket-ownership-controls --bucket {quote(bucket)} "
+        "--ownership-controls 'Rules=[{ObjectOwnership=BucketOwnerEnforced}]'"
     )

@@ -452,10 +452,7 @@ class FixPlanner:
                 account=bucket.account,
                 target=f"Object Ownership of {bucket.name}",
                 kind="manual",
-                command=(
-                    f"aws s3api put-bucket-ownership-controls --bucket {bucket.name} "
-                    "--ownership-controls 'Rules=[{ObjectOwnership=BucketOwnerEnforced}]'"
-                ),
+                command=put_back.bucket_owner_enforced(bucket.name),
                 description=(
                     f"makes account {bucket.account} the owner of every object in {bucket.name} "
                     "and disables its ACLs, so that the bucket policy decides every read (review "
@@ -642,15 +639,11 @@ def _grant_fix(
 ) -> Fix:
     ordered = sorted(operations)
     region = key_arn.split(":")[3] if key_arn.count(":") >= 5 else plan.region
-    command = (
-        f"aws kms create-grant --key-id {key_arn} --grantee-principal {principal} "
-        f"--operations {' '.join(ordered)} --region {region}"
-    )
+    command = put_back.create_grant(key_arn, principal, ordered, region, revoke)
     description = (
         "the key policy is not in the plan, so a grant is the change that leaves it untouched"
     )
     if revoke is not None:
-        command += "\n" + revoke_grant_command(key_arn, region, revoke)
         description = (
             f"create the grant for {principal} and revoke the one that names "
             f"{revoke['GranteePrincipal']!r}"
@@ -665,21 +658,4 @@ def _grant_fix(
         resource=key_arn,
         description=description,
         revoke_grant=revoke,
-    )
-
-
-def revoke_grant_command(key_arn: str, region: str, revoke: dict[str, Any]) -> str:
-    """The commands that revoke a grant: by its id when the plan gives it, else the id
-    looked up by the grantee the grant names."""
-    grant_id = revoke.get("GrantId")
-    lookup = ""
-    if not grant_id:
-        grantee = revoke["GranteePrincipal"]
-        lookup = (
-            f"GRANT_ID=$(aws kms list-grants --key-id {key_arn} --region {region} --query "
-            f"\"Grants[?GranteePrincipal=='{grantee}'] | [0].GrantId\" --output text)\n"
-        )
-        grant_id = '"$GRANT_ID"'
-    return (
-        f"{lookup}aws kms revoke-grant --key-id {key_arn} --region {region} --grant-id {grant_id}"
     )

@@ -14,15 +14,19 @@ from typing import Any
 
 import pytest
 
+from checker.engine.check import check_plan
 from checker.engine.policies import PolicyIndex
 from checker.fix import put_back
 from checker.fix.suggest import FixPlanner
+from checker.lint import lint_plan
+from checker.lint.config import load_config
 from checker.lint.context import PolicyUnit
+from checker.lint.hooks import check_options
 from checker.lint.units import build_units
 from checker.plan.loader import load_plan
 from checker.plan.model import Plan
 from checker.policy.model import PolicyType
-from tests.plans import copy_fixture, edit_plan
+from tests.plans import FIXTURES, copy_fixture, edit_plan
 
 _OPS_POLICY = {
     "Version": "2012-10-17",
@@ -102,3 +106,21 @@ def test_an_identity_without_a_policy_of_its_own_gets_xreg_s() -> None:
 def test_organization_policies_are_named_by_their_file(tmp_path: Path) -> None:
     command = put_back.organization_policy("policies/scp-resource-perimeter.json", "f.json")
     assert "--policy-id POLICY_ID_OF_SCP-RESOURCE-PERIMETER " in command
+
+
+def test_lint_s_grant_fix_is_the_report_s() -> None:
+    plan = load_plan(FIXTURES / "aws-doc-sample" / "plan.yaml")
+    [raw] = [f.fix for f in lint_plan(plan, {}) if f.rule == "KMS-GRANT-GRANTEE"]
+    report = check_plan(
+        plan, check_options(load_config(FIXTURES / "aws-doc-sample" / "plan.yaml", "error"))
+    )
+    [merged] = [f.fix for f in report.findings if f.rule == "KMS-GRANT-GRANTEE"]
+    assert raw is not None and merged is not None
+    assert raw.command == merged.command
+    assert "aws kms revoke-grant" in raw.command and "--region us-east-2" in raw.command
+
+
+def test_object_ownership_has_one_command() -> None:
+    assert shlex.split(put_back.bucket_owner_enforced("my-bucket"))[-1] == (
+        "Rules=[{ObjectOwnership=BucketOwnerEnforced}]"
+    )
