@@ -102,9 +102,8 @@ def decide_requirements(
     before = {item.requirement.row_key: item for item in earlier}
     decided: list[Decided] = []
     for requirement in requirements:
-        decided.append(
-            _decide_requirement(plan, index, requirement, options, before.get(requirement.row_key))
-        )
+        same = before.get(requirement.row_key) if before else None
+        decided.append(_decide_requirement(plan, index, requirement, options, same))
     return index, decided, references
 
 

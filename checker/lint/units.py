@@ -32,6 +32,11 @@ def _principal(arn: str) -> IamPrincipal | None:
         return None
 
 
+def _put_back_inline(kind: str, name: str, source: str, file_name: str) -> str:
+    # The policy's name is worked out only for a fix that is written.
+    return put_back.identity_policy(kind, name, inline_policy_name(source), file_name)
+
+
 class _Builder:
     def __init__(self, plan: Plan, policies: Mapping[str, Policy]) -> None:
         self.plan = plan
@@ -129,14 +134,13 @@ class _Builder:
             for loaded in identity.policies:
                 if not isinstance(loaded, LoadedPolicy):
                     continue  # an AWS managed policy: not the plan author's to put back
-                policy_name = inline_policy_name(loaded.source)
                 self.add(
                     loaded,
                     PolicyType.IDENTITY,
                     owner=owner,
                     attached_to=identity.principal,
                     target=f"identity policy of {identity.principal}",
-                    command=partial(put_back.identity_policy, principal_kind, name, policy_name),
+                    command=partial(_put_back_inline, principal_kind, name, loaded.source),
                 )
             self.add(
                 identity.permissions_boundary,
