@@ -5,7 +5,8 @@ Measures, on this machine:
   15-container pipeline plan (median of N runs, console output to /dev/null), and of the
   example printed to a terminal (a pseudo-terminal: coloured through rich);
 - evaluator throughput: ``decide_access`` decisions per second on the example's questions;
-- that neither boto3 nor moto is imported on the check path, nor rich when output is piped.
+- that neither boto3, moto nor jsonschema is imported on the check path, nor rich when output
+  is piped (``tests/test_check_imports.py`` keeps the whole set of modules).
 
 The runs of the different commands are interleaved, so that a busy spell of a shared machine
 slows them all alike rather than one of them.
@@ -51,12 +52,13 @@ def evaluator_throughput(seconds: float = 2.0) -> tuple[float, int]:
 
 
 def heavy_imports() -> list[str]:
-    """Which of boto3, botocore, moto and rich a piped ``xreg check`` imports (none should)."""
+    """Which of boto3, botocore, moto, rich and jsonschema a piped ``xreg check`` imports (none
+    should)."""
     code = (
         "import sys\n"
         "from checker.cli import main\n"
         f"main(['check', {str(EXAMPLE)!r}])\n"
-        "heavy = ('boto3', 'botocore', 'moto', 'rich')\n"
+        "heavy = ('boto3', 'botocore', 'moto', 'rich', 'jsonschema')\n"
         "print('imported:' + ','.join(sorted(m for m in heavy if m in sys.modules)))\n"
     )
     result = subprocess.run(

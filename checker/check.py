@@ -22,14 +22,21 @@ def check_plan(plan: Plan, options: CheckOptions | None = None) -> Report:
     index, decided, references = decide_requirements(plan, options)
     findings = _lint(plan, index, options)
 
+    # The corrected plans differ from the plan in the policies lint corrects: each check of
+    # one reuses the parses (and the decisions) of what it did not change.
+    latest = index
+
     def redecide(corrected: Plan) -> tuple[PolicyIndex, list[Decided]]:
-        corrected_index, corrected_decided, _ = decide_requirements(corrected, options)
+        corrected_index, corrected_decided, _ = decide_requirements(
+            corrected, options, earlier_index=latest, earlier=decided
+        )
         return corrected_index, corrected_decided
 
     def relint(corrected: Plan) -> list[Finding]:
-        corrected_index = PolicyIndex(corrected)
-        corrected_index.parse_all()
-        return _lint(corrected, corrected_index, options)
+        nonlocal latest
+        latest = PolicyIndex(corrected, earlier=latest)
+        latest.parse_all()
+        return _lint(corrected, latest, options)
 
     outcome = plan_fixes(
         plan,

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from checker.engine.missing_facts import unknown_when_missing
 from checker.engine.objects import decide_object, object_owner
 from checker.engine.policies import PolicyIndex
-from checker.engine.questions import build_question
+from checker.engine.questions import Question, build_question
 from checker.matrix.expand import Requirement, expand
 from checker.matrix.references import References, collect_references
 from checker.matrix.spec import load_matrix
@@ -58,6 +58,9 @@ class Decided:
     fix_question: AccessQuestion | None = None
     fix_decision: AccessDecision | None = None
     ownership_fix: bool = False
+    # The question as built from the plan, with what it could not read: a corrected plan
+    # that asks the same question of the same requirement has the same decision.
+    asked: Question | None = field(default=None, compare=False, hash=False, repr=False)
 
 
 def decide(question: AccessQuestion, *, strict: bool) -> AccessDecision:
@@ -73,12 +76,20 @@ def decide(question: AccessQuestion, *, strict: bool) -> AccessDecision:
 
 
 def decide_requirements(
-    plan: Plan, options: CheckOptions
+    plan: Plan,
+    options: CheckOptions,
+    *,
+    earlier_index: PolicyIndex | None = None,
+    earlier: Sequence[Decided] = (),
 ) -> tuple[PolicyIndex, list[Decided], References]:
     """Every requirement of ``plan`` with its decision, and what the request references.
     References that cannot be followed (an image outside ECR, a malformed URI) make no
-    requirement; the lint rules report them."""
-    index = PolicyIndex(plan)
+    requirement; the lint rules report them.
+
+    ``earlier_index`` and ``earlier`` are the parses and decisions of a plan this one was
+    corrected from: a policy both hold keeps its parse, and a requirement both have that
+    asks the same question keeps its decision (deciding is a function of the two)."""
+    index = PolicyIndex(plan, earlier=earlier_index)
     index.parse_all()
     references = collect_references(plan)
     requirements = expand(
@@ -88,19 +99,28 @@ def decide_requirements(
         is_aws_owned_image=options.is_aws_owned_image,
         invalid=invalid_fields(plan, references),
     )
+    before = {item.requirement.row_key: item for item in earlier}
     decided: list[Decided] = []
     for requirement in requirements:
-        decided.append(_decide_requirement(plan, index, requirement, options))
+        same = before.get(requirement.row_key) if before else None
+        decided.append(_decide_requirement(plan, index, requirement, options, same))
     return index, decided, references
 
 
 def _decide_requirement(
-    plan: Plan, index: PolicyIndex, requirement: Requirement, options: CheckOptions
+    plan: Plan,
+    index: PolicyIndex,
+    requirement: Requirement,
+    options: CheckOptions,
+    earlier: Decided | None = None,
 ) -> Decided:
     question = build_question(plan, index, requirement)
+    if earlier is not None and earlier.asked == question and earlier.requirement == requirement:
+        return earlier
     if requirement.invalid is not None:
         # What the policies say decides nothing: AWS refuses the request before.
-        return Decided(requirement, question.access, _undecidable(requirement.invalid), ())
+        decision = _undecidable(requirement.invalid)
+        return Decided(requirement, question.access, decision, (), asked=question)
     access = question.access
     fix_question: AccessQuestion | None = None
     fix_decision: AccessDecision | None = None
@@ -133,7 +153,16 @@ def _decide_requirement(
             plan, plan.source_facts, requirement, access, decision
         )
         notes += source_notes
-    return Decided(requirement, access, decision, notes, fix_question, fix_decision, ownership_fix)
+    return Decided(
+        requirement,
+        access,
+        decision,
+        notes,
+        fix_question,
+        fix_decision,
+        ownership_fix,
+        asked=question,
+    )
 
 
 def _undecidable(reason: str) -> AccessDecision:

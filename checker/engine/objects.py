@@ -29,6 +29,7 @@ from checker.policy import evaluate_policy, parse_policy
 from checker.policy.decision import AccessDecision, Decision, SideResult, Tri
 from checker.policy.model import Policy, PolicyType
 from checker.policy.request import AccessQuestion
+from checker.put_back import bucket_owner_enforced
 from checker.records import record, replace
 
 ENFORCED = "BucketOwnerEnforced"
@@ -64,10 +65,7 @@ class ObjectOwner:
         return self.facts.grants if self.facts is not None else None
 
     def fix_command(self) -> str:
-        return (
-            f"aws s3api put-bucket-ownership-controls --bucket {self.bucket.name} "
-            "--ownership-controls 'Rules=[{ObjectOwnership=BucketOwnerEnforced}]'"
-        )
+        return bucket_owner_enforced(self.bucket.name)
 
     def fix_hint(self) -> str:
         """What makes the bucket owner the object's owner, so that the bucket policy decides."""

@@ -70,11 +70,19 @@ class PolicyIndex:
 
     plan: Plan
     by_source: dict[str, Policy] = field(default_factory=dict)
+    # The index of the plan this one was corrected from: a document both plans hold (the
+    # same object: a correction replaces the documents it changes) keeps its parse, and so
+    # the evaluator's compiled form of it, kept by identity.
+    earlier: PolicyIndex | None = field(default=None, repr=False, compare=False)
     # The plan's policy documents by source, collected once for everything that looks one up.
     loaded: dict[str, LoadedPolicy] = field(init=False)
     # One file may serve several resources (the same repository policy on two
     # repositories): each gets its own parse, attached to its own resource.
     _parsed: dict[tuple[str, PolicyType, str | None], Policy] = field(default_factory=dict)
+    # The document each of those parses was made from.
+    _parsed_from: dict[tuple[str, PolicyType, str | None], LoadedPolicy] = field(
+        default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         self.loaded = self.plan.loaded_policies()
@@ -85,15 +93,20 @@ class PolicyIndex:
         cache_key = (loaded.source, policy_type, attached_to)
         policy = self._parsed.get(cache_key)
         if policy is None:
-            policy = parse_policy(
-                loaded.document,
-                source=loaded.source,
-                policy_type=policy_type,
-                attached_to=attached_to,
-                partition=self.plan.partition,
-                lines=loaded.positions,
-            )
+            earlier = self.earlier
+            if earlier is not None and earlier._parsed_from.get(cache_key) is loaded:
+                policy = earlier._parsed[cache_key]
+            else:
+                policy = parse_policy(
+                    loaded.document,
+                    source=loaded.source,
+                    policy_type=policy_type,
+                    attached_to=attached_to,
+                    partition=self.plan.partition,
+                    lines=loaded.positions,
+                )
             self._parsed[cache_key] = policy
+            self._parsed_from[cache_key] = loaded
             self.by_source.setdefault(loaded.source, policy)
         return policy
 
@@ -140,9 +153,13 @@ class PolicyIndex:
         source = f"aws-managed:{ref.name}"
         policy = self.by_source.get(source)
         if policy is None:
-            policy = parse_policy(
-                ref.document, source=source, policy_type=kind, partition=self.plan.partition
-            )
+            earlier = self.earlier.by_source.get(source) if self.earlier is not None else None
+            if earlier is not None and earlier.type is kind and earlier.document is ref.document:
+                policy = earlier
+            else:
+                policy = parse_policy(
+                    ref.document, source=source, policy_type=kind, partition=self.plan.partition
+                )
             self.by_source[source] = policy
         return policy
 

@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from checker import put_back
 from checker.engine.policies import PolicyIndex, resource_policy_target
 from checker.fix.org_exceptions import narrow_for_request
 from checker.fix.statements import (
@@ -27,10 +28,9 @@ from checker.policy import evaluate_policy
 from checker.policy.decision import AccessDecision, Decision, Evidence, Tri
 from checker.policy.model import Policy, PolicyType
 from checker.policy.request import AccessQuestion
+from checker.put_back import NEW_IDENTITY_POLICY_NAME, inline_policy_name, slug
 from checker.records import field, record, replace
 from checker.results.model import Fix, Level
-
-IDENTITY_POLICY_NAME = "xreg-cross-account-access"
 
 # How a fix names the policy it changes, before the resource's name.
 _RESOURCE_POLICY_NOUNS = {
@@ -186,7 +186,7 @@ class FixPlanner:
             edit = self._identity_edit(
                 ("identity-new", principal),
                 PolicyType.IDENTITY,
-                f"identity policy {IDENTITY_POLICY_NAME} of {principal}",
+                f"identity policy {NEW_IDENTITY_POLICY_NAME} of {principal}",
                 None,
                 principal,
                 requirement.principal_account,
@@ -490,10 +490,7 @@ class FixPlanner:
                 account=bucket.account,
                 target=f"Object Ownership of {bucket.name}",
                 kind="manual",
-                command=(
-                    f"aws s3api put-bucket-ownership-controls --bucket {bucket.name} "
-                    "--ownership-controls 'Rules=[{ObjectOwnership=BucketOwnerEnforced}]'"
-                ),
+                command=put_back.bucket_owner_enforced(bucket.name),
                 description=(
                     f"makes account {bucket.account} the owner of every object in {bucket.name} "
                     "and disables its ACLs, so that the bucket policy decides every read (review "
@@ -604,7 +601,7 @@ def _build_fix(plan: Plan, edit: PolicyEdit) -> Fix:
         first_added = first_added or statement
     narrowed_first = next(iter(edit.narrowed.values()), None)
     policy = merged_document(document, added, edit.narrowed)
-    file_name, command = _command(plan, edit)
+    file_name, command = _command(edit)
     change = []
     if edit.kind in ("scp", "rcp"):
         where = plan.management_account or "of the organization"
@@ -636,65 +633,37 @@ def _build_fix(plan: Plan, edit: PolicyEdit) -> Fix:
     )
 
 
-def _slug(text: str) -> str:
-    out = "".join(ch if ch.isalnum() else "-" for ch in text.rsplit("/", 1)[-1].rsplit(":", 1)[-1])
-    return out.strip("-").lower() or "policy"
-
-
-def _command(plan: Plan, edit: PolicyEdit) -> tuple[str, str]:
-    region = plan.region
+def _command(edit: PolicyEdit) -> tuple[str, str]:
+    """The corrected document's file name, and the command that puts it back."""
     if edit.kind == "resource_policy":
         if edit.policy_type is PolicyType.BUCKET:
             name = edit.resource.rsplit(":", 1)[-1]
-            file_name = f"fixed-bucket-policy-{_slug(name)}.json"
-            return file_name, (
-                f"aws s3api put-bucket-policy --bucket {name} --policy file://{file_name}"
-            )
+            file_name = f"fixed-bucket-policy-{slug(name)}.json"
+            return file_name, put_back.bucket_policy(name, file_name)
         if edit.policy_type is PolicyType.REPOSITORY:
             repository = edit.resource.split(":repository/", 1)[1]
-            file_name = f"fixed-repository-policy-{_slug(repository)}.json"
-            account, region = edit.account, edit.region
-            return file_name, (
-                f"aws ecr set-repository-policy --registry-id {account} --repository-name "
-                f"{repository} --region {region} --policy-text file://{file_name}"
+            file_name = f"fixed-repository-policy-{slug(repository)}.json"
+            return file_name, put_back.repository_policy(
+                edit.account, edit.region, repository, file_name
             )
         if edit.policy_type is PolicyType.KEY:
-            file_name = f"fixed-key-policy-{_slug(edit.resource)}.json"
-            return file_name, (
-                f"aws kms put-key-policy --key-id {edit.resource} --policy-name default "
-                f"--policy file://{file_name}"
-            )
+            file_name = f"fixed-key-policy-{slug(edit.resource)}.json"
+            return file_name, put_back.key_policy(edit.resource, file_name)
         group = edit.resource.split(":model-package-group/", 1)[1]
-        file_name = f"fixed-model-package-group-policy-{_slug(group)}.json"
-        region = edit.region
-        return file_name, (
-            f"aws sagemaker put-model-package-group-policy --model-package-group-name {group} "
-            f"--region {region} --resource-policy file://{file_name}"
-        )
+        file_name = f"fixed-model-package-group-policy-{slug(group)}.json"
+        return file_name, put_back.model_package_group_policy(group, edit.region, file_name)
     if edit.kind in ("scp", "rcp"):
-        stem = _slug(edit.resource.rsplit(".", 1)[0])
-        file_name = f"fixed-{stem}.json"
-        return file_name, (
-            f"aws organizations update-policy --policy-id POLICY_ID_OF_{stem.upper()}"
-            f" --content file://{file_name}"
-        )
+        file_name = f"fixed-{slug(edit.resource.rsplit('.', 1)[0])}.json"
+        return file_name, put_back.organization_policy(edit.resource, file_name)
     principal = edit.principal or edit.resource
     kind, _, name = principal.split(":", 5)[5].partition("/")
     name = name.rsplit("/", 1)[-1]
     if edit.kind == "boundary":
-        file_name = f"fixed-boundary-{_slug(name)}.json"
-        return file_name, (
-            "aws iam create-policy-version --policy-arn BOUNDARY_POLICY_ARN "
-            f"--policy-document file://{file_name} --set-as-default"
-        )
-    policy_name = (
-        IDENTITY_POLICY_NAME if edit.loaded is None else _slug(edit.loaded.source.rsplit(".", 1)[0])
-    )
-    file_name = f"{policy_name}-{_slug(name)}.json"
-    verb = "put-user-policy --user-name" if kind == "user" else "put-role-policy --role-name"
-    return file_name, (
-        f"aws iam {verb} {name} --policy-name {policy_name} --policy-document file://{file_name}"
-    )
+        file_name = f"fixed-boundary-{slug(name)}.json"
+        return file_name, put_back.permissions_boundary(file_name)
+    policy_name = inline_policy_name(edit.loaded.source if edit.loaded is not None else None)
+    file_name = f"{policy_name}-{slug(name)}.json"
+    return file_name, put_back.identity_policy(kind, name, policy_name, file_name)
 
 
 def _grant_fix(
@@ -708,15 +677,11 @@ def _grant_fix(
     # A grant is made on a key the plan gives (resources.kms_keys), whose ARN it parsed.
     parsed = plan.key_arn(key_arn)
     region = parsed.region if parsed else plan.region
-    command = (
-        f"aws kms create-grant --key-id {key_arn} --grantee-principal {principal} "
-        f"--operations {' '.join(ordered)} --region {region}"
-    )
+    command = put_back.create_grant(key_arn, principal, ordered, region, revoke)
     description = (
         "the key policy is not in the plan, so a grant is the change that leaves it untouched"
     )
     if revoke is not None:
-        command += "\n" + revoke_grant_command(key_arn, region, revoke)
         description = (
             f"create the grant for {principal} and revoke the one that names "
             f"{revoke['GranteePrincipal']!r}"
@@ -731,21 +696,4 @@ def _grant_fix(
         resource=key_arn,
         description=description,
         revoke_grant=revoke,
-    )
-
-
-def revoke_grant_command(key_arn: str, region: str, revoke: dict[str, Any]) -> str:
-    """The commands that revoke a grant: by its id when the plan gives it, else the id
-    looked up by the grantee the grant names."""
-    grant_id = revoke.get("GrantId")
-    lookup = ""
-    if not grant_id:
-        grantee = revoke["GranteePrincipal"]
-        lookup = (
-            f"GRANT_ID=$(aws kms list-grants --key-id {key_arn} --region {region} --query "
-            f"\"Grants[?GranteePrincipal=='{grantee}'] | [0].GrantId\" --output text)\n"
-        )
-        grant_id = '"$GRANT_ID"'
-    return (
-        f"{lookup}aws kms revoke-grant --key-id {key_arn} --region {region} --grant-id {grant_id}"
     )

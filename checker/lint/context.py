@@ -40,7 +40,7 @@ class PolicyUnit:
     owner: str  # the account the policy lives in
     attached_to: str  # resource ARN, principal ARN, or account id (SCP/RCP)
     target: str  # "bucket policy of my-bucket"
-    command_template: str  # the command that puts the policy back; {file} is the file name
+    put_back: Callable[[str], str]  # the corrected document's file name → the command
 
     @property
     def source(self) -> str:
@@ -120,7 +120,7 @@ class PolicyUnit:
         return Fix(
             account=self.owner,
             target=self.target,
-            command=self.command_template.format(file=file_name),
+            command=self.put_back(file_name),
             statement=dict(statement) if statement is not None else None,
             policy=dict(policy) if policy is not None else None,
             policy_file=file_name,

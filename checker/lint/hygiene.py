@@ -15,22 +15,8 @@ from checker.lint.statements import (
     other_accounts,
     with_condition,
 )
+from checker.matrix.spec import needed_actions
 from checker.policy.model import PolicyType, Statement
-
-# What a cross-account registration needs from each resource policy (the permission matrix);
-# a broad grant's fix narrows it to these.
-NEEDED_ACTIONS: dict[PolicyType, list[str]] = {
-    PolicyType.REPOSITORY: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-    PolicyType.BUCKET: ["s3:GetObject"],
-    PolicyType.KEY: ["kms:Decrypt"],
-    PolicyType.MODEL_PACKAGE_GROUP: ["sagemaker:CreateModelPackage"],
-}
-_SERVICE_OF = {
-    PolicyType.REPOSITORY: "ecr",
-    PolicyType.BUCKET: "s3",
-    PolicyType.KEY: "kms",
-    PolicyType.MODEL_PACKAGE_GROUP: "sagemaker",
-}
 
 
 def _root(partition: str, account: str) -> str:
@@ -79,17 +65,16 @@ def _broad_actions(statement: Statement) -> list[str]:
 def _narrowed(
     unit: PolicyUnit, statement: Statement, broad: list[str], all_resources: bool
 ) -> dict[str, Any] | None:
-    service = _SERVICE_OF.get(unit.type)
-    if service is None:
+    # A broad grant's fix narrows it to what the registration needs (the permission matrix).
+    needed = needed_actions().get(unit.type)
+    if not needed:
         return None
     fixed = dict(unit.raw_statement(statement))
     if broad:
         if statement.not_action is not None:
             return None
         actions = [a for a in statement.action or () if a not in broad]
-        for needed in NEEDED_ACTIONS[unit.type]:
-            if needed not in actions:
-                actions.append(needed)
+        actions.extend(action for action in needed if action not in actions)
         fixed["Action"] = actions[0] if len(actions) == 1 else actions
     if all_resources:
         fixed["Resource"] = f"{unit.attached_to}/*"

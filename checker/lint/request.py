@@ -15,6 +15,7 @@ from checker.lint.spec import RuleSpec
 from checker.matrix.references import find_s3_uris
 from checker.plan.model import FieldPath, KmsKey, Plan
 from checker.plan.request_model import validate_request
+from checker.put_back import create_grant
 from checker.refs import (
     NotInEcr,
     is_account_id,
@@ -194,21 +195,19 @@ def kms_grant_grantee(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
             fix = None
             if is_account_id(grantee):
                 arn = f"arn:{plan.partition}:iam::{grantee}:root"
-                operations = " ".join(grant.operations)
+                region = key.arn.split(":")[3] if key.arn.count(":") >= 5 else plan.region
+                revoke = _revoke(grant.grantee_principal, grant.grant_id)
                 fix = Fix(
                     account=key.account,
                     target=f"grants of key {key.arn}",
-                    command=(
-                        f"aws kms create-grant --key-id {key.arn} --grantee-principal {arn} "
-                        f"--operations {operations}"
-                    ),
+                    command=create_grant(key.arn, arn, grant.operations, region, revoke),
                     kind="kms_grant",
                     description=f"create the grant for {arn} and revoke the one that names "
                     f"{grantee!r}",
                     grant={"GranteePrincipal": arn, "Operations": list(grant.operations)},
                     principal=arn,
                     resource=key.arn,
-                    revoke_grant=_revoke(grant.grantee_principal, grant.grant_id),
+                    revoke_grant=revoke,
                 )
             yield context.plan_hit(
                 f"a grant on key {key.arn} names the grantee {grantee!r}, which is not an ARN: "

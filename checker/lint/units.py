@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import shlex
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
+from checker import put_back
 from checker.errors import InputError
 from checker.lint.context import PolicyUnit
 from checker.plan.model import LoadedPolicy, ManagedPolicyRef, OrganizationKind, Plan
 from checker.policy import parse_policy
 from checker.policy.model import Policy, PolicyType
-from checker.refs import IamPrincipal
+from checker.put_back import inline_policy_name
 
 
-def _identity_command(parsed: IamPrincipal, policy_name: str) -> str:
-    name = shlex.quote(parsed.name) if parsed.name else "NAME"
-    kind = "user" if parsed.kind == "user" else "role"
-    return (
-        f"aws iam put-{kind}-policy --{kind}-name {name} --policy-name {policy_name} "
-        "--policy-document file://{file}"
-    )
+def _put_back_inline(kind: str, name: str, source: str, file_name: str) -> str:
+    # The policy's name is worked out only for a fix that is written.
+    return put_back.identity_policy(kind, name, inline_policy_name(source), file_name)
 
 
 class _Builder:
@@ -37,7 +34,7 @@ class _Builder:
         owner: str,
         attached_to: str,
         target: str,
-        command: str,
+        command: Callable[[str], str],
     ) -> None:
         # AWS managed policies are not the plan author's to fix: only the evaluator reads them.
         if not isinstance(loaded, LoadedPolicy):
@@ -65,7 +62,7 @@ class _Builder:
                 owner=owner,
                 attached_to=attached_to,
                 target=target,
-                command_template=command,
+                put_back=command,
             )
         )
 
@@ -79,10 +76,7 @@ class _Builder:
                 owner=account,
                 attached_to=repository.arn,
                 target=f"repository policy of {name}",
-                command=(
-                    f"aws ecr set-repository-policy --registry-id {account} --repository-name "
-                    f"{shlex.quote(name)} --policy-text file://{{file}} --region {region}"
-                ),
+                command=partial(put_back.repository_policy, account, region, name),
             )
         for bucket in plan.s3_buckets:
             self.add(
@@ -91,20 +85,17 @@ class _Builder:
                 owner=bucket.account,
                 attached_to=f"arn:{plan.partition}:s3:::{bucket.name}",
                 target=f"bucket policy of {bucket.name}",
-                command=f"aws s3api put-bucket-policy --bucket {bucket.name} --policy file://{{file}}",
+                command=partial(put_back.bucket_policy, bucket.name),
             )
         for key in plan.kms_keys:
-            region, account = key.region, key.account
+            account = key.account
             self.add(
                 key.policy,
                 PolicyType.KEY,
                 owner=account,
                 attached_to=key.arn,
                 target=f"key policy of {key.arn}",
-                command=(
-                    f"aws kms put-key-policy --key-id {key.arn} --policy-name default "
-                    f"--policy file://{{file}} --region {region}"
-                ),
+                command=partial(put_back.key_policy, key.arn),
             )
         for group in plan.model_package_groups:
             region, account, name = group.region, group.account, group.name
@@ -114,22 +105,23 @@ class _Builder:
                 owner=account,
                 attached_to=group.arn,
                 target=f"model package group policy of {name}",
-                command=(
-                    "aws sagemaker put-model-package-group-policy --model-package-group-name "
-                    f"{name} --resource-policy file://{{file}} --region {region}"
-                ),
+                command=partial(put_back.model_package_group_policy, name, region),
             )
         for identity in plan.identities:
             principal = identity.parsed
             owner = principal.account
-            for index, loaded in enumerate(identity.policies):
+            principal_kind = "user" if principal.kind == "user" else "role"
+            name = principal.name or "NAME"
+            for loaded in identity.policies:
+                if not isinstance(loaded, LoadedPolicy):
+                    continue  # an AWS managed policy: not the plan author's to put back
                 self.add(
                     loaded,
                     PolicyType.IDENTITY,
                     owner=owner,
                     attached_to=identity.principal,
                     target=f"identity policy of {identity.principal}",
-                    command=_identity_command(principal, f"xreg-fix-{index + 1}"),
+                    command=partial(_put_back_inline, principal_kind, name, loaded.source),
                 )
             self.add(
                 identity.permissions_boundary,
@@ -137,10 +129,7 @@ class _Builder:
                 owner=owner,
                 attached_to=identity.principal,
                 target=f"permissions boundary of {identity.principal}",
-                command=(
-                    f"aws iam create-policy-version --policy-arn arn:{plan.partition}:iam::{owner}"
-                    ":policy/BOUNDARY-POLICY-NAME --policy-document file://{file} --set-as-default"
-                ),
+                command=put_back.permissions_boundary,
             )
         organization: tuple[tuple[PolicyType, OrganizationKind, Mapping[str, Any] | None], ...] = (
             (PolicyType.SCP, "scp", plan.service_control_policies),
@@ -152,16 +141,15 @@ class _Builder:
                 for number, level in enumerate(levels):
                     where = _level_name(number, len(levels), account)
                     for entry in level:
+                        if not isinstance(entry, LoadedPolicy):
+                            continue  # an AWS managed policy: not the plan author's to put back
                         self.add(
                             entry,
                             policy_type,
                             owner=account,
                             attached_to=account,
                             target=f"{policy_type.value.upper()} {where}",
-                            command=(
-                                "aws organizations update-policy --policy-id POLICY-ID "
-                                "--content file://{file}"
-                            ),
+                            command=partial(put_back.organization_policy, entry.source),
                         )
         return self.units
 

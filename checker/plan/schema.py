@@ -1,24 +1,21 @@
 """Validating a plan against ``checker/schemas/plan.schema.json``, reporting one error.
 
 Importing jsonschema costs more than everything else ``xreg check`` loads, so a plan that
-``schema_subset`` confirms as valid never pays for it; any other plan is judged by
-jsonschema (imported and compiled once, on first use), which also words the error.
+``schema_subset`` confirms as valid never pays for it (``checker.schema_validation``); any
+other plan is judged by jsonschema, and the error it finds worded here for a person.
 """
 
 from __future__ import annotations
 
-import functools
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from checker.errors import InputError, field_path, json_type_name
-from checker.paths import PACKAGE_DIR
 from checker.plan.model import FieldPath, Positions, nearest_position
-from checker.schema_subset import Unsupported, conforms
+from checker.schema_validation import packaged_schema, schema_errors
 
-SCHEMA_PATH = PACKAGE_DIR / "schemas" / "plan.schema.json"
+_SCHEMA = "plan.schema.json"
 
 _TYPE_WORDS = {
     "string": "a string",
@@ -31,29 +28,14 @@ _TYPE_WORDS = {
 }
 
 
-@functools.cache
 def plan_schema() -> dict[str, Any]:
-    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    return schema
-
-
-@functools.cache
-def _validator() -> Any:
-    from jsonschema import Draft202012Validator
-
-    return Draft202012Validator(plan_schema())
+    return packaged_schema(_SCHEMA)
 
 
 def validate_plan(data: Mapping[str, Any], *, source: str, positions: Positions) -> None:
     """Raise ``InputError`` for the most specific schema error (the deepest; among equally
     deep ones, the first in the file)."""
-    schema = plan_schema()
-    try:
-        if conforms(data, schema, schema):
-            return
-    except Unsupported:
-        pass  # jsonschema decides below
-    errors = list(_validator().iter_errors(data))
+    errors = schema_errors(_SCHEMA, data)
     if not errors:
         return
     described = [_describe(error) for error in errors]

@@ -46,6 +46,7 @@ from checker.policy.matching import (
 from checker.policy.model import Condition
 from checker.policy.request import RequestContext
 from checker.policy.trilogic import any_of, both, either
+from checker.policy.unparseable import UnparseableValue
 from checker.policy.variables import (
     ABSENT,
     Template,
@@ -132,10 +133,6 @@ class ConditionResult:
 
 TRUE_RESULT: Final = ConditionResult(Tri.TRUE)
 FALSE_RESULT: Final = ConditionResult(Tri.FALSE)
-
-
-class UnparseableValue(Exception):
-    """A value that does not parse for its operator: the comparison is false."""
 
 
 # A prepared policy value: what one request value is compared against.

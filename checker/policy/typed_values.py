@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Final
 
-from checker.policy.conditions import UnparseableValue
+from checker.policy.unparseable import UnparseableValue
 
 
 def _number(text: str) -> Decimal:
