@@ -83,6 +83,8 @@ def _allowed_because(facts: AccessFacts) -> tuple[str, tuple[Evidence, ...]]:
 def _same_account_because(facts: AccessFacts, identity: SideResult) -> SideResult:
     if identity.decision is Decision.ALLOWED:
         return identity  # only a boundary can cap an identity allow; its side says so
+    if facts.identity_allow is Tri.TRUE and facts.boundary_allow is Tri.FALSE:
+        return identity  # the identity policies allow; the boundary's reason is the one
     noun = policy_noun(facts.resource.policy) if facts.resource else "a resource policy"
     reason = (
         f"neither an identity policy of {facts.question.request.principal} nor {noun} "
@@ -91,6 +93,23 @@ def _same_account_because(facts: AccessFacts, identity: SideResult) -> SideResul
     if facts.resource_account_scope is Tri.TRUE:
         reason += f" ({noun} names only the account root, which delegates to IAM)"
         return SideResult(Decision.IMPLICIT_DENY, reason, identity.evidence)
+    capped = preferred_allow(facts.resource) if facts.resource is not None else None
+    if (
+        capped is not None
+        and facts.resource_named is Tri.TRUE
+        and facts.boundary_allow is Tri.FALSE
+    ):
+        # Within one account a boundary caps a resource policy's grant to the role (or its
+        # sessions through it), not one to the session or user itself (IAM User Guide,
+        # permissions boundaries): the grant exists, the boundary is why it does not count.
+        assert facts.resource is not None
+        reason = (
+            f"{statement_ref(facts.resource.policy, capped.statement)} allows "
+            f"{facts.question.request.principal}, but its permissions boundary does not allow "
+            f"{subject(facts)}, and within one account a boundary caps a grant to a role"
+        )
+        evidence = (*identity.evidence, evidence_of(facts.resource.policy, capped.statement))
+        return SideResult(Decision.IMPLICIT_DENY, reason, evidence)
     evaluations = [facts.resource] if facts.resource is not None else []
     candidates = [*evaluations, *(facts.identity or ())]
     return denied_with_hint(reason, candidates, facts, identity.evidence)
