@@ -8,8 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from checker.engine.check import check_plan
 
+from checker.check import check_plan
 from checker.engine.decide import CheckOptions, decide_requirements
 from checker.engine.policies import PolicyIndex
 from checker.fix.plan import lint_corrected

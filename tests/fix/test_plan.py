@@ -7,8 +7,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from checker.engine.check import check_plan
-
+from checker.check import check_plan
 from checker.engine.decide import CheckOptions
 from checker.engine.policies import PolicyIndex
 from checker.fix.plan import lint_corrected

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from checker.engine.check import check_plan
 
 from checker import put_back
+from checker.check import check_plan
 from checker.engine.policies import PolicyIndex
 from checker.fix.suggest import FixPlanner
 from checker.lint import lint_plan

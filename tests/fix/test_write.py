@@ -9,8 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from checker.engine.check import check_plan
-
+from checker.check import check_plan
 from checker.engine.decide import CheckOptions
 from checker.fix.write import SCRIPT_NAME, report_fixes, script_text, write_fixes
 from checker.records import replace
