@@ -16,7 +16,7 @@ from checker.lint.spec import RuleSpec
 from checker.lint.statements import with_condition
 from checker.plan.model import FieldPath
 from checker.policy.model import PolicyType, Statement
-from checker.policy.principals import parse_principal
+from checker.policy.principals import PrincipalKind, parse_principal
 from checker.records import replace
 from checker.refs import group_versions_arn, is_account_id
 from checker.results.model import Fix
@@ -132,6 +132,25 @@ def not_principal_allow(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
                     statement,
                     path=(*unit.statement_path(statement), "NotPrincipal"),
                 )
+
+
+@rule("NOTPRINCIPAL-ROLE-SESSIONS")
+def not_principal_role_sessions(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
+    for unit, policy in context.policies_for(spec.applies_to):
+        for statement in policy.statements:
+            if statement.effect != "Deny" or statement.not_principal is None:
+                continue
+            listed = [parse_principal(entry) for entry in statement.not_principal.aws]
+            sessions = {(p.account, p.name) for p in listed if p.kind is PrincipalKind.SESSION}
+            for role in listed:
+                if role.kind is PrincipalKind.ROLE and (role.account, role.name) not in sessions:
+                    yield unit.hit(
+                        f"statement {statement.label} of the {unit.target} denies with "
+                        f"NotPrincipal listing {role.arn} but none of its sessions: every "
+                        "session of the role, which is what makes requests, is still denied",
+                        statement,
+                        path=(*unit.statement_path(statement), "NotPrincipal"),
+                    )
 
 
 def _principal_entries(raw: Any) -> list[tuple[FieldPath, str]]:
