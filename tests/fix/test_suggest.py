@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from checker.fix.apply import apply_fixes
-from checker.fix.suggest import fix_order, revoke_grant_command, stable_id, stable_ids
+from checker.fix.suggest import fix_order, stable_id, stable_ids
+from checker.put_back import revoke_grant as revoke_grant_command
 from checker.results.model import Fix
 from tests.fix.scenario import BUCKET_POLICY, denied, load_scenario, planned
 from tests.matrix.plan_data import CONSUMER, KEY, MODEL_OBJECT, R, T, containers
