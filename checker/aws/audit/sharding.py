@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from checker.errors import InputError
@@ -142,7 +142,7 @@ def _from_engine(name: str, count_option: int | None, environ: Mapping[str, str]
 
 
 def input_digest(
-    accounts: list[Mapping[str, Any]], options: Mapping[str, Any], version: str
+    accounts: Sequence[Mapping[str, Any]], options: Mapping[str, Any], version: str
 ) -> str:
     """What a shard's result depends on, as one hash: the accounts (their ids, regions and
     roles), the options that change results, and xreg's version. Shards of one audit agree

@@ -361,7 +361,7 @@ def sweep_target(
     collect_artifacts(
         artifacts.values(),
         accounts,
-        bucket_owners or BucketOwners(dict(accounts)),
+        bucket_owners or BucketOwners(accounts),
         {},
         collection,
         settings.jobs,
