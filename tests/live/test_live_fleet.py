@@ -249,3 +249,35 @@ def test_an_owner_without_a_role_stays_unknown(server: MotoServer, tmp_path: Pat
         f"no credentials for account {TRAINING}" in entry[2] for entry in report["unreadable"]
     )
     assert report["verdict"] == "fail"
+
+
+def test_an_account_whose_role_cannot_be_assumed_is_unknown_and_the_audit_goes_on(
+    server: MotoServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    populate_fleet(server.endpoint_url)
+    accounts = write_accounts(tmp_path / "accounts.yml")
+    # The first role assumed is the first registry's, to list its groups.
+    server.set_faults([{"operation": "AssumeRole", "fault": "access_denied", "times": 1}])
+    assert audit(server, accounts, tmp_path / "audit.json", "--jobs", "1") == 1
+    assert "Traceback" not in capsys.readouterr().err
+    report = load(tmp_path / "audit.json")
+    every_group = f"arn:aws:sagemaker:{REGION}:{REGISTRY}:model-package-group/*"
+    (entry,) = [entry for entry in report["unreadable"] if entry[0] == every_group]
+    assert entry[1] == "groups" and "AccessDenied" in entry[2]
+    assert {group["arn"].split(":")[4] for group in report["groups"]} == {SECOND_REGISTRY}
+
+
+def test_the_console_names_each_groups_account_and_region(
+    server: MotoServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    populate_fleet(server.endpoint_url)
+    accounts = write_accounts(tmp_path / "accounts.yml", (REGISTRY, TRAINING, SECOND_REGISTRY))
+    capsys.readouterr()
+    assert main(["audit", "--accounts", str(accounts), "--endpoint-url", server.endpoint_url]) == 1
+    out = capsys.readouterr().out
+    assert f"{SECOND_REGISTRY}/{REGION}/fraud" in out and f"{REGISTRY}/{REGION}/churn" in out
+    assert "verdict: fail" in out

@@ -28,6 +28,8 @@ SHARD_TEXT = re.compile(r"([1-9][0-9]*)/([1-9][0-9]*)")
 _COUNT = re.compile(r"[1-9][0-9]*")
 _INDEX = re.compile(r"0|[1-9][0-9]*")
 _MASK = (1 << 64) - 1
+# How a message names where an engine's variable came from.
+ENVIRONMENT = "environment"
 
 
 def item_key(account: str, region: str, group: str) -> int:
@@ -78,18 +80,21 @@ def parse_shard(text: str) -> tuple[int, int]:
     return int(match[1]), int(match[2])
 
 
-def _count(text: str, name: str) -> int:
+def _count(text: str, name: str, source: str | None = None) -> int:
     if not _COUNT.fullmatch(text.strip()):
-        raise InputError(name, "$", f"{text!r} is not a whole number of shards (1 or more)")
+        reason = f"{text!r} is not a whole number of shards (1 or more)"
+        raise InputError(source, name, reason) if source else InputError(name, "$", reason)
     return int(text)
 
 
 def _index(text: str, name: str, count: int) -> int:
     if not _INDEX.fullmatch(text.strip()):
-        raise InputError(name, "$", f"{text!r} is not a 0-based shard index")
+        raise InputError(ENVIRONMENT, name, f"{text!r} is not a 0-based shard index")
     index = int(text)
     if index >= count:
-        raise InputError(name, "$", f"index {index} is out of range for {count} shards (0-based)")
+        raise InputError(
+            ENVIRONMENT, name, f"index {index} is out of range for {count} shards (0-based)"
+        )
     return index
 
 
@@ -102,7 +107,7 @@ def choose_shard(
     count_option = None if shards is None else _count(str(shards), "--shards")
     engines = [name for name in (KUBERNETES_INDEX, BATCH_INDEX) if environ.get(name, "") != ""]
     if len(engines) > 1:
-        raise InputError(engines[0], "$", f"both {engines[0]} and {engines[1]} are set")
+        raise InputError(ENVIRONMENT, engines[0], f"both {engines[0]} and {engines[1]} are set")
     found = _from_engine(engines[0], count_option, environ) if engines else None
     if shard is not None:
         index, count = parse_shard(shard)
@@ -127,14 +132,16 @@ def _from_engine(name: str, count_option: int | None, environ: Mapping[str, str]
     if name == KUBERNETES_INDEX:
         if count_option is None:
             raise InputError(
-                name, "$", "give --shards N (the Job's completions) with a Kubernetes Indexed Job"
+                ENVIRONMENT,
+                name,
+                "give --shards N (the Job's completions) with a Kubernetes Indexed Job",
             )
         count = count_option
     else:
         size = environ.get(BATCH_SIZE, "")
         if size == "" and count_option is None:
-            raise InputError(name, "$", f"{BATCH_SIZE} is not set: give --shards N")
-        count = _count(size, BATCH_SIZE) if size != "" else count_option or 1
+            raise InputError(ENVIRONMENT, name, f"{BATCH_SIZE} is not set: give --shards N")
+        count = _count(size, BATCH_SIZE, ENVIRONMENT) if size != "" else count_option or 1
         if count_option is not None and count_option != count:
             raise InputError("--shards", "$", f"{count_option} contradicts {BATCH_SIZE}={size}")
     index = _index(environ[name], name, count)
