@@ -4,9 +4,14 @@ what makes a merge of shards equal to the unsharded audit, whatever the split.""
 from __future__ import annotations
 
 import itertools
+import json
+from pathlib import Path
 from typing import Any
 
+import pytest
+
 from checker.aws.audit.merge import combine, version_order
+from checker.cli import main
 
 REGION = "us-east-2"
 
@@ -72,3 +77,23 @@ def test_the_join_does_not_depend_on_the_order_of_its_parts() -> None:
         "arn:aws:s3:::fraud",
         "arn:aws:s3:::iris",
     ]
+
+
+def test_a_malformed_stamp_or_report_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = part("111111111111", "iris", [1], "x")
+    cases = [
+        ({**good, "shard": {"index": "one", "count": 2}}, "shard: index and count must be I/N"),
+        ({**good, "shard": {"index": 3, "count": 2}}, "shard: index and count must be I/N"),
+        ({**good, "shard": {"items": [1], "of": 1}}, "shard.items: must be a list"),
+        ({**good, "shard": {"items": ["a/b"], "of": 0}}, "shard.of: must be the number"),
+        ({**good, "requirements": [{"principal": "p"}]}, "not an audit report xreg wrote"),
+        ({**good, "groups": [{"name": "no arn"}]}, "not an audit report xreg wrote"),
+    ]
+    for number, (report, reason) in enumerate(cases):
+        path = tmp_path / f"r{number}.json"
+        path.write_text(json.dumps({**report, "tool": {}, "command": "audit"}), encoding="utf-8")
+        assert main(["merge", str(path), "-o", str(tmp_path / "out.json")]) == 2
+        err = capsys.readouterr().err
+        assert reason in err and len(err.strip().splitlines()) == 1, err

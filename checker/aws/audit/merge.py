@@ -90,25 +90,29 @@ def combine(reports: Sequence[tuple[str, Any]]) -> dict[str, Any]:
     verdict = "pass"
     for source, raw in reports:
         report = _check(source, raw)
-        for group in report["groups"]:
-            if group["arn"] in groups:
-                raise InputError(source, "groups", f"{group['arn']} is in two reports")
-            groups[group["arn"]] = group
-        for row in report.get("requirements", []):
-            key = (row["principal"], row["action"], row["resource"])
-            rows[key] = _merge_row(rows.get(key), row)
-        for finding in report.get("findings", []):
-            findings.setdefault(finding["fingerprint"], finding)
-        for name in SUMMARY_FIELDS:
-            summary[name] += int(report.get("summary", {}).get(name, 0))
-        unreadable |= {tuple(entry) for entry in report.get("unreadable", [])}
+        try:
+            for group in report["groups"]:
+                if group["arn"] in groups:
+                    raise InputError(source, "groups", f"{group['arn']} is in two reports")
+                groups[group["arn"]] = group
+            for row in report.get("requirements", []):
+                key = (row["principal"], row["action"], row["resource"])
+                rows[key] = _merge_row(rows.get(key), row)
+            for finding in report.get("findings", []):
+                findings.setdefault(finding["fingerprint"], finding)
+            for name in SUMMARY_FIELDS:
+                summary[name] += int(report.get("summary", {}).get(name, 0))
+            unreadable |= {tuple(entry) for entry in report.get("unreadable", [])}
+            if isinstance(report.get("accounts"), list):
+                for entry in report["accounts"]:
+                    accounts.setdefault((entry["account_id"], entry["region"]), entry)
+            else:
+                every_lists_accounts = False
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            # A hand-edited or truncated report: refused, never half merged.
+            raise InputError(source, "$", f"not an audit report xreg wrote ({error!r})") from None
         if report.get("verdict") != "pass":
             verdict = "fail"
-        if isinstance(report.get("accounts"), list):
-            for entry in report["accounts"]:
-                accounts.setdefault((entry["account_id"], entry["region"]), entry)
-        else:
-            every_lists_accounts = False
     joined: dict[str, Any] = {
         "verdict": verdict,
         "requirements": [rows[key] for key in sorted(rows, key=lambda k: (k[2], k[1], k[0]))],
@@ -153,6 +157,8 @@ def check_shards(reports: Sequence[tuple[str, Mapping[str, Any]]]) -> None:
     ]
     if not stamped:
         return
+    for source, _, stamp in stamped:
+        _check_stamp(source, stamp)
     first_source, _, first = stamped[0]
     for source, report, stamp in stamped:
         if stamp.get("input_digest") != first.get("input_digest"):
@@ -174,6 +180,27 @@ def check_shards(reports: Sequence[tuple[str, Mapping[str, Any]]]) -> None:
         _check_items(stamped)
     else:
         _check_indices(stamped)
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _check_stamp(source: str, stamp: Mapping[str, Any]) -> None:
+    """A stamp whose fields are not what ``xreg audit`` writes is refused, not guessed at."""
+    if "items" in stamp:
+        items = stamp["items"]
+        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+            raise InputError(source, "shard.items", "must be a list of ACCOUNT/REGION items")
+        if not _whole(stamp.get("of")):
+            raise InputError(source, "shard.of", "must be the number of items (1 or more)")
+    else:
+        index, count = stamp.get("index", 0), stamp.get("count", 0)
+        if not (_whole(index) and _whole(count) and index <= count):
+            raise InputError(source, "shard", "index and count must be I/N with 1 <= I <= N")
+    digest = stamp.get("input_digest")
+    if digest is not None and not isinstance(digest, str):
+        raise InputError(source, "shard.input_digest", "must be a string")
 
 
 def _check_indices(stamped: Sequence[tuple[str, Mapping[str, Any], Mapping[str, Any]]]) -> None:
