@@ -35,9 +35,10 @@ def register(subparsers: Any) -> None:
         "audit",
         help="audit every model package group of a registry account",
         description=(
-            "For every model package group of the registry account: who may register, its "
-            "versions, and whether the registry's consumers can still deploy each of them "
-            "(decided with the owners' policies where a profile for the owner is given)."
+            "For every model package group of the registry account (or of every account of "
+            "--accounts / --org-ou): who may register, its versions, and whether the "
+            "registry's consumers can still deploy each of them (decided with the owners' "
+            "policies where xreg can read the owner)."
         ),
     )
     parser.add_argument("--group", metavar="PATTERN", help="only groups whose name or ARN matches")
