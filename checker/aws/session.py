@@ -49,6 +49,10 @@ class AccountAccess:
     read_timeout: float = 30.0
     max_attempts: int = 8
     max_pool_connections: int = 16
+    # Known beforehand (an accounts file names each account and its role's partition): the
+    # account is then reached only when something is read in it, not to ask who it is.
+    account_id: str | None = None
+    partition: str | None = None
 
 
 class _AssumeRoleProvider(CredentialProvider):  # type: ignore[misc]
@@ -177,11 +181,11 @@ class AwsAccount:
 
     @property
     def account_id(self) -> str:
-        return self.caller.account
+        return self.access.account_id or self.caller.account
 
     @property
     def partition(self) -> str:
-        return self.caller.partition
+        return self.access.partition or self.caller.partition
 
 
 def credentials_hint(label: str) -> str:

@@ -9,7 +9,6 @@ disagree. Resources owned by an account with no profile given stay unknown.
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -17,6 +16,7 @@ from functools import partial
 from typing import Any
 
 from checker import __version__
+from checker.aws.audit.sharding import Shard
 from checker.aws.collect import (
     artifacts_of,
     collect_artifacts,
@@ -39,7 +39,7 @@ from checker.engine.verdict import FAILING_DECISIONS, requirement_fails, summari
 from checker.policy import AccessQuestion, Request, decide_access, parse_policy
 from checker.policy.model import PolicyType
 from checker.records import asdict, field, record, replace
-from checker.refs import EcrImage, S3Location
+from checker.refs import EcrImage, S3Location, arn_or_none
 from checker.results.model import Finding, Report, RequirementResult, Summary
 
 # The create_model_package fields a version carries that name what a deployment reads.
@@ -52,18 +52,6 @@ REGISTRATION_FIELDS = (
     "ModelApprovalStatus",
 )
 REGISTER_ACTION = "sagemaker:CreateModelPackage"
-
-
-@record
-class Shard:
-    """Shard ``index`` (1-based) of ``count``: a group belongs to the shard its ARN hashes to."""
-
-    index: int
-    count: int
-
-    def holds(self, arn: str) -> bool:
-        digest = int.from_bytes(hashlib.sha256(arn.encode()).digest()[:8], "big")
-        return digest % self.count == self.index - 1
 
 
 @record
@@ -114,7 +102,7 @@ def select_groups(
             fnmatch.fnmatchcase(name, pattern) or fnmatch.fnmatchcase(arn, pattern)
         ):
             continue
-        if settings.shard and not settings.shard.holds(arn):
+        if settings.shard and not settings.shard.holds_arn(arn):
             continue
         chosen.append(summary)
     return sorted(chosen, key=lambda summary: summary["ModelPackageGroupArn"])
@@ -217,7 +205,8 @@ def may_register(
     versions = f"arn:{partition}:sagemaker:{region}:{registry_account}:model-package/{group.name}/*"
     answers = []
     for principal in sorted(named):
-        account = principal.split(":")[4] if principal.startswith("arn:") else ""
+        parsed = arn_or_none(principal)
+        account = parsed.account if parsed is not None else ""
         asked = principal if principal != "*" else f"arn:{partition}:iam::000000000000:root"
         decision = decide_access(
             AccessQuestion(
@@ -311,12 +300,40 @@ def audit(
     owners: Iterable[AwsAccount],
     settings: AuditSettings,
 ) -> Report:
-    region = registry.region
-    partition = registry.partition
-    registry_id = registry.account_id
-    accounts: dict[str, AwsAccount] = {registry_id: registry}
+    """The audit of one registry account in its region, with the owners' accounts."""
+    accounts: dict[str, AwsAccount] = {registry.account_id: registry}
     for owner in owners:
         accounts.setdefault(owner.account_id, owner)
+    report = sweep_target(registry, registry.region, accounts, settings)
+    if settings.shard:
+        shard = {"index": settings.shard.index, "count": settings.shard.count}
+        report = replace(report, extra={**report.extra, "shard": shard})
+    return report
+
+
+def _owners_read(collection: Collection, accounts: Mapping[str, AwsAccount]) -> set[str]:
+    """The accounts that own what the collection read: their organization policies apply."""
+    arns = [arn.split(":") for arn in (*collection.repositories, *collection.keys)]
+    owners = {parts[4] for parts in arns if len(parts) > 5}
+    owners |= {bucket.account for bucket in collection.buckets.values()}
+    return {owner for owner in owners if owner in accounts}
+
+
+def sweep_target(
+    registry: AwsAccount,
+    region: str,
+    accounts: Mapping[str, AwsAccount],
+    settings: AuditSettings,
+    *,
+    bucket_owners: BucketOwners | None = None,
+    involved_only: bool = False,
+) -> Report:
+    """Every chosen group of ``registry`` in ``region``, the resources its versions reference
+    read with the owners' ``accounts``. ``involved_only``: read the organization policies of
+    the registry and of the accounts owning what was read only (not of every account given),
+    and nothing at all when no group is chosen (an organization's accounts are many)."""
+    partition = registry.partition
+    registry_id = registry.account_id
     collection = Collection()
     listed = attempt("sagemaker:ListModelPackageGroups", lambda: list_groups(registry, region))
     if isinstance(listed, Failure):
@@ -338,23 +355,23 @@ def audit(
     artifacts = {
         loc.uri: (loc, prefix) for version in all_versions for loc, prefix in version.artifacts
     }
+    if involved_only and not groups:
+        empty = Summary(0, 0, 0, 0, 0, 0, 0)
+        return _report(registry_id, region, [], (), [], empty, collection, settings)
     collect_images(images.values(), accounts, collection, settings.jobs)
     collect_artifacts(
         artifacts.values(),
         accounts,
-        BucketOwners(accounts),
+        bucket_owners or BucketOwners(accounts),
         {},
         collection,
         settings.jobs,
         partition=partition,
     )
     resolve_bucket_keys(collection, accounts, region)
+    object_keys = (arn_or_none(state.kms_key or "") for state in collection.objects.values())
     collect_keys(
-        [
-            (state.kms_key.split(":")[4], state.kms_key)
-            for state in collection.objects.values()
-            if state.kms_key and state.kms_key.startswith("arn:")
-        ],
+        [(key.account, str(key)) for key in object_keys if key is not None and key.account],
         accounts,
         region,
         collection,
@@ -362,7 +379,13 @@ def audit(
     managed = ManagedPolicies()
     for consumer in settings.consumers:
         collect_identity(accounts, consumer, managed, collection)
-    for account in accounts.values():
+    if involved_only:
+        organization_of = [
+            accounts[a] for a in sorted(_owners_read(collection, accounts) | {registry_id})
+        ]
+    else:
+        organization_of = list(accounts.values())
+    for account in organization_of:
         collect_organization(account, collection, kinds=("scp", "rcp"))
     for group in groups:
         record_group(group, collection)
@@ -465,6 +488,21 @@ def audit(
     finding_counts = asdict(summarize([], findings))
     # The versions' rows counted, plus the findings: each summary counts only its own.
     summary = Summary(**{name: counts[name] + finding_counts[name] for name in finding_counts})
+    return _report(
+        registry_id, region, group_reports, requirements, findings, summary, collection, settings
+    )
+
+
+def _report(
+    registry_id: str,
+    region: str,
+    group_reports: list[dict[str, Any]],
+    requirements: tuple[RequirementResult, ...],
+    findings: list[Finding],
+    summary: Summary,
+    collection: Collection,
+    settings: AuditSettings,
+) -> Report:
     unreadable = collection.sorted_unreadable()
     extra: dict[str, Any] = {
         "account": registry_id,
@@ -472,8 +510,6 @@ def audit(
         "groups": group_reports,
         "unreadable": unreadable,
     }
-    if settings.shard:
-        extra["shard"] = {"index": settings.shard.index, "count": settings.shard.count}
     decided = verdict(list(requirements), findings, settings.fail_on)
     return Report(
         plan=f"registry account {registry_id} ({region})",
