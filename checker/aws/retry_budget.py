@@ -76,7 +76,7 @@ class RetryBudget:
     def delay(self, attempt: int) -> float:
         """How long to wait after failed attempt ``attempt`` (1-based): full jitter over
         an exponential ceiling."""
-        ceiling = min(self._cap, self._base * 2 ** max(0, attempt - 1))
+        ceiling = min(self._cap, self._base * 2.0 ** max(0, attempt - 1))
         return self._jitter() * ceiling
 
     def wait(self, attempt: int) -> None:

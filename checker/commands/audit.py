@@ -7,7 +7,6 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -80,26 +79,6 @@ def read_report(path: str) -> Any:
         raise InputError(path, "$", f"not valid JSON: {error}") from None
 
 
-def _progress(stack: ExitStack) -> Callable[[str, int], Callable[[], None]] | None:
-    """A progress bar on a terminal, with what is being read and how many of how many are
-    done; nothing in CI logs or pipes."""
-    if not sys.stderr.isatty():
-        return None
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    progress = stack.enter_context(
-        Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True
-        )
-    )
-
-    def start(label: str, total: int) -> Callable[[], None]:
-        task = progress.add_task(label, total=total)
-        return lambda: progress.advance(task)
-
-    return start
-
-
 def print_audit_console(report: Report, file: IO[str]) -> None:
     from checker.aws.audit.console import print_audit
     from checker.report.json_report import report_to_dict
@@ -126,6 +105,7 @@ def owner_accesses(args: argparse.Namespace, pool: int) -> list[AccountAccess]:
 
 def run(args: argparse.Namespace) -> int:
     from checker.aws.audit.changes import audit_changes
+    from checker.aws.audit.progress import audit_progress
     from checker.aws.audit.sweep import AuditSettings, Shard, audit
     from checker.aws.session import AwsAccount
     from checker.report.json_report import report_to_dict
@@ -138,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
     registry = AwsAccount(account_access(args, "registry", pool=jobs * 2))
     owners = [AwsAccount(access) for access in owner_accesses(args, jobs * 2)]
     with ExitStack() as stack:
+        progress = audit_progress(stack, sys.stderr, args.shard)
         settings = AuditSettings(
             group_pattern=args.group,
             shard=Shard(*shard) if shard else None,
@@ -145,7 +126,8 @@ def run(args: argparse.Namespace) -> int:
             jobs=jobs,
             strict=args.strict,
             fail_on="error" if fail_on == "never" else fail_on,
-            progress=_progress(stack),
+            progress=progress.bar,
+            account_log=progress.account,
         )
         report = audit(registry, owners, settings)
     if old is not None:

@@ -17,6 +17,7 @@ from functools import partial
 from typing import Any
 
 from checker import __version__
+from checker.aws.audit.progress import AccountStart
 from checker.aws.collect import (
     artifacts_of,
     collect_artifacts,
@@ -75,6 +76,7 @@ class AuditSettings:
     strict: bool = False
     fail_on: str = "error"
     progress: Callable[[str, int], Callable[[], None]] | None = None  # (label, total) → tick
+    account_log: AccountStart | None = None  # (account, region) → done(groups, unreadable)
 
 
 @record(frozen=False)
@@ -318,6 +320,7 @@ def audit(
     for owner in owners:
         accounts.setdefault(owner.account_id, owner)
     collection = Collection()
+    done = settings.account_log(registry_id, region) if settings.account_log else None
     listed = attempt("sagemaker:ListModelPackageGroups", lambda: list_groups(registry, region))
     if isinstance(listed, Failure):
         # Not one group is known: the account's audit is unknown, and says why.
@@ -474,6 +477,8 @@ def audit(
     }
     if settings.shard:
         extra["shard"] = {"index": settings.shard.index, "count": settings.shard.count}
+    if done:
+        done(group_reports, len(unreadable))
     decided = verdict(list(requirements), findings, settings.fail_on)
     return Report(
         plan=f"registry account {registry_id} ({region})",
