@@ -55,7 +55,16 @@ READ_OPERATIONS: Mapping[str, frozenset[str]] = {
         }
     ),
     "organizations": frozenset(
-        {"DescribeOrganization", "ListParents", "ListPoliciesForTarget", "DescribePolicy"}
+        {
+            "DescribeOrganization",
+            "ListParents",
+            "ListPoliciesForTarget",
+            "DescribePolicy",
+            # ``xreg audit --org-ou``: the accounts under an OU or the root.
+            "ListAccounts",
+            "ListAccountsForParent",
+            "ListChildren",
+        }
     ),
 }
 

@@ -4,6 +4,7 @@ artifact's own encryption (``HeadObject``), owner and ACL (``GetObjectAcl``)."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 from checker.aws.policy_text import policy_document
@@ -23,7 +24,7 @@ from checker.refs import S3Location
 class BucketOwners:
     """Which of the connected accounts owns a bucket (``ListBuckets`` of each, once)."""
 
-    def __init__(self, accounts: dict[str, AwsAccount]) -> None:
+    def __init__(self, accounts: Mapping[str, AwsAccount]) -> None:
         self._accounts = accounts
         self._lock = threading.Lock()
         self._listed: dict[str, set[str] | Failure] = {}

@@ -52,6 +52,10 @@ class AccountAccess:
     max_pool_connections: int = 16
     # Retries in all, over every client and thread of the account.
     retry_budget: int = DEFAULT_RETRY_BUDGET
+    # Known beforehand (an accounts file names each account and its role's partition): the
+    # account is then reached only when something is read in it, not to ask who it is.
+    account_id: str | None = None
+    partition: str | None = None
 
 
 class _AssumeRoleProvider(CredentialProvider):  # type: ignore[misc]
@@ -179,11 +183,11 @@ class AwsAccount:
 
     @property
     def account_id(self) -> str:
-        return self.caller_arn.split(":")[4]
+        return self.access.account_id or self.caller_arn.split(":")[4]
 
     @property
     def partition(self) -> str:
-        return self.caller_arn.split(":")[1]
+        return self.access.partition or self.caller_arn.split(":")[1]
 
 
 def credentials_hint(label: str) -> str:

@@ -4,7 +4,6 @@ check's formats."""
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from checker.commands.outputs import (
@@ -19,7 +18,10 @@ def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "merge",
         help="join the JSON reports of audit shards (xreg audit --shard I/N)",
-        description="Join audit shard reports into one report; a missing shard fails it.",
+        description=(
+            "Join audit shard reports into one report, the same as the audit run unsharded; "
+            "a missing or duplicated shard, or shards of different inputs, are refused."
+        ),
     )
     parser.add_argument("reports", nargs="+", metavar="REPORT", help="shard reports (JSON)")
     add_output_arguments(parser)
@@ -37,8 +39,6 @@ def run(args: argparse.Namespace) -> int:
     if args.format is None and args.output:
         args.format = ["json"]  # ``merge A B -o merged.json``: the JSON, as before
     merged = merge_reports([(path, read_report(path)) for path in args.reports])
-    for count, indices in merged.get("shards_missing", {}).items():
-        print(f"xreg: shards missing of {count}: {indices}", file=sys.stderr)
     report = report_from_dict(merged)
     fail_on = args.fail_on or "error"
     if fail_on != "never" and any(finding_fails(finding, fail_on) for finding in report.findings):

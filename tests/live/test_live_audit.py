@@ -149,11 +149,17 @@ def test_shards_split_the_groups_and_merge_joins_them(
     assert merged["summary"] == whole["summary"]
     key = lambda row: (row["principal"], row["action"], row["resource"])  # noqa: E731
     assert sorted(map(key, merged["requirements"])) == sorted(map(key, whole["requirements"]))
-    # A missing shard must not pass as a complete audit.
+    # A missing shard is refused: an incomplete audit must not pass as a complete one.
     code = main(["merge", str(tmp_path / "shard1.json"), "-o", str(tmp_path / "partial.json")])
-    partial = json.loads((tmp_path / "partial.json").read_text(encoding="utf-8"))
-    assert partial["shards_missing"] == {"3": [2, 3]} and partial["verdict"] == "fail"
-    assert code == 1
+    assert code == 2 and not (tmp_path / "partial.json").exists()
+    stamp = shards[0]["shard"]
+    assert (stamp["index"], stamp["count"], stamp["chosen_by"]) == (1, 3, "--shard")
+    assert stamp["input_digest"].startswith("sha256:")
+    assert stamp["counts"] == {
+        "accounts": 1,
+        "groups": len(shards[0]["groups"]),
+        "versions": sum(len(group["versions"]) for group in shards[0]["groups"]),
+    }
 
 
 def test_merge_refuses_overlapping_shards(

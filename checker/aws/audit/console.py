@@ -67,18 +67,27 @@ def _change_text(item: Any) -> str:
     return f"{item['arn']}: deployable {item.get('deployable')}"
 
 
+def _place(group: Mapping[str, Any]) -> str:
+    """``ACCOUNT/REGION`` of a group, from its ARN."""
+    parts = str(group["arn"]).split(":")
+    return f"{parts[4]}/{parts[3]}" if len(parts) > 5 else ""
+
+
 def print_audit(report: Mapping[str, Any], file: IO[str]) -> None:
     console = Console(file=file, highlight=False, soft_wrap=False)
     table = Table(title=f"xreg audit: {report['plan']}", title_justify="left")
     for column in ("group", "versions", "deployable", "not deployable", "unknown", "may register"):
         table.add_column(column)
+    # Groups of several accounts or regions are told apart by where they are.
+    places = {_place(group) for group in report["groups"]}
     for group in report["groups"]:
+        name = group["name"] if len(places) <= 1 else f"{_place(group)}/{group['name']}"
         counts = {"yes": 0, "no": 0, "unknown": 0}
         for version in group["versions"]:
             if version["status"] != "Rejected":
                 counts[version["deployable"]] += 1
         table.add_row(
-            group["name"],
+            name,
             _versions_cell(group),
             str(counts["yes"]),
             f"[red]{counts['no']}[/]" if counts["no"] else "0",

@@ -9,7 +9,6 @@ disagree. Resources owned by an account with no profile given stay unknown.
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +17,7 @@ from typing import Any
 
 from checker import __version__
 from checker.aws.audit.progress import AccountStart
+from checker.aws.audit.sharding import Shard
 from checker.aws.collect import (
     artifacts_of,
     collect_artifacts,
@@ -53,18 +53,6 @@ REGISTRATION_FIELDS = (
     "ModelApprovalStatus",
 )
 REGISTER_ACTION = "sagemaker:CreateModelPackage"
-
-
-@record
-class Shard:
-    """Shard ``index`` (1-based) of ``count``: a group belongs to the shard its ARN hashes to."""
-
-    index: int
-    count: int
-
-    def holds(self, arn: str) -> bool:
-        digest = int.from_bytes(hashlib.sha256(arn.encode()).digest()[:8], "big")
-        return digest % self.count == self.index - 1
 
 
 @record
@@ -116,7 +104,7 @@ def select_groups(
             fnmatch.fnmatchcase(name, pattern) or fnmatch.fnmatchcase(arn, pattern)
         ):
             continue
-        if settings.shard and not settings.shard.holds(arn):
+        if settings.shard and not settings.shard.holds_arn(arn):
             continue
         chosen.append(summary)
     return sorted(chosen, key=lambda summary: summary["ModelPackageGroupArn"])
@@ -313,14 +301,56 @@ def audit(
     owners: Iterable[AwsAccount],
     settings: AuditSettings,
 ) -> Report:
-    region = registry.region
-    partition = registry.partition
-    registry_id = registry.account_id
-    accounts: dict[str, AwsAccount] = {registry_id: registry}
+    """The audit of one registry account in its region, with the owners' accounts."""
+    accounts: dict[str, AwsAccount] = {registry.account_id: registry}
     for owner in owners:
         accounts.setdefault(owner.account_id, owner)
+    report = sweep_target(registry, registry.region, accounts, settings)
+    if settings.shard:
+        shard = {"index": settings.shard.index, "count": settings.shard.count}
+        report = replace(report, extra={**report.extra, "shard": shard})
+    return report
+
+
+def _owners_read(collection: Collection, accounts: Mapping[str, AwsAccount]) -> set[str]:
+    """The accounts that own what the collection read: their organization policies apply."""
+    arns = [arn.split(":") for arn in (*collection.repositories, *collection.keys)]
+    owners = {parts[4] for parts in arns if len(parts) > 5}
+    owners |= {bucket.account for bucket in collection.buckets.values()}
+    return {owner for owner in owners if owner in accounts}
+
+
+def sweep_target(
+    registry: AwsAccount,
+    region: str,
+    accounts: Mapping[str, AwsAccount],
+    settings: AuditSettings,
+    *,
+    bucket_owners: BucketOwners | None = None,
+    involved_only: bool = False,
+) -> Report:
+    """Every chosen group of ``registry`` in ``region``, the resources its versions reference
+    read with the owners' ``accounts``. ``involved_only``: read the organization policies of
+    the registry and of the accounts owning what was read only (not of every account given),
+    and nothing at all when no group is chosen (an organization's accounts are many)."""
+    done = settings.account_log(registry.account_id, region) if settings.account_log else None
+    report = _sweep(registry, region, accounts, settings, bucket_owners, involved_only)
+    if done:
+        done(report.extra["groups"], len(report.extra["unreadable"]))
+    return report
+
+
+def _sweep(
+    registry: AwsAccount,
+    region: str,
+    accounts: Mapping[str, AwsAccount],
+    settings: AuditSettings,
+    bucket_owners: BucketOwners | None,
+    involved_only: bool,
+) -> Report:
+    partition = registry.partition
+    registry_id = registry.account_id
     collection = Collection()
-    done = settings.account_log(registry_id, region) if settings.account_log else None
     listed = attempt("sagemaker:ListModelPackageGroups", lambda: list_groups(registry, region))
     if isinstance(listed, Failure):
         # Not one group is known: the account's audit is unknown, and says why.
@@ -341,11 +371,14 @@ def audit(
     artifacts = {
         loc.uri: (loc, prefix) for version in all_versions for loc, prefix in version.artifacts
     }
+    if involved_only and not groups:
+        empty = Summary(0, 0, 0, 0, 0, 0, 0)
+        return _report(registry_id, region, [], (), [], empty, collection, settings)
     collect_images(images.values(), accounts, collection, settings.jobs)
     collect_artifacts(
         artifacts.values(),
         accounts,
-        BucketOwners(accounts),
+        bucket_owners or BucketOwners(accounts),
         {},
         collection,
         settings.jobs,
@@ -365,7 +398,13 @@ def audit(
     managed = ManagedPolicies()
     for consumer in settings.consumers:
         collect_identity(accounts, consumer, managed, collection)
-    for account in accounts.values():
+    if involved_only:
+        organization_of = [
+            accounts[a] for a in sorted(_owners_read(collection, accounts) | {registry_id})
+        ]
+    else:
+        organization_of = list(accounts.values())
+    for account in organization_of:
         collect_organization(account, collection, kinds=("scp", "rcp"))
     for group in groups:
         record_group(group, collection)
@@ -468,6 +507,21 @@ def audit(
     finding_counts = asdict(summarize([], findings))
     # The versions' rows counted, plus the findings: each summary counts only its own.
     summary = Summary(**{name: counts[name] + finding_counts[name] for name in finding_counts})
+    return _report(
+        registry_id, region, group_reports, requirements, findings, summary, collection, settings
+    )
+
+
+def _report(
+    registry_id: str,
+    region: str,
+    group_reports: list[dict[str, Any]],
+    requirements: tuple[RequirementResult, ...],
+    findings: list[Finding],
+    summary: Summary,
+    collection: Collection,
+    settings: AuditSettings,
+) -> Report:
     unreadable = collection.sorted_unreadable()
     extra: dict[str, Any] = {
         "account": registry_id,
@@ -475,10 +529,6 @@ def audit(
         "groups": group_reports,
         "unreadable": unreadable,
     }
-    if settings.shard:
-        extra["shard"] = {"index": settings.shard.index, "count": settings.shard.count}
-    if done:
-        done(group_reports, len(unreadable))
     decided = verdict(list(requirements), findings, settings.fail_on)
     return Report(
         plan=f"registry account {registry_id} ({region})",
