@@ -22,6 +22,10 @@ from botocore.exceptions import (  # type: ignore[import-untyped]
     ReadTimeoutError,
 )
 from botocore.parsers import ResponseParserError  # type: ignore[import-untyped]
+from botocore.retries.standard import (  # type: ignore[import-untyped]
+    RetryEventAdapter,
+    StandardRetryConditions,
+)
 
 from checker.aws.error_text import one_line
 
@@ -35,6 +39,8 @@ __all__ = [
     "NoCredentialsError",
     "ReadTimeoutError",
     "ResponseParserError",
+    "RetryEventAdapter",
+    "StandardRetryConditions",
     "boto3",
     "botocore",
     "error_details",

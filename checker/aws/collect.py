@@ -126,25 +126,35 @@ def collect_artifacts(
     jobs: int,
     *,
     partition: str,
+    read_buckets: set[str] | None = None,
 ) -> None:
-    """Buckets (once each) and each object's own encryption."""
+    """Buckets (once each) and each object's own encryption. ``read_buckets``: buckets an
+    earlier call read already (not read, nor said unreadable, again); this call's are added."""
     artifacts = list(artifacts)
+    earlier = read_buckets if read_buckets is not None else set()
     bucket_owner: dict[str, str] = {}
+    unreachable: set[str] = set()
     for location, _ in artifacts:
-        if location.bucket in bucket_owner:
+        if location.bucket in bucket_owner or location.bucket in unreachable:
             continue
         owner: str | Failure = known_owners.get(location.bucket) or owners.owner(location.bucket)
         arn = location.bucket_arn(partition)
-        if isinstance(owner, Failure):
-            into.cannot_read(arn, "bucket", owner.message)
-        elif owner not in accounts:
-            into.no_credentials(arn, "bucket", owner)
+        if isinstance(owner, Failure) or owner not in accounts:
+            unreachable.add(location.bucket)
+            if location.bucket in earlier:
+                continue
+            if isinstance(owner, Failure):
+                into.cannot_read(arn, "bucket", owner.message)
+            else:
+                into.no_credentials(arn, "bucket", owner)
         else:
             bucket_owner[location.bucket] = owner
     tasks: list[Callable[[], None]] = [
         partial(collect_bucket, accounts[owner], owner, bucket, into)
         for bucket, owner in sorted(bucket_owner.items())
+        if bucket not in earlier
     ]
+    earlier.update(bucket_owner, unreachable)
     for location, is_prefix in artifacts:
         if not is_prefix and location.key and location.bucket in bucket_owner:
             account = accounts[bucket_owner[location.bucket]]
@@ -178,15 +188,22 @@ def collect_keys(
     return resolved
 
 
-def resolve_bucket_keys(into: Collection, accounts: Mapping[str, AwsAccount], region: str) -> None:
+def resolve_bucket_keys(
+    into: Collection,
+    accounts: Mapping[str, AwsAccount],
+    region: str,
+    names: Iterable[str] | None = None,
+) -> None:
     """Name each bucket's default key by its key ARN (an alias or bare id would not match
-    the key's entry); SSE-KMS with no key named means the AWS managed ``aws/s3`` key."""
+    the key's entry); SSE-KMS with no key named means the AWS managed ``aws/s3`` key.
+    ``names``: only these buckets (default: all)."""
+    chosen = set(into.buckets) if names is None else set(names) & set(into.buckets)
     wanted = []
-    for bucket in into.buckets.values():
+    for bucket in (into.buckets[name] for name in sorted(chosen)):
         if bucket.encryption and bucket.encryption.get("sse", "").startswith("aws:kms"):
             wanted.append((bucket.account, bucket.encryption.get("kms_key") or AWS_MANAGED_S3_KEY))
     resolved = collect_keys(wanted, accounts, region, into)
-    for name, bucket in list(into.buckets.items()):
+    for name, bucket in [(name, into.buckets[name]) for name in sorted(chosen)]:
         if not bucket.encryption or not bucket.encryption.get("sse", "").startswith("aws:kms"):
             continue
         key = bucket.encryption.get("kms_key") or AWS_MANAGED_S3_KEY

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from checker.aws.boto import BotoCoreError, ClientError, ResponseParserError, error_details
 from checker.aws.error_text import one_line, parser_message
+from checker.aws.retry_budget import spent
 from checker.aws.state import Collection
 from checker.records import record
 
@@ -75,6 +76,8 @@ def attempt(
             code = str(status)
         if code in absent_codes:
             return ABSENT
+        if spent(error.response):
+            message = f"{message} (the account's retry budget is spent)".lstrip()
         return Failure(operation, code, message)
     except BotoCoreError as error:
         # Timeouts and connection errors, after botocore's own retries.

@@ -2,7 +2,8 @@
 
 Named profiles (SSO included: run ``aws sso login`` first), the environment, and
 assume-role (role ARN, external id, session name) on top of either. Every client carries the
-read-only guard, adaptive retries and timeouts; ``endpoint_url`` points them elsewhere (tests
+read-only guard, timeouts, and retries within the account's retry budget
+(``retry_budget``); ``endpoint_url`` points them elsewhere (tests
 use a moto server).
 """
 
@@ -27,6 +28,7 @@ from checker.aws.boto import (
 )
 from checker.aws.error_text import parser_message
 from checker.aws.readonly import READ_OPERATIONS, guard_client
+from checker.aws.retry_budget import DEFAULT_RETRY_BUDGET, RetryBudget, install
 from checker.errors import InputError
 from checker.records import record
 from checker.refs import Arn, arn_or_none
@@ -49,6 +51,8 @@ class AccountAccess:
     read_timeout: float = 30.0
     max_attempts: int = 8
     max_pool_connections: int = 16
+    # Retries in all, over every client and thread of the account.
+    retry_budget: int = DEFAULT_RETRY_BUDGET
     # Known beforehand (an accounts file names each account and its role's partition): the
     # account is then reached only when something is read in it, not to ask who it is.
     account_id: str | None = None
@@ -100,7 +104,8 @@ def _shared_loader(core: Any) -> Any:
 
 def client_config(access: AccountAccess) -> Config:
     return Config(
-        retries={"mode": "adaptive", "max_attempts": access.max_attempts},
+        # The retry handler is replaced by the account's budget (retry_budget.install).
+        retries={"mode": "standard", "max_attempts": access.max_attempts},
         connect_timeout=access.connect_timeout,
         read_timeout=access.read_timeout,
         max_pool_connections=access.max_pool_connections,
@@ -112,13 +117,19 @@ class AwsAccount:
     """One connected account: its boto3 session, its guarded clients, its id and partition.
 
     ``reads``: the operations its clients may send, by service (default: a snapshot's).
+    ``retries``: the budget every client of the account retries within (default: a new one
+    of ``access.retry_budget``).
     """
 
     def __init__(
-        self, access: AccountAccess, reads: Mapping[str, frozenset[str]] = READ_OPERATIONS
+        self,
+        access: AccountAccess,
+        reads: Mapping[str, frozenset[str]] = READ_OPERATIONS,
+        retries: RetryBudget | None = None,
     ) -> None:
         self.access = access
         self.reads = reads
+        self.retries = retries if retries is not None else RetryBudget(access.retry_budget)
         self._lock = threading.Lock()
         self._clients: dict[str, Any] = {}
         try:
@@ -146,6 +157,7 @@ class AwsAccount:
             endpoint_url=self.access.endpoint_url,
             config=client_config(self.access),
         )
+        install(client, self.retries, self.access.max_attempts)
         return guard_client(client, self.reads)
 
     def client(self, service: str, region: str | None = None) -> Any:

@@ -7,7 +7,6 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -110,26 +109,6 @@ def read_report(path: str) -> Any:
         raise InputError(path, "$", f"cannot read the report: {error.strerror}") from None
     except ValueError as error:
         raise InputError(path, "$", f"not valid JSON: {error}") from None
-
-
-def _progress(stack: ExitStack) -> Callable[[str, int], Callable[[], None]] | None:
-    """A progress bar on a terminal, with what is being read and how many of how many are
-    done; nothing in CI logs or pipes."""
-    if not sys.stderr.isatty():
-        return None
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    progress = stack.enter_context(
-        Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True
-        )
-    )
-
-    def start(label: str, total: int) -> Callable[[], None]:
-        task = progress.add_task(label, total=total)
-        return lambda: progress.advance(task)
-
-    return start
 
 
 def print_audit_console(report: Report, file: IO[str]) -> None:
@@ -236,8 +215,10 @@ def run(args: argparse.Namespace) -> int:
 def _settings(
     args: argparse.Namespace, shard: Shard | None, fail_on: str, stack: ExitStack
 ) -> AuditSettings:
+    from checker.aws.audit.progress import audit_progress
     from checker.aws.audit.sweep import AuditSettings
 
+    progress = audit_progress(stack, sys.stderr, shard.label if shard else None)
     return AuditSettings(
         group_pattern=args.group,
         shard=shard,
@@ -245,7 +226,8 @@ def _settings(
         jobs=max(1, args.jobs),
         strict=args.strict,
         fail_on="error" if fail_on == "never" else fail_on,
-        progress=_progress(stack),
+        progress=progress.bar,
+        account_log=progress.account,
     )
 
 

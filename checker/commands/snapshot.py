@@ -64,7 +64,15 @@ def add_account_arguments(parser: argparse.ArgumentParser, *, training_many: boo
         "--max-attempts",
         type=int,
         default=8,
-        help="attempts per call, throttling retried with adaptive backoff (default 8)",
+        help="attempts per call, throttling retried with exponential backoff (default 8)",
+    )
+    group.add_argument(
+        "--retry-budget",
+        type=int,
+        default=100,
+        metavar="N",
+        help="retries in all per account, over every call and thread of it; once spent, a "
+        "throttled read is unreadable (default 100)",
     )
 
 
@@ -75,7 +83,10 @@ def account_access(
     ``--SIDE-profile`` (or ``profile``: one of audit's repeatable ``--training-profile``),
     and ``--SIDE-role-arn`` and ``--SIDE-external-id`` where the command has them."""
     from checker.aws.session import AccountAccess
+    from checker.errors import InputError
 
+    if args.retry_budget < 0:
+        raise InputError("--retry-budget", "$", f"{args.retry_budget} is not 0 or more")
     role_arn = getattr(args, f"{side}_role_arn", None)
     return AccountAccess(
         label=f"--{side}-profile",
@@ -90,6 +101,7 @@ def account_access(
         read_timeout=args.read_timeout,
         max_attempts=args.max_attempts,
         max_pool_connections=pool,
+        retry_budget=args.retry_budget,
     )
 
 

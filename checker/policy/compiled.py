@@ -1,7 +1,8 @@
 """Policies compiled once for fast, repeated evaluation.
 
-A ``Policy`` is compiled on first use and kept while the policy object lives (keyed by
-identity: hashing a whole policy on every decision would cost more than evaluating it).
+A ``Policy`` is compiled on first use and kept while the policy object lives, and no longer
+(keyed by identity: hashing a whole policy on every decision would cost more than evaluating
+it).
 Action and resource matches of a statement are memoized per action / resource string, since
 one check asks the same few questions many times.
 """
@@ -83,7 +84,9 @@ NearMiss = tuple[CompiledStatement, bool, bool, bool]
 
 @record(frozen=False)
 class CompiledPolicy:
-    policy: Policy
+    # Weak: the cache below holds compiled policies, and a strong reference back would keep
+    # every policy ever compiled alive (an audit compiles a few per version).
+    policy_ref: weakref.ref[Policy]
     statements: tuple[CompiledStatement, ...]
     names_principals: bool
     resource_variables: bool  # some Resource / NotResource holds a policy variable
@@ -92,6 +95,13 @@ class CompiledPolicy:
     near_misses: dict[tuple[str, str, str, bool], tuple[NearMiss, ...]] = field(
         default_factory=dict
     )
+
+    @property
+    def policy(self) -> Policy:
+        """The policy compiled (alive while anyone evaluates it: they hold it)."""
+        policy = self.policy_ref()
+        assert policy is not None, "a compiled policy outlived its policy"
+        return policy
 
     def candidates(self, action: str) -> tuple[CompiledStatement, ...]:
         """The statements whose Action / NotAction admits ``action``, in document order."""
@@ -128,11 +138,11 @@ def _compile_statement(statement: Statement, *, variables: bool) -> CompiledStat
     )
 
 
-def _compile(policy: Policy) -> CompiledPolicy:
+def _compile(policy: Policy, reference: weakref.ref[Policy]) -> CompiledPolicy:
     variables = policy.version == VARIABLES_VERSION
     statements = tuple(_compile_statement(s, variables=variables) for s in policy.statements)
     return CompiledPolicy(
-        policy=policy,
+        policy_ref=reference,
         statements=statements,
         names_principals=_names_principals(policy.type),
         resource_variables=any(cs.resource_variables for cs in statements),
@@ -148,8 +158,9 @@ def compiled(policy: Policy) -> CompiledPolicy:
     entry = _cache.get(key)
     if entry is not None and entry[0]() is policy:
         return entry[1]
-    result = _compile(policy)
-    _cache[key] = (weakref.ref(policy, _forgetter(key)), result)
+    reference = weakref.ref(policy, _forgetter(key))
+    result = _compile(policy, reference)
+    _cache[key] = (reference, result)
     return result
 
 

@@ -18,6 +18,7 @@ from checker.aws.audit.sweep import AuditSettings, sweep_target
 from checker.aws.s3 import BucketOwners
 from checker.aws.session import AccountAccess, AwsAccount
 from checker.records import replace
+from checker.refs import arn_or_none
 
 
 class LazyAccounts(Mapping[str, AwsAccount]):
@@ -76,7 +77,9 @@ def entry_access(
 def _consumers_of(account_id: str, consumers: tuple[str, ...]) -> tuple[str, ...]:
     """The ``--consumer`` principals of one registry account (a consumer deploys from its
     own account's registry)."""
-    return tuple(arn for arn in consumers if arn.split(":")[4:5] == [account_id])
+    return tuple(
+        arn for arn in consumers if (parsed := arn_or_none(arn)) and parsed.account == account_id
+    )
 
 
 def audit_fleet(

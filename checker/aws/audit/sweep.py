@@ -16,14 +16,12 @@ from functools import partial
 from typing import Any
 
 from checker import __version__
+from checker.aws.audit.progress import AccountStart
+from checker.aws.audit.resources import ResourceReads, owners_of
 from checker.aws.audit.sharding import Shard
 from checker.aws.collect import (
     artifacts_of,
-    collect_artifacts,
-    collect_images,
-    collect_keys,
     images_of,
-    resolve_bucket_keys,
 )
 from checker.aws.iam import ManagedPolicies, collect_identity
 from checker.aws.memory_plan import build_plan, collection_facts
@@ -36,6 +34,7 @@ from checker.aws.state import Collection, GroupState, PolicyDocument
 from checker.check import check_plan
 from checker.engine.decide import CheckOptions
 from checker.engine.verdict import FAILING_DECISIONS, requirement_fails, summarize, verdict
+from checker.plan.snapshot_facts import SnapshotFacts
 from checker.policy import AccessQuestion, Request, decide_access, parse_policy
 from checker.policy.model import PolicyType
 from checker.records import asdict, field, record, replace
@@ -63,6 +62,8 @@ class AuditSettings:
     strict: bool = False
     fail_on: str = "error"
     progress: Callable[[str, int], Callable[[], None]] | None = None  # (label, total) → tick
+    account_log: AccountStart | None = None  # (account, region) → done(groups, unreadable)
+    batch: int = 64  # groups read and decided at a time (what a sweep holds of them)
 
 
 @record(frozen=False)
@@ -169,9 +170,11 @@ def read_group(registry: AwsAccount, region: str, summary: Mapping[str, Any]) ->
 
 
 def _pool_map(
-    function: Callable[[Any], Any], items: list[Any], settings: AuditSettings, label: str
+    function: Callable[[Any], Any],
+    items: list[Any],
+    settings: AuditSettings,
+    tick: Callable[[], None] | None,
 ) -> list[Any]:
-    tick = settings.progress(label, len(items)) if settings.progress else None
     results: list[Any] = []
     with ThreadPoolExecutor(max_workers=max(1, settings.jobs)) as pool:
         for result in pool.map(function, items):
@@ -264,6 +267,11 @@ def record_group(group: GroupRead, collection: Collection) -> None:
         collection.groups[group.arn] = GroupState(group.arn, group.policy)
 
 
+def record_groups(groups: Iterable[GroupRead], collection: Collection) -> None:
+    for group in groups:
+        record_group(group, collection)
+
+
 def unread_version(version: VersionRead) -> dict[str, Any]:
     """The report entry of a version DescribeModelPackage could not read: unknown."""
     return {
@@ -311,14 +319,6 @@ def audit(
     return report
 
 
-def _owners_read(collection: Collection, accounts: Mapping[str, AwsAccount]) -> set[str]:
-    """The accounts that own what the collection read: their organization policies apply."""
-    arns = [arn.split(":") for arn in (*collection.repositories, *collection.keys)]
-    owners = {parts[4] for parts in arns if len(parts) > 5}
-    owners |= {bucket.account for bucket in collection.buckets.values()}
-    return {owner for owner in owners if owner in accounts}
-
-
 def sweep_target(
     registry: AwsAccount,
     region: str,
@@ -332,6 +332,21 @@ def sweep_target(
     read with the owners' ``accounts``. ``involved_only``: read the organization policies of
     the registry and of the accounts owning what was read only (not of every account given),
     and nothing at all when no group is chosen (an organization's accounts are many)."""
+    done = settings.account_log(registry.account_id, region) if settings.account_log else None
+    report = _sweep(registry, region, accounts, settings, bucket_owners, involved_only)
+    if done:
+        done(report.extra["groups"], len(report.extra["unreadable"]))
+    return report
+
+
+def _sweep(
+    registry: AwsAccount,
+    region: str,
+    accounts: Mapping[str, AwsAccount],
+    settings: AuditSettings,
+    bucket_owners: BucketOwners | None,
+    involved_only: bool,
+) -> Report:
     partition = registry.partition
     registry_id = registry.account_id
     collection = Collection()
@@ -342,68 +357,111 @@ def sweep_target(
         collection.cannot_read(every_group, "groups", listed.reason)
     summaries = listed if isinstance(listed, list) else []
     chosen = select_groups(summaries, settings)
-    groups: list[GroupRead] = _pool_map(
-        lambda summary: read_group(registry, region, summary),
-        chosen,
-        settings,
-        f"groups of account {registry_id}",
-    )
-
-    # Every resource any version references, read once, whoever references it.
-    all_versions = [version for group in groups for version in group.versions]
-    images = {image.uri: image for version in all_versions for image in version.images}
-    artifacts = {
-        loc.uri: (loc, prefix) for version in all_versions for loc, prefix in version.artifacts
-    }
-    if involved_only and not groups:
+    if involved_only and not chosen:
         empty = Summary(0, 0, 0, 0, 0, 0, 0)
         return _report(registry_id, region, [], (), [], empty, collection, settings)
-    collect_images(images.values(), accounts, collection, settings.jobs)
-    collect_artifacts(
-        artifacts.values(),
+    reads = ResourceReads(
         accounts,
         bucket_owners or BucketOwners(accounts),
-        {},
         collection,
-        settings.jobs,
+        jobs=settings.jobs,
         partition=partition,
-    )
-    resolve_bucket_keys(collection, accounts, region)
-    object_keys = (arn_or_none(state.kms_key or "") for state in collection.objects.values())
-    collect_keys(
-        [(key.account, str(key)) for key in object_keys if key is not None and key.account],
-        accounts,
-        region,
-        collection,
+        region=region,
     )
     managed = ManagedPolicies()
     for consumer in settings.consumers:
         collect_identity(accounts, consumer, managed, collection)
-    if involved_only:
-        organization_of = [
-            accounts[a] for a in sorted(_owners_read(collection, accounts) | {registry_id})
-        ]
-    else:
-        organization_of = list(accounts.values())
-    for account in organization_of:
-        collect_organization(account, collection, kinds=("scp", "rcp"))
-    for group in groups:
-        record_group(group, collection)
-    # The collection is complete: what it could not read is the same for every plan.
-    shared_facts = collection_facts(collection)
+    organizations_read: set[str] = set()
+    label = f"groups of account {registry_id}"
+    tick = settings.progress(label, len(chosen)) if settings.progress else None
 
     rows_by_key: dict[tuple[str, str, str], RequirementResult] = {}
     # Counted as they come rather than kept: thousands of versions' rows would dominate memory.
     counts = Counter[str]()
     findings: list[Finding] = []
-    group_reports = []
+    group_reports: list[dict[str, Any]] = []
     training_default = sorted(set(accounts) - {registry_id})
+    # A batch of groups at a time: read, decided, reported as compact entries and released,
+    # so that the reads held stay bounded however many groups the account has.
+    # No group: one empty batch still reads what every audit reads (the accounts' canonical
+    # ids, their organization policies).
+    size = max(1, settings.batch)
+    for first in range(0, max(1, len(chosen)), size):
+        groups: list[GroupRead] = _pool_map(
+            lambda summary: read_group(registry, region, summary),
+            chosen[first : first + size],
+            settings,
+            tick,
+        )
+        # Every resource any version references, read once, whoever references it.
+        versions_read = [version for group in groups for version in group.versions]
+        reads.read(
+            (image for version in versions_read for image in version.images),
+            (artifact for version in versions_read for artifact in version.artifacts),
+        )
+        del versions_read
+        if involved_only:
+            owners_now = owners_of(collection, accounts) | {registry_id}
+        else:
+            owners_now = set(accounts)
+        for account_id in sorted(owners_now - organizations_read):
+            collect_organization(accounts[account_id], collection, kinds=("scp", "rcp"))
+        organizations_read |= owners_now
+        record_groups(groups, collection)
+        # What the collection could not read is the same for every plan of the batch.
+        shared_facts = collection_facts(collection)
+        _decide_groups(
+            groups,
+            collection,
+            shared_facts,
+            settings,
+            registry_id=registry_id,
+            partition=partition,
+            region=region,
+            training_account=training_default[0] if training_default else registry_id,
+            rows_by_key=rows_by_key,
+            counts=counts,
+            findings=findings,
+            group_reports=group_reports,
+        )
+        # The entries name the policies' files: the documents are no longer needed.
+        for arn in [group.arn for group in groups]:
+            collection.groups.pop(arn, None)
+        del groups  # the batch's reads, released before the next batch is read
+    requirements = tuple(
+        sorted(rows_by_key.values(), key=lambda r: (r.resource, r.action, r.principal))
+    )
+    finding_counts = asdict(summarize([], findings))
+    # The versions' rows counted, plus the findings: each summary counts only its own.
+    summary = Summary(**{name: counts[name] + finding_counts[name] for name in finding_counts})
+    return _report(
+        registry_id, region, group_reports, requirements, findings, summary, collection, settings
+    )
+
+
+def _decide_groups(
+    groups: list[GroupRead],
+    collection: Collection,
+    shared_facts: SnapshotFacts,
+    settings: AuditSettings,
+    *,
+    registry_id: str,
+    partition: str,
+    region: str,
+    training_account: str,
+    rows_by_key: dict[tuple[str, str, str], RequirementResult],
+    counts: Counter[str],
+    findings: list[Finding],
+    group_reports: list[dict[str, Any]],
+) -> None:
+    """Each group's versions decided on ``collection``: their entries to ``group_reports``,
+    the failing rows to ``rows_by_key``, the rows counted in ``counts``."""
     for group in groups:
         plan_kwargs: dict[str, Any] = {
             "source": group.arn,
             "partition": partition,
             "region": region,
-            "training_account": training_default[0] if training_default else registry_id,
+            "training_account": training_account,
             "registry_account": registry_id,
             "registration": {"ModelPackageGroupName": group.arn},
             "shared_facts": shared_facts,
@@ -482,15 +540,6 @@ def sweep_target(
                 "versions": versions,
             }
         )
-    requirements = tuple(
-        sorted(rows_by_key.values(), key=lambda r: (r.resource, r.action, r.principal))
-    )
-    finding_counts = asdict(summarize([], findings))
-    # The versions' rows counted, plus the findings: each summary counts only its own.
-    summary = Summary(**{name: counts[name] + finding_counts[name] for name in finding_counts})
-    return _report(
-        registry_id, region, group_reports, requirements, findings, summary, collection, settings
-    )
 
 
 def _report(
