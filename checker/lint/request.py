@@ -195,7 +195,7 @@ def kms_grant_grantee(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
             fix = None
             if is_account_id(grantee):
                 arn = f"arn:{plan.partition}:iam::{grantee}:root"
-                region = key.arn.split(":")[3] if key.arn.count(":") >= 5 else plan.region
+                region = key.region or plan.region
                 revoke = _revoke(grant.grantee_principal, grant.grant_id)
                 fix = Fix(
                     account=key.account,

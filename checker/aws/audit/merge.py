@@ -16,6 +16,7 @@ from typing import Any
 
 from checker import __version__
 from checker.errors import InputError
+from checker.refs import arn_or_none
 
 SUMMARY_FIELDS = (
     "requirements",
@@ -45,11 +46,11 @@ def version_order(arn: str) -> tuple[str, str, str, int, str]:
     """(account, region, group, number) of a model package version ARN
     (``arn:P:sagemaker:REGION:ACCOUNT:model-package/GROUP/N``): the order the audit reads
     versions in."""
-    parts = arn.split(":", 5)
-    if len(parts) == 6 and parts[5].count("/") >= 2:
-        group, _, number = parts[5].split("/", 1)[1].rpartition("/")
+    parsed = arn_or_none(arn)
+    if parsed is not None and parsed.resource.count("/") >= 2:
+        group, _, number = parsed.resource.split("/", 1)[1].rpartition("/")
         if number.isdigit():
-            return (parts[4], parts[3], group, int(number), arn)
+            return (parsed.account, parsed.region, group, int(number), arn)
     return (arn, "", "", 0, arn)
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from checker.errors import InputError
 from checker.records import record
+from checker.refs import arn_or_none
 
 KUBERNETES_INDEX = "JOB_COMPLETION_INDEX"
 BATCH_INDEX = "AWS_BATCH_JOB_ARRAY_INDEX"
@@ -63,10 +64,10 @@ class Shard:
     def holds_arn(self, arn: str) -> bool:
         """``holds`` for a model package group ARN
         (``arn:PARTITION:sagemaker:REGION:ACCOUNT:model-package-group/NAME``)."""
-        parts = arn.split(":", 5)
-        if len(parts) < 6:
+        parsed = arn_or_none(arn)
+        if parsed is None:
             return self.holds("", "", arn)
-        return self.holds(parts[4], parts[3], parts[5].split("/", 1)[-1])
+        return self.holds(parsed.account, parsed.region, parsed.resource.split("/", 1)[-1])
 
     @property
     def label(self) -> str:
