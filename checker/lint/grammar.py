@@ -134,6 +134,20 @@ def not_principal_allow(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
                 )
 
 
+def _spared_by_principal_arn(statement: Statement) -> set[str]:
+    """The role ARNs a Deny's ``ArnNotEquals`` / ``ArnNotLike`` / ``StringNotEquals`` on
+    ``aws:PrincipalArn`` leaves out, whichever of the role's sessions asks (a session's
+    ``aws:PrincipalArn`` is its role's ARN)."""
+    negated = ("arnnotequals", "arnnotlike", "stringnotequals", "stringnotlike")
+    return {
+        value
+        for condition in statement.conditions
+        if condition.key.lower() == "aws:principalarn"
+        and condition.operator.lower().removesuffix("ifexists") in negated
+        for value in condition.values
+    }
+
+
 @rule("NOTPRINCIPAL-ROLE-SESSIONS")
 def not_principal_role_sessions(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
     for unit, policy in context.policies_for(spec.applies_to):
@@ -142,8 +156,11 @@ def not_principal_role_sessions(context: LintContext, spec: RuleSpec) -> Iterato
                 continue
             listed = [parse_principal(entry) for entry in statement.not_principal.aws]
             sessions = {(p.account, p.name) for p in listed if p.kind is PrincipalKind.SESSION}
+            spared = _spared_by_principal_arn(statement)
             for role in listed:
-                if role.kind is PrincipalKind.ROLE and (role.account, role.name) not in sessions:
+                if role.kind is not PrincipalKind.ROLE or role.arn in spared:
+                    continue
+                if (role.account, role.name) not in sessions:
                     yield unit.hit(
                         f"statement {statement.label} of the {unit.target} denies with "
                         f"NotPrincipal listing {role.arn} but none of its sessions: every "
