@@ -57,12 +57,10 @@ class ManagedPolicyRef:
     document: Mapping[str, Any] | None = None  # bundled document, when xreg ships one
 
 
-@record
-class EcrRepository:
-    arn: str
-    policy: LoadedPolicy | None
-    plan_field: str
-    parsed: Arn = field(compare=False, repr=False)
+class _NamedByArn:
+    """Account and region of a resource the plan names, read from its ARN as parsed at load."""
+
+    parsed: Arn
 
     @property
     def account(self) -> str:
@@ -71,6 +69,14 @@ class EcrRepository:
     @property
     def region(self) -> str:
         return self.parsed.region
+
+
+@record
+class EcrRepository(_NamedByArn):
+    arn: str
+    policy: LoadedPolicy | None
+    plan_field: str
+    parsed: Arn = field(compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -149,7 +155,7 @@ class KmsGrant:
 
 
 @record
-class KmsKey:
+class KmsKey(_NamedByArn):
     arn: str
     policy: LoadedPolicy | None
     plan_field: str
@@ -158,29 +164,13 @@ class KmsKey:
     aliases: tuple[str, ...] = ()
     grants: tuple[KmsGrant, ...] = ()
 
-    @property
-    def account(self) -> str:
-        return self.parsed.account
-
-    @property
-    def region(self) -> str:
-        return self.parsed.region
-
 
 @record
-class ModelPackageGroup:
+class ModelPackageGroup(_NamedByArn):
     arn: str
     policy: LoadedPolicy | None
     plan_field: str
     parsed: Arn = field(compare=False, repr=False)
-
-    @property
-    def account(self) -> str:
-        return self.parsed.account
-
-    @property
-    def region(self) -> str:
-        return self.parsed.region
 
     @property
     def name(self) -> str:
