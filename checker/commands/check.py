@@ -54,13 +54,7 @@ def register(subparsers: Any) -> None:
             " (stacks=A+B for several CDK stacks)"
         ),
     )
-    parser.add_argument(
-        "--pipeline-parameter",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="a value for a parameter of the plan's sagemaker_pipeline source (repeatable)",
-    )
+    add_pipeline_parameter_argument(parser)
     parser.add_argument(
         "--baseline",
         metavar="FILE",
@@ -194,6 +188,17 @@ def command_line_sources(args: argparse.Namespace, plan_path: Path) -> list[dict
             entry[key] = value.split("+") if key == "stacks" else value
         entries.append(entry)
     return entries
+
+
+def add_pipeline_parameter_argument(parser: argparse.ArgumentParser) -> None:
+    """``--pipeline-parameter NAME=VALUE``, for the commands that read a plan's sources."""
+    parser.add_argument(
+        "--pipeline-parameter",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a value for a parameter of the plan's sagemaker_pipeline source (repeatable)",
+    )
 
 
 def pipeline_parameters(args: argparse.Namespace) -> dict[str, str]:

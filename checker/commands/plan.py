@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from checker.commands.check import add_pipeline_parameter_argument
 from checker.errors import InputError
 
 
@@ -21,13 +22,7 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("plan", help="the plan (YAML or JSON) whose sources to read")
     parser.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
-    parser.add_argument(
-        "--pipeline-parameter",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="a value for a parameter of the plan's sagemaker_pipeline source (repeatable)",
-    )
+    add_pipeline_parameter_argument(parser)
     parser.set_defaults(run=run)
 
 
