@@ -110,6 +110,34 @@ def write_accounts(path: Path, accounts: Sequence[str]) -> Path:
     return path
 
 
+def read_registry(sagemaker: Any, images: set[str], objects: list[str]) -> tuple[int, int]:
+    """What the audit reads of one registry account, with plain boto3: every group, its
+    policy and its versions, collecting the images and artifacts they name. Returns the
+    number of calls made and of groups found."""
+    calls = 0
+    groups = []
+    for page in sagemaker.get_paginator("list_model_package_groups").paginate():
+        calls += 1
+        groups += page["ModelPackageGroupSummaryList"]
+    for group in groups:
+        name = group["ModelPackageGroupName"]
+        sagemaker.get_model_package_group_policy(ModelPackageGroupName=name)
+        calls += 1
+        for page in sagemaker.get_paginator("list_model_packages").paginate(
+            ModelPackageGroupName=name, ModelPackageType="Versioned"
+        ):
+            calls += 1
+            for entry in page["ModelPackageSummaryList"]:
+                described = sagemaker.describe_model_package(
+                    ModelPackageName=entry["ModelPackageArn"]
+                )
+                calls += 1
+                container = described["InferenceSpecification"]["Containers"][0]
+                images.add(container["Image"])
+                objects.append(container["ModelDataUrl"])
+    return calls, len(groups)
+
+
 def floor(endpoint: str, accounts: Sequence[str]) -> int:
     """The audit's reads of every account, sequentially, with plain boto3."""
     from tests.live.live_scenarios import TRAINING
@@ -121,26 +149,8 @@ def floor(endpoint: str, accounts: Sequence[str]) -> int:
     sessions = {account: session_as(endpoint, account, ROLE) for account in [*accounts, TRAINING]}
     for session in sessions.values():
         sagemaker = session.client("sagemaker", endpoint_url=endpoint)
-        groups = []
-        for page in sagemaker.get_paginator("list_model_package_groups").paginate():
-            calls += 1
-            groups += page["ModelPackageGroupSummaryList"]
-        for group in groups:
-            name = group["ModelPackageGroupName"]
-            sagemaker.get_model_package_group_policy(ModelPackageGroupName=name)
-            calls += 1
-            for page in sagemaker.get_paginator("list_model_packages").paginate(
-                ModelPackageGroupName=name, ModelPackageType="Versioned"
-            ):
-                calls += 1
-                for entry in page["ModelPackageSummaryList"]:
-                    described = sagemaker.describe_model_package(
-                        ModelPackageName=entry["ModelPackageArn"]
-                    )
-                    calls += 1
-                    container = described["InferenceSpecification"]["Containers"][0]
-                    images.add(container["Image"])
-                    objects.append(container["ModelDataUrl"])
+        group_calls, groups = read_registry(sagemaker, images, objects)
+        calls += group_calls
         if groups:
             # Who owns the artifacts' bucket: the accounts' bucket lists.
             for each in (session, sessions[TRAINING]):

@@ -85,6 +85,8 @@ def populate(endpoint: str, start: int, stop: int, key_arn: str | None) -> str:
 
 def floor(endpoint: str) -> int:
     """The audit's reads, sequentially, with plain boto3 (no guard, no decisions)."""
+    from _fleet import read_registry
+
     from tests.live.live_scenarios import REGISTRY, TRAINING
     from tests.moto_server import session_as
 
@@ -94,27 +96,8 @@ def floor(endpoint: str) -> int:
     calls = 0
     images: set[str] = set()
     objects: list[str] = []
-    paginator = sagemaker.get_paginator("list_model_package_groups")
-    groups = []
-    for page in paginator.paginate():
-        calls += 1
-        groups += page["ModelPackageGroupSummaryList"]
-    for group in groups:
-        name = group["ModelPackageGroupName"]
-        sagemaker.get_model_package_group_policy(ModelPackageGroupName=name)
-        calls += 1
-        for page in sagemaker.get_paginator("list_model_packages").paginate(
-            ModelPackageGroupName=name, ModelPackageType="Versioned"
-        ):
-            calls += 1
-            for entry in page["ModelPackageSummaryList"]:
-                described = sagemaker.describe_model_package(
-                    ModelPackageName=entry["ModelPackageArn"]
-                )
-                calls += 1
-                container = described["InferenceSpecification"]["Containers"][0]
-                images.add(container["Image"])
-                objects.append(container["ModelDataUrl"])
+    group_calls, _ = read_registry(sagemaker, images, objects)
+    calls += group_calls
     ecr = training.client("ecr", endpoint_url=endpoint)
     for image in sorted(images):
         repository, tag = image.split("/", 1)[1].split(":")
