@@ -4,7 +4,7 @@ encrypted and shared."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import suppress
 from functools import partial
 
@@ -12,8 +12,9 @@ from checker.errors import field_path, parse_field_path
 from checker.lint.context import Hit, LintContext
 from checker.lint.registry import rule
 from checker.lint.spec import RuleSpec
+from checker.matrix.expand import find_key, is_aws_managed_alias
 from checker.matrix.references import find_s3_uris
-from checker.plan.model import FieldPath, KmsKey, Plan
+from checker.plan.model import FieldPath, Plan
 from checker.plan.request_model import validate_request
 from checker.put_back import create_grant
 from checker.refs import (
@@ -125,15 +126,12 @@ def uri_malformed(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
             )
 
 
-def _is_aws_managed(reference: str, keys: Sequence[KmsKey]) -> bool:
+def _is_aws_managed(reference: str, plan: Plan) -> bool:
     """``alias/aws/…`` names an AWS managed key; so does a plan key with manager AWS."""
-    if reference.startswith("alias/aws/") or ":alias/aws/" in reference:
+    if is_aws_managed_alias(reference):
         return True
-    for key in keys:
-        names = {key.arn, *key.aliases, key.arn.rsplit("/", 1)[-1]}
-        if reference in names or reference.rsplit(":", 1)[-1] in key.aliases:
-            return key.manager == "AWS"
-    return False
+    key = find_key(plan, reference)
+    return key is not None and key.manager == "AWS"
 
 
 @rule("AWS-MANAGED-KEY")
@@ -151,7 +149,7 @@ def aws_managed_key(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
                 (*base, "encryption"),
                 resource=f"arn:{plan.partition}:s3:::{bucket.name}",
             )
-        elif _is_aws_managed(encryption.kms_key, plan.kms_keys):
+        elif _is_aws_managed(encryption.kms_key, plan):
             yield context.plan_hit(
                 f"bucket {bucket.name} encrypts with the AWS managed key {encryption.kms_key}: "
                 "its policy cannot be changed and allows only its own account, so the "
@@ -160,7 +158,7 @@ def aws_managed_key(context: LintContext, spec: RuleSpec) -> Iterator[Hit]:
                 resource=f"arn:{plan.partition}:s3:::{bucket.name}",
             )
     key = plan.training_job_output_kms_key
-    if key is not None and _is_aws_managed(key, plan.kms_keys):
+    if key is not None and _is_aws_managed(key, plan):
         yield context.plan_hit(
             f"the training job's output key {key} is an AWS managed key: its policy cannot be "
             "changed and allows only its own account, so the registry account can never "

@@ -63,8 +63,11 @@ def find_key(plan: Plan, arn_or_alias: str) -> KmsKey | None:
     for key in plan.kms_keys:
         if key.arn == arn_or_alias or arn_or_alias in key.aliases:
             return key
-        # alias ARNs and bare key ids name the same key
-        if key.arn.rsplit("/", 1)[-1] == arn_or_alias.rsplit("/", 1)[-1] and "key/" in arn_or_alias:
+        # a bare key id, or a key ARN, names the key by its id
+        key_id = key.arn.rsplit("/", 1)[-1]
+        if arn_or_alias == key_id or (
+            "key/" in arn_or_alias and arn_or_alias.rsplit("/", 1)[-1] == key_id
+        ):
             return key
         if (
             alias_name is not None
@@ -76,7 +79,8 @@ def find_key(plan: Plan, arn_or_alias: str) -> KmsKey | None:
     return None
 
 
-def _is_aws_managed_alias(arn: str) -> bool:
+def is_aws_managed_alias(arn: str) -> bool:
+    """``alias/aws/…``, as a name or an alias ARN: the alias of an AWS managed key."""
     return ":alias/aws/" in arn or arn.startswith("alias/aws/")
 
 
@@ -135,7 +139,7 @@ def choose_artifact_key(plan: Plan, artifact: ArtifactRef, owner: str | None) ->
 
 def _key_choice(plan: Plan, arn: str, reason: str) -> KeyChoice:
     key = find_key(plan, arn)
-    managed = _is_aws_managed_alias(arn) or (key is not None and key.manager == "AWS")
+    managed = is_aws_managed_alias(arn) or (key is not None and key.manager == "AWS")
     if key is not None:
         return KeyChoice(key.arn, reason, key, managed, key.account, key.region)
     # Every key ARN a loaded plan names was parsed at load; a name that is not an ARN has

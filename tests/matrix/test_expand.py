@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from checker.matrix.expand import Requirement, expand
+from checker.matrix.expand import Requirement, expand, find_key
 from checker.matrix.references import collect_references
 from checker.matrix.spec import load_matrix
 from checker.matrix.validity import invalid_fields
@@ -271,3 +271,11 @@ def test_an_alias_arn_of_another_account_is_not_the_key_of_the_same_alias_name(
     }
     [row] = _decrypt(load(tmp_path, plan_data(resources=resources)))
     assert row.resource != KEY
+
+
+def test_a_bare_key_id_names_the_plans_key_with_that_id(tmp_path: Path) -> None:
+    # As a request field may give it (OutputDataConfig.KmsKeyId takes a key id).
+    plan = load(tmp_path, plan_data(resources={"kms_keys": [{"arn": KEY}]}))
+    key = find_key(plan, KEY.rsplit("/", 1)[-1])
+    assert key is not None and key.arn == KEY
+    assert find_key(plan, OTHER_KEY.rsplit("/", 1)[-1]) is None
